@@ -1,0 +1,174 @@
+"""Records that layout parsers return: the contract between parse and normalise.
+
+Parsers are pure (text in, records out) and keep every figure *as printed*:
+amounts stay in the unit the table states (``unit``), names keep their
+wording, and anything not understood becomes a :class:`Check` instead of a
+guess. Unit conversion, identity and cross-checks happen later, once, in
+``etl.normalize`` and ``etl.validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Check:
+    """A doubt a person can act on. ``check`` is a stable snake_case id."""
+
+    check: str
+    severity: str
+    message: str
+    source_line: int | None = None
+    statement: str | None = None
+    code: str | None = None
+    # Parser-local reference to a project: the project's ``source_line`` as text.
+    # Normalisation maps it to the stable project_id.
+    project_ref: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One printed figure of a 决算 table (long format: one row per cell)."""
+
+    statement: str  # table title as printed, without the year: 支出决算表 ...
+    code: str | None  # classification code as printed; None for total / summary rows
+    name: str  # full row name, wrapped lines joined
+    measure: str  # column header as printed: 本年支出合计, 基本支出, 决算数 ...
+    amount: Decimal  # as printed, in ``unit``
+    unit: str  # unit the table header states: '万元' or '元'
+    source_line: int  # 1-based line of the row (its code or first name line)
+    classification: str | None = None  # 'functional' | 'economic' | None
+    is_total: bool = False  # printed total row (合计, 总计, 本年收入合计 ...)
+    side: str | None = None  # '收入' | '支出' in the two-sided summary tables
+
+
+@dataclass(frozen=True)
+class ThreePublicLine:
+    """One item of the 三公经费 table: budget vs actual, as printed."""
+
+    item: str  # 合计, 因公出国（境）费, 公务用车购置及运行维护费, 公务用车购置费, 公务用车运行维护费, 公务接待费
+    budget: Decimal | None
+    actual: Decimal | None
+    unit: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class NarrativeItem:
+    """A 说明 paragraph comparing 年初预算 with 决算 for one functional item."""
+
+    item: str  # e.g. 社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）
+    code: str | None  # functional code when it can be matched to the tables, else None
+    budget_initial: Decimal | None
+    final: Decimal | None
+    unit: str  # '万元'
+    reason: str | None  # the stated reason (决算数大于/小于预算数的主要原因：…)
+    source_line: int
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """A figure stated in running text, kept to check it against the tables.
+
+    ``key`` is a stable id, e.g. ``total_expenditure``, ``basic_expenditure``,
+    ``project_expenditure``, ``personnel_cost``, ``public_cost``,
+    ``self_eval_project_count``, ``self_eval_budget_total``,
+    ``self_eval_avg_score``, ``grade_count_优``, ``declared_project_count``,
+    ``declared_budget_total``, ``three_public_budget``, ``three_public_actual``.
+    """
+
+    key: str
+    value: Decimal
+    unit: str | None  # '万元', '元', '个', '分', '%' ...
+    text: str  # the sentence (or clause) it was read from
+    source_line: int
+
+
+@dataclass
+class Indicator:
+    """One 三级 indicator row (or one scored item of 青浦's form)."""
+
+    level1: str | None
+    level2: str | None
+    level3: str
+    target_value: str | None  # text exactly as printed, e.g. '>=29000家'
+    actual_value: str | None
+    weight: Decimal | None  # 分值 / 权重
+    score: Decimal | None  # 得分 / 自评分
+    deviation_reason: str | None
+    source_line: int
+    explanation: str | None = None  # 指标解释 (青浦)
+    scoring_rule: str | None = None  # 评分规则 (青浦)
+
+
+@dataclass
+class Project:
+    """A self-evaluation or target declaration of one project, as printed."""
+
+    kind: str  # 'self_evaluation' | 'target_declaration'
+    layout: str  # 'tabbed' | 'glued' | 'qingpu' | 'declaration'
+    source_line: int  # line of the form's title or 项目名称
+    end_line: int
+    project_name: str
+    department: str | None = None  # 主管部门 as printed (suffixes such as (汇总) kept)
+    unit: str | None = None  # 实施单位 / 预算单位 as printed (may be cut off)
+    year: int | None = None
+    amount_unit: str | None = None  # unit the form's header states: '元' or '万元'
+    budget_initial: Decimal | None = None  # 年初预算数; declaration: 年度资金申请总额
+    budget_full_year: Decimal | None = None  # 全年预算数 / 当年预算数
+    executed: Decimal | None = None  # 全年执行数 / 预算执行数
+    prior_year_budget: Decimal | None = None  # 上年预算金额 (青浦)
+    execution_rate: Decimal | None = None  # fraction as printed: 52.64% -> 0.5264
+    execution_weight: Decimal | None = None  # 分值 of the budget-execution line (10)
+    execution_score: Decimal | None = None  # 得分 of the budget-execution line
+    score_total: Decimal | None = None  # 总分 / 合计 as printed
+    score_max: Decimal | None = None  # nominal maximum of the form (100)
+    grade: str | None = None  # 绩效等级
+    category: str | None = None  # 经常性 / 一次性
+    goal: str | None = None  # 预期目标 / 年度总目标
+    result: str | None = None  # 实际完成情况 / 主要绩效
+    extra: dict[str, str] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class DocumentMeta:
+    """What a document says about itself (cover, titles, 编制范围)."""
+
+    district: str | None = None  # short name as printed: 松江, 闵行, 青浦, 普陀 ...
+    department: str | None = None  # full name, e.g. 上海市松江区城市运行管理中心
+    year: int | None = None
+    units: list[str] = field(default_factory=list)  # 纳入编制范围的单位, full names
+    source_line: int | None = None
+
+
+@dataclass
+class ParseResult:
+    """Everything one layout parser found in one document."""
+
+    layout: str
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    three_public: list[ThreePublicLine] = field(default_factory=list)
+    narrative_items: list[NarrativeItem] = field(default_factory=list)
+    narrative_figures: list[NarrativeFigure] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when the parser recognised nothing in the document."""
+        return not (
+            self.budget_lines
+            or self.three_public
+            or self.narrative_items
+            or self.narrative_figures
+            or self.projects
+        )

@@ -1,0 +1,80 @@
+"""Bytes -> text: the only place that knows about encodings and line ends.
+
+Documents arrive as UTF-8, UTF-8 with BOM, GB18030/GBK, with CRLF or LF
+line ends and form feeds between PDF pages. All of them must give the same
+text, so every parser sees one canonical form: str, '\\n' line ends, no BOM,
+form feeds turned into line breaks (a page break is a line break, never glue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.model import Check
+
+
+class UnreadableDocument(Exception):
+    """The bytes are not a text document we can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+    checks: tuple[Check, ...] = ()
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
+def decode_document(data: bytes) -> DecodedText:
+    """Decode document bytes into canonical text, or raise UnreadableDocument."""
+    if not data.strip():
+        raise UnreadableDocument("文件为空（0 字节或只有空白）")
+    if _looks_binary(data):
+        raise UnreadableDocument("文件不是文本（含二进制字节），可能是 PDF/Excel 原件而非提取后的文本")
+    checks: list[Check] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        encoding = "utf-8-sig"
+        text = _decode_utf8(data, checks)
+    else:
+        try:
+            text = data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            # A cut-off UTF-8 file fails only in its last few bytes.
+            if exc.start >= len(data) - 3:
+                text = _decode_utf8(data, checks)
+                encoding = "utf-8"
+            else:
+                try:
+                    text = data.decode("gb18030")
+                    encoding = "gb18030"
+                except UnicodeDecodeError as exc2:
+                    raise UnreadableDocument(
+                        f"无法识别文本编码（既不是 UTF-8 也不是 GB18030，第 {exc2.start} 字节出错）"
+                    ) from exc2
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return DecodedText(text=text, encoding=encoding, checks=tuple(checks))
+
+
+def _decode_utf8(data: bytes, checks: list[Check]) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 3:
+            raise UnreadableDocument(f"UTF-8 编码错误（第 {exc.start} 字节）") from exc
+        checks.append(
+            Check(
+                check="file_truncated",
+                severity="warning",
+                message="文件末尾有不完整的字符，文件可能被截断；已读取截断前的内容",
+            )
+        )
+        return data[: exc.start].decode("utf-8")
