@@ -1,0 +1,56 @@
+# The README's two commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+WAREHOUSE ?= data/warehouse
+PORT ?= 8501
+
+.PHONY: run test install warehouse rebuild lint format bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Build the warehouse from data/raw when it is missing or older than a source document.
+$(WAREHOUSE)/_build.json: $(STAMP) $(wildcard data/raw/*)
+	$(PY) -m etl build --raw data/raw --out $(WAREHOUSE)
+
+warehouse: $(WAREHOUSE)/_build.json
+
+rebuild: install
+	$(PY) -m etl build --raw data/raw --out $(WAREHOUSE)
+
+run: warehouse
+	BUDGET_WAREHOUSE=$(WAREHOUSE) $(PY) -m streamlit run dashboard/streamlit_app.py --server.port $(PORT) --server.headless true
+
+test: install browser-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: install
+	$(PY) -m bench.etl_throughput
+
+# Debian's chromium and CJK fonts for the browser tests (skipped when present).
+browser-deps:
+	@if [ -d tests/e2e ] && { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; }; then \
+		echo "installing chromium and fonts-noto-cjk (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Command line: ``python -m etl build`` and ``python -m etl synth``.
+
+A thin layer over etl.build and etl.synth: argument parsing, progress and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.config import DEFAULT_OUT, DEFAULT_RAW
+
+
+def _build(args: argparse.Namespace) -> int:
+    from etl.build import BuildError, build, print_progress, summary
+
+    try:
+        result = build(
+            Path(args.raw),
+            Path(args.out),
+            workers=args.workers,
+            progress=None if args.quiet else print_progress,
+        )
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
+        return 2
+    print(summary(result))
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from etl.synth import write_corpus
+
+    written = write_corpus(Path(args.out), docs=args.docs, seed=args.seed)
+    print(f"wrote {written} synthetic documents to {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Budget disclosure ETL")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="parse data/raw into the Parquet warehouse")
+    b.add_argument(
+        "--raw", default=str(DEFAULT_RAW), help="directory of source documents (default: %(default)s)"
+    )
+    b.add_argument("--out", default=str(DEFAULT_OUT), help="warehouse directory (default: %(default)s)")
+    b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--quiet", action="store_true", help="no progress line")
+    b.set_defaults(func=_build)
+    s = sub.add_parser("synth", help="write a synthetic corpus with known figures")
+    s.add_argument("--docs", type=int, default=100, help="number of documents (default: %(default)s)")
+    s.add_argument("--out", required=True, help="directory to write into")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    s.set_defaults(func=_synth)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

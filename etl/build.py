@@ -1,0 +1,315 @@
+"""raw text -> parse -> normalise -> validate -> Parquet: the build pipeline.
+
+One document at a time is turned into rows (in worker processes when there
+are many); a document that cannot be read becomes a failed row in
+``documents`` and an error in ``checks`` and never stops the build. The
+warehouse is swapped in only when every table has been written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from etl import load
+from etl.model import Check
+from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, normalize_document
+from etl.parsers import layout_parsers
+from etl.readers import UnreadableDocument, decode_document
+from etl.schema import TABLES, frame
+from etl.textutil import squash
+from etl.validate import validate_document
+
+ROW_TABLES = (
+    "budget_lines",
+    "projects",
+    "indicators",
+    "three_public",
+    "narrative_items",
+    "narrative_figures",
+)
+# A document is 'partial' when any of these was raised for it.
+PARTIAL_CHECKS = {"file_truncated", "parser_failed"}
+
+
+class BuildError(Exception):
+    """The build produced nothing usable; the old warehouse is left untouched."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    build_id: str
+    counts: dict[str, int]
+    severities: dict[str, int]
+    documents: int
+    failed: int
+    elapsed: float
+
+
+def _check_row(source_file: str, c: Check, refs: dict[str, str], who: dict[str, Any]) -> dict[str, Any]:
+    pid = None
+    if c.project_ref is not None:
+        pid = refs.get(c.project_ref, c.project_ref if c.project_ref in refs.values() else None)
+    key = f"{source_file}|{c.check}|{c.source_line}|{c.statement}|{c.code}|{pid}|{c.message}"
+    return {
+        "check_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+        "source_file": source_file,
+        "check": c.check,
+        "severity": c.severity,
+        "message": c.message,
+        "statement": c.statement,
+        "code": c.code,
+        "project_id": pid,
+        "source_line": c.source_line,
+        **who,
+    }
+
+
+def process_document(source_file: str, data: bytes) -> dict[str, Any]:
+    """One document's bytes -> rows of every table (plain dicts, picklable)."""
+    sha = hashlib.sha256(data).hexdigest()
+    document = {
+        "source_file": source_file,
+        "sha256": sha,
+        "district": None,
+        "year": None,
+        "department": None,
+        "status": "failed",
+        "encoding": None,
+        "layouts": None,
+        "n_budget_lines": 0,
+        "n_projects": 0,
+        "n_indicators": 0,
+        "n_checks": 0,
+        "error": None,
+    }
+    out: dict[str, Any] = {name: [] for name in ROW_TABLES}
+    out["document"] = document
+    try:
+        decoded = decode_document(data)
+    except UnreadableDocument as exc:
+        document["error"] = str(exc)
+        check = Check("file_unreadable", "error", f"无法读取文件：{exc}")
+        out["checks"] = [
+            _check_row(source_file, check, {}, {"district": None, "year": None, "department": None})
+        ]
+        document["n_checks"] = 1
+        return out
+    document["encoding"] = decoded.encoding
+    checks: list[Check] = list(decoded.checks)
+    results = []
+    for parser in layout_parsers():
+        try:
+            if parser.detect(decoded.text):
+                results.append((parser.name, parser.parse(decoded.text)))
+        except Exception as exc:  # a parser bug must not lose the other layouts
+            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            checks.append(
+                Check("parser_failed", "error", f"版式解析器 {parser.name} 出错：{tb}；该版式的数据未读入")
+            )
+    doc = normalize_document(source_file, results)
+    checks = checks + doc.checks + validate_document(doc)
+    who = {"district": doc.meta.district, "year": doc.meta.year, "department": doc.meta.department}
+    document.update(who)
+    nothing = not (
+        doc.budget_lines or doc.projects or doc.three_public or doc.narrative_items or doc.narrative_figures
+    )
+    if nothing:
+        checks.append(
+            Check(
+                "layout_unknown",
+                "error",
+                "未在文件中识别出任何已知表格（部门决算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入",
+            )
+        )
+        document["error"] = "未识别出已知版式"
+    else:
+        ids = {c.check for c in checks}
+        document["status"] = "partial" if ids & PARTIAL_CHECKS else "ok"
+    document["layouts"] = ",".join(doc.layouts) or None
+    for name in ROW_TABLES:
+        out[name] = getattr(doc, name)
+    seen: set[str] = set()
+    rows = []
+    for c in checks:
+        row = _check_row(source_file, c, doc.project_refs, who)
+        if row["check_id"] not in seen:
+            seen.add(row["check_id"])
+            rows.append(row)
+    out["checks"] = rows
+    document["n_budget_lines"] = len(doc.budget_lines)
+    document["n_projects"] = len(doc.projects)
+    document["n_indicators"] = len(doc.indicators)
+    document["n_checks"] = len(rows)
+    return out
+
+
+def _process_path(path: str) -> dict[str, Any]:
+    p = Path(path)
+    return process_document(p.name, p.read_bytes())
+
+
+def raw_files(raw: Path) -> list[Path]:
+    """Every regular, non-hidden file under ``raw`` (recursively), sorted by name."""
+    if not raw.is_dir():
+        raise BuildError(f"raw directory not found: {raw}")
+    return sorted(
+        p
+        for p in raw.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)
+    )
+
+
+_NAME_SUFFIX = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def _link_name(name: str) -> str:
+    """Name for matching across years: parenthesised suffixes such as (2022运维) dropped."""
+    s = squash(name)
+    while _NAME_SUFFIX.search(s):
+        s = _NAME_SUFFIX.sub("", s)
+    return s
+
+
+def project_links(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Target declarations matched to self-evaluations of the same department and name."""
+    evaluations = [p for p in projects if p["kind"] == SELF_EVALUATION]
+    links = []
+    for d in (p for p in projects if p["kind"] == TARGET_DECLARATION):
+        same_dept = [
+            e for e in evaluations if e["district"] == d["district"] and e["department"] == d["department"]
+        ]
+        exact = [e for e in same_dept if squash(e["project_name"]) == squash(d["project_name"])]
+        method, found = "exact_name", exact
+        if not exact:
+            method = "normalized_name"
+            found = [e for e in same_dept if _link_name(e["project_name"]) == _link_name(d["project_name"])]
+        for e in found:
+            links.append(
+                {
+                    "declaration_id": d["project_id"],
+                    "evaluation_id": e["project_id"],
+                    "district": d["district"],
+                    "department": d["department"],
+                    "declaration_year": d["year"],
+                    "evaluation_year": e["year"],
+                    "project_name": d["project_name"],
+                    "evaluation_name": e["project_name"],
+                    "match_method": method,
+                    "candidates": len(found),
+                }
+            )
+    return links
+
+
+def _outcomes(paths: list[Path], workers: int) -> Iterator[dict[str, Any]]:
+    if workers <= 1 or len(paths) < 64:
+        for p in paths:
+            yield _process_path(str(p))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_process_path, [str(p) for p in paths], chunksize=32)
+
+
+def build(
+    raw: Path,
+    out: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> BuildResult:
+    """Parse every file in ``raw`` and swap a new warehouse in at ``out``."""
+    started = time.perf_counter()
+    paths = raw_files(raw)
+    if not paths:
+        raise BuildError(f"no files in {raw}")
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for i, outcome in enumerate(_outcomes(paths, workers), start=1):
+        rows["documents"].append(outcome["document"])
+        rows["checks"].extend(outcome["checks"])
+        for name in ROW_TABLES:
+            rows[name].extend(outcome[name])
+        if progress:
+            progress(i, len(paths), time.perf_counter() - started)
+    useful = [d for d in rows["documents"] if d["status"] != "failed"]
+    if not useful:
+        reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in rows["documents"][:5])
+        raise BuildError(f"no file yielded any table ({len(paths)} files; {reasons})")
+    rows["project_links"] = project_links(rows["projects"])
+    tables = {name: frame(name, rows[name]) for name in TABLES}
+    severities = Counter(r["severity"] for r in rows["checks"])
+    digest = hashlib.sha256("".join(sorted(d["sha256"] for d in rows["documents"])).encode()).hexdigest()[:8]
+    now = datetime.now(UTC)
+    build_id = f"{now:%Y%m%dT%H%M%S%f}-{digest}"
+    counts = {name: tables[name].height for name in TABLES}
+    manifest = {
+        "build_id": build_id,
+        "created_at": now.isoformat(timespec="seconds"),
+        "raw": str(raw),
+        "counts": counts,
+        "checks_by_severity": dict(severities),
+        "files": [
+            {"source_file": d["source_file"], "sha256": d["sha256"], "status": d["status"]}
+            for d in rows["documents"]
+        ],
+    }
+    build_dir = load.write_build(out, build_id, tables, manifest)
+    load.swap_in(out, build_dir)
+    load.prune_builds(out)
+    return BuildResult(
+        out=out,
+        build_id=build_id,
+        counts=counts,
+        severities=dict(severities),
+        documents=len(paths),
+        failed=len(paths) - len(useful),
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def print_progress(done: int, total: int, elapsed: float) -> None:
+    """A progress line on stderr, at most every half second and at the end."""
+    now = time.perf_counter()
+    last = getattr(print_progress, "_last", 0.0)
+    if done != total and now - last < 0.5:
+        return
+    print_progress._last = now  # type: ignore[attr-defined]
+    rate = done / elapsed if elapsed > 0 else 0.0
+    end = "\n" if done == total else "\r"
+    print(f"  parsed {done}/{total} files ({rate:,.0f} files/s)", end=end, file=sys.stderr, flush=True)
+
+
+def summary(result: BuildResult) -> str:
+    c, s = result.counts, result.severities
+    return "\n".join(
+        [
+            f"warehouse {result.out} -> build {result.build_id} in {result.elapsed:.2f}s",
+            f"  documents      {result.documents} ({result.failed} failed)",
+            f"  projects       {c['projects']}",
+            f"  indicators     {c['indicators']}",
+            f"  budget lines   {c['budget_lines']}",
+            f"  三公 lines      {c['three_public']}",
+            f"  narrative      {c['narrative_items']} items, {c['narrative_figures']} figures",
+            f"  checks         {c['checks']} (error {s.get('error', 0)}, warning {s.get('warning', 0)}, info {s.get('info', 0)})",
+        ]
+    )
+
+
+def read_table(out: Path, table: str) -> pl.DataFrame:
+    """Read one table of a built warehouse (tests and tools)."""
+    return pl.read_parquet(out / f"{table}.parquet")

@@ -1,0 +1,463 @@
+"""Parsed records -> warehouse rows: units, names, identity, dedup.
+
+This is the one place where units are converted (万元 -> 元, exactly), where a
+project's identity is decided, where cut-off unit names are completed from the
+document's own unit list, and where a project printed twice (glued PDF
+rendering and 'sheet1' rendering) is kept once. Every decision that is not a
+plain reading of the text is recorded as a check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from etl.compare import meets_target, parse_comparable
+from etl.model import (
+    BudgetLine,
+    Check,
+    DocumentMeta,
+    NarrativeFigure,
+    ParseResult,
+    Project,
+)
+from etl.textutil import code_level, squash
+
+CENT = Decimal("0.01")
+WAN = Decimal(10000)
+UNIT_FACTORS = {"元": Decimal(1), "万元": WAN}
+SELF_EVALUATION = "self_evaluation"
+TARGET_DECLARATION = "target_declaration"
+NOMINAL_SCORE_MAX = Decimal(100)
+# A single project of more than this many 万元 in a department's disclosure is
+# implausible (10 亿元): a header saying 万元 over such figures is wrong.
+IMPLAUSIBLE_WAN = Decimal(100000)
+_DEPARTMENT_SUFFIXES = re.compile(r"[（(](汇总|本级|合并)[)）]\s*$")
+
+
+@dataclass
+class NormalizedDocument:
+    """Rows of every table for one document (values already in 元, Decimal)."""
+
+    source_file: str
+    meta: DocumentMeta
+    layouts: list[str]
+    budget_lines: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    three_public: list[dict[str, Any]] = field(default_factory=list)
+    narrative_items: list[dict[str, Any]] = field(default_factory=list)
+    narrative_figures: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    # Parser-local project reference (source_line as text) -> project_id.
+    project_refs: dict[str, str] = field(default_factory=dict)
+
+
+def to_yuan(amount: Decimal | None, unit: str | None, checks: list[Check], where: str) -> Decimal | None:
+    """Convert a printed amount to 元 exactly; a lost fraction of a 分 is reported."""
+    if amount is None:
+        return None
+    if unit not in UNIT_FACTORS:
+        checks.append(
+            Check("unit_unknown", "warning", f"{where}：单位“{unit}”无法识别，金额 {amount} 未换算")
+        )
+        return None
+    value = amount * UNIT_FACTORS[unit]
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if rounded != value:
+        checks.append(
+            Check(
+                "amount_precision",
+                "warning",
+                f"{where}：{amount}{unit} 换算为元后不足一分，按四舍五入记为 {rounded} 元",
+            )
+        )
+    return rounded
+
+
+def clean_department(name: str | None) -> str | None:
+    """'上海市闵行区城市运行管理中心(汇总)' -> '上海市闵行区城市运行管理中心'."""
+    if name is None:
+        return None
+    name = squash(name)
+    return _DEPARTMENT_SUFFIXES.sub("", name) or None
+
+
+def complete_unit(printed: str | None, units: list[str]) -> tuple[str | None, bool]:
+    """Complete a unit name the PDF cut off, when exactly one listed unit starts with it."""
+    if not printed:
+        return printed, False
+    name = clean_department(printed)
+    if name is None or name in units:
+        return name, False
+    candidates = [u for u in units if u.startswith(name)]
+    if len(candidates) == 1:
+        return candidates[0], True
+    return name, False
+
+
+def merge_meta(results: list[tuple[str, ParseResult]]) -> DocumentMeta:
+    """Document facts: the narrative parser's reading first, then any other parser's."""
+    meta = DocumentMeta()
+    for _, result in sorted(results, key=lambda r: r[0] != "narrative"):
+        m = result.meta
+        meta.district = meta.district or m.district
+        meta.department = meta.department or m.department
+        meta.year = meta.year or m.year
+        meta.source_line = meta.source_line or m.source_line
+        for unit in m.units:
+            if unit not in meta.units:
+                meta.units.append(unit)
+    return meta
+
+
+def _figure(figures: list[NarrativeFigure], key: str) -> NarrativeFigure | None:
+    return next((f for f in figures if f.key == key), None)
+
+
+def _who(meta: DocumentMeta) -> dict[str, Any]:
+    return {"district": meta.district, "year": meta.year, "department": meta.department}
+
+
+# --- budget lines -----------------------------------------------------------------
+
+
+def budget_rows(
+    lines: list[BudgetLine], source_file: str, meta: DocumentMeta, checks: list[Check]
+) -> list[dict]:
+    rows = []
+    for line in lines:
+        amount = to_yuan(line.amount, line.unit, checks, f"{line.statement} {line.code or line.name}")
+        level = 0 if line.is_total else code_level(line.code, line.classification)
+        rows.append(
+            {
+                "source_file": source_file,
+                "source_line": line.source_line,
+                **_who(meta),
+                "statement": line.statement,
+                "side": line.side,
+                "code": line.code,
+                "name": line.name,
+                "classification": line.classification,
+                "level": level,
+                "measure": line.measure,
+                "amount_yuan": amount,
+                "amount_printed": format(line.amount, "f"),
+                "unit_printed": line.unit,
+                "is_total": line.is_total,
+            }
+        )
+    return rows
+
+
+# --- projects ---------------------------------------------------------------------
+
+
+def dedup_renderings(projects: list[Project], checks: list[Check]) -> list[Project]:
+    """Keep each project once: a 'glued' rendering yields to the complete tabbed one.
+
+    A glued form is matched to a tabbed form of the same name and 总分 (and the
+    same 年度资金总额 where the glued one has it); what differs is reported.
+    """
+    glued = [p for p in projects if p.layout == "glued"]
+    if not glued:
+        return projects
+    complete = [p for p in projects if p.layout != "glued"]
+    used: set[int] = set()
+    for g in glued:
+        candidates = [
+            (i, p)
+            for i, p in enumerate(complete)
+            if i not in used
+            and squash(p.project_name) == squash(g.project_name)
+            and (g.score_total is None or p.score_total == g.score_total)
+            and (g.budget_full_year is None or p.budget_full_year == g.budget_full_year)
+        ]
+        if not candidates:
+            complete.append(g)
+            used.add(len(complete) - 1)
+            checks.append(
+                Check(
+                    "rendering_only_glued",
+                    "warning",
+                    f"项目“{g.project_name}”只在粘连版式中出现（第 {g.source_line} 行），没有完整版式可对照；指标可能不全",
+                    source_line=g.source_line,
+                    project_ref=str(g.source_line),
+                )
+            )
+            continue
+        i, kept = candidates[0]
+        used.add(i)
+        diffs = _rendering_differences(g, kept)
+        if diffs:
+            checks.append(
+                Check(
+                    "rendering_differs",
+                    "info",
+                    f"项目“{kept.project_name}”在文件中出现两次：粘连版式（第 {g.source_line} 行）与完整版式（第 {kept.source_line} 行）"
+                    f"不一致：{'；'.join(diffs)}。采用完整版式。",
+                    source_line=kept.source_line,
+                    project_ref=str(kept.source_line),
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "rendering_duplicate",
+                    "info",
+                    f"项目“{kept.project_name}”在粘连版式（第 {g.source_line} 行）中重复出现，内容一致，只保留一份",
+                    source_line=kept.source_line,
+                    project_ref=str(kept.source_line),
+                )
+            )
+    return complete
+
+
+def _rendering_differences(glued: Project, kept: Project) -> list[str]:
+    diffs = []
+    for label, a, b in (
+        ("年初预算数", glued.budget_initial, kept.budget_initial),
+        ("全年预算数", glued.budget_full_year, kept.budget_full_year),
+        ("全年执行数", glued.executed, kept.executed),
+    ):
+        if a is None and b is not None:
+            diffs.append(f"粘连版式缺少{label}（完整版式为 {b}）")
+        elif a is not None and a != b:
+            diffs.append(f"{label} {a} 对 {b}")
+    rows = glued.extra.get("indicator_rows")
+    if rows is not None and rows.isdigit() and int(rows) != len(kept.indicators):
+        diffs.append(f"粘连版式有 {rows} 行指标，完整版式有 {len(kept.indicators)} 行（可能有指标行被合并）")
+    return diffs
+
+
+def decide_units(
+    projects: list[Project], figures: list[NarrativeFigure], checks: list[Check]
+) -> dict[int, str | None]:
+    """Decide the unit of each project's figures; headers can be wrong.
+
+    Evidence, in order: the narrative's total of self-evaluated projects (万元);
+    plausibility of the figures under the printed unit; otherwise the header.
+    """
+    decided: dict[int, str | None] = {}
+    groups: dict[tuple[str, str | None], list[Project]] = {}
+    for p in projects:
+        groups.setdefault((p.kind, p.amount_unit), []).append(p)
+    for (kind, printed), group in groups.items():
+        key = "self_eval_budget_total" if kind == SELF_EVALUATION else "declared_budget_total"
+        stated = _figure(figures, key)
+        amounts = [p.budget_full_year for p in group if p.budget_full_year is not None]
+        if kind == TARGET_DECLARATION:
+            amounts = [p.budget_initial for p in group if p.budget_initial is not None]
+        total = sum(amounts, Decimal(0))
+        unit = printed
+        how = None
+        if stated is not None and stated.unit == "万元" and amounts:
+            as_yuan, as_wan = total / WAN, total
+            if printed != "元" and abs(as_yuan - stated.value) <= CENT:
+                unit = "元"
+                how = (
+                    f"表头单位为“{printed}”，但 {len(amounts)} 个项目合计 {total} 按元计为 {as_yuan:.2f} 万元，"
+                    f"与说明中的 {stated.value} 万元一致，按元处理"
+                )
+            elif printed != "万元" and abs(as_wan - stated.value) <= CENT:
+                unit = "万元"
+                how = f"表头单位为“{printed}”，但项目合计 {total} 与说明中的 {stated.value} 万元一致，按万元处理"
+        if how is None and printed == "万元" and amounts and max(amounts) >= IMPLAUSIBLE_WAN:
+            unit = "元"
+            how = f"表头单位为“万元”，但单个项目金额达 {max(amounts)}（按万元即超过 10 亿元），按元处理"
+        if how is None and printed is None:
+            checks.append(
+                Check("unit_missing", "warning", f"{len(group)} 个项目的表头未注明金额单位，金额未换算")
+            )
+        for p in group:
+            decided[id(p)] = unit
+        if how is not None:
+            severity = "warning" if printed is not None else "info"
+            checks.append(Check("unit_decided", severity, how))
+    return decided
+
+
+def project_id(parts: list[Any]) -> str:
+    """Stable id from what identifies a project (not its name alone)."""
+    raw = "|".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def project_rows(
+    projects: list[Project],
+    source_file: str,
+    meta: DocumentMeta,
+    figures: list[NarrativeFigure],
+    checks: list[Check],
+) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """Projects and their indicators as rows; returns the parser-ref -> project_id map."""
+    units = decide_units(projects, figures, checks)
+    seen: Counter[tuple] = Counter()
+    rows, indicator_rows, refs = [], [], {}
+    for p in projects:
+        unit_name, completed = complete_unit(p.unit, meta.units)
+        if completed:
+            checks.append(
+                Check(
+                    "unit_name_completed",
+                    "info",
+                    f"项目“{p.project_name}”的单位名称原文为“{p.unit}”（被截断），按本文件所列单位补全为“{unit_name}”",
+                    source_line=p.source_line,
+                    project_ref=str(p.source_line),
+                )
+            )
+        department = clean_department(p.department) or meta.department
+        year = p.year or meta.year
+        unit = units[id(p)]
+        where = f"项目“{p.project_name}”"
+        budget_initial = to_yuan(p.budget_initial, unit, checks, where)
+        full_year = to_yuan(p.budget_full_year, unit, checks, where)
+        executed = to_yuan(p.executed, unit, checks, where)
+        prior = to_yuan(p.prior_year_budget, unit, checks, where)
+        identity = [meta.district, year, p.kind, department, unit_name, squash(p.project_name), full_year]
+        seen[tuple(identity)] += 1
+        pid = project_id([*identity, seen[tuple(identity)]])
+        refs[str(p.source_line)] = pid
+        score_max = p.score_max
+        if score_max is None and p.kind == SELF_EVALUATION:
+            score_max = NOMINAL_SCORE_MAX
+        rows.append(
+            {
+                "project_id": pid,
+                "source_file": source_file,
+                "source_line": p.source_line,
+                "end_line": p.end_line,
+                "district": meta.district,
+                "year": year,
+                "department": department,
+                "unit": unit_name,
+                "project_name": p.project_name,
+                "kind": p.kind,
+                "layout": p.layout,
+                "budget_initial_yuan": budget_initial,
+                "budget_full_year_yuan": full_year,
+                "executed_yuan": executed,
+                "prior_year_budget_yuan": prior,
+                "execution_rate": p.execution_rate,
+                "execution_weight": p.execution_weight,
+                "execution_score": p.execution_score,
+                "score_total": p.score_total,
+                "score_max": score_max,
+                "grade": p.grade,
+                "category": p.category,
+                "goal": p.goal,
+                "result": p.result,
+                "amount_unit_printed": p.amount_unit,
+                "amount_unit": unit,
+                "unit_printed": p.unit,
+                "department_printed": p.department,
+                "n_indicators": len(p.indicators),
+                "extra_json": json.dumps(p.extra, ensure_ascii=False, sort_keys=True) if p.extra else None,
+            }
+        )
+        for seq, ind in enumerate(p.indicators, start=1):
+            t, a = parse_comparable(ind.target_value), parse_comparable(ind.actual_value)
+            indicator_rows.append(
+                {
+                    "indicator_id": f"{pid}-{seq:03d}",
+                    "project_id": pid,
+                    "seq": seq,
+                    "source_file": source_file,
+                    "source_line": ind.source_line,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "level3": ind.level3,
+                    "target_value": ind.target_value,
+                    "actual_value": ind.actual_value,
+                    "weight": ind.weight,
+                    "score": ind.score,
+                    "deviation_reason": ind.deviation_reason,
+                    "explanation": ind.explanation,
+                    "scoring_rule": ind.scoring_rule,
+                    "target_op": t.op,
+                    "target_number": t.number,
+                    "target_number_high": t.high,
+                    "target_unit": t.unit,
+                    "actual_op": a.op,
+                    "actual_number": a.number,
+                    "actual_unit": a.unit,
+                    "meets_target": meets_target(ind.target_value, ind.actual_value),
+                }
+            )
+    return rows, indicator_rows, refs
+
+
+# --- narrative and 三公 -------------------------------------------------------------
+
+
+def narrative_rows(result: ParseResult, source_file: str, meta: DocumentMeta, checks: list[Check]):
+    """Narrative items and figures (万元 figures to 元; counts and scores as printed)."""
+    items = [
+        {
+            "source_file": source_file,
+            "source_line": it.source_line,
+            **_who(meta),
+            "item": it.item,
+            "code": it.code,
+            "budget_initial_yuan": to_yuan(it.budget_initial, it.unit, checks, f"说明“{it.item}”"),
+            "final_yuan": to_yuan(it.final, it.unit, checks, f"说明“{it.item}”"),
+            "reason": it.reason,
+        }
+        for it in result.narrative_items
+    ]
+    figures = [
+        {
+            "source_file": source_file,
+            "source_line": f.source_line,
+            **_who(meta),
+            "key": f.key,
+            "value": f.value,
+            "unit": f.unit,
+            "text": f.text,
+        }
+        for f in result.narrative_figures
+    ]
+    return items, figures
+
+
+def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta, checks: list[Check]):
+    return [
+        {
+            "source_file": source_file,
+            "source_line": t.source_line,
+            **_who(meta),
+            "item": t.item,
+            "budget_yuan": to_yuan(t.budget, t.unit, checks, f"三公经费 {t.item}"),
+            "actual_yuan": to_yuan(t.actual, t.unit, checks, f"三公经费 {t.item}"),
+        }
+        for t in result.three_public
+    ]
+
+
+def normalize_document(source_file: str, results: list[tuple[str, ParseResult]]) -> NormalizedDocument:
+    """All parsers' results for one document -> rows of every table."""
+    meta = merge_meta(results)
+    doc = NormalizedDocument(
+        source_file=source_file, meta=meta, layouts=[n for n, r in results if not r.is_empty()]
+    )
+    checks = doc.checks
+    for _, result in results:
+        checks.extend(result.checks)
+    figures = [f for _, r in results for f in r.narrative_figures]
+    projects: list[Project] = [p for _, r in results for p in r.projects]
+    projects = dedup_renderings(projects, checks)
+    for _, result in results:
+        doc.budget_lines += budget_rows(result.budget_lines, source_file, meta, checks)
+        doc.three_public += three_public_rows(result, source_file, meta, checks)
+        items, figs = narrative_rows(result, source_file, meta, checks)
+        doc.narrative_items += items
+        doc.narrative_figures += figs
+    doc.projects, doc.indicators, doc.project_refs = project_rows(
+        projects, source_file, meta, figures, checks
+    )
+    return doc

@@ -1,0 +1,62 @@
+"""The warehouse is swapped in whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from etl import load
+
+
+def _tables(n: int) -> dict[str, pl.DataFrame]:
+    return {"projects": pl.DataFrame({"project_id": [f"p{i}" for i in range(n)]})}
+
+
+def _publish(out: Path, build_id: str, n: int) -> None:
+    build = load.write_build(out, build_id, _tables(n), {"build_id": build_id})
+    load.swap_in(out, build)
+
+
+def test__swap_in__out_points_at_the_new_build(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse"
+    _publish(out, "b1", 1)
+    _publish(out, "b2", 2)
+    assert out.is_symlink()
+    assert load.read_manifest(out) == {"build_id": "b2"}
+    assert pl.read_parquet(out / "projects.parquet").height == 2
+
+
+def test__write_build__failure_leaves_the_old_warehouse(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse"
+    _publish(out, "b1", 1)
+
+    class Broken(pl.DataFrame):
+        def write_parquet(self, *args, **kwargs):  # type: ignore[override]
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        load.write_build(out, "b2", {"projects": Broken({"x": [1]})}, {"build_id": "b2"})
+    assert load.read_manifest(out) == {"build_id": "b1"}
+    assert not (load.builds_dir(out) / "b2").exists()
+    assert not any(p.name.startswith(".staging") for p in load.builds_dir(out).iterdir())
+
+
+def test__swap_in__a_plain_directory_is_kept_aside_not_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse"
+    out.mkdir()
+    (out / "old.parquet").write_bytes(b"old")
+    _publish(out, "b1", 1)
+    legacy = [p for p in load.builds_dir(out).iterdir() if p.name.startswith("legacy-")]
+    assert len(legacy) == 1 and (legacy[0] / "old.parquet").read_bytes() == b"old"
+
+
+def test__prune_builds__keeps_the_newest_and_the_current(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse"
+    for i in range(6):
+        _publish(out, f"b{i}", i)
+    removed = load.prune_builds(out, keep=2)
+    remaining = sorted(p.name for p in load.builds_dir(out).iterdir())
+    assert len(removed) == 4
+    assert "b5" in remaining and load.read_manifest(out) == {"build_id": "b5"}

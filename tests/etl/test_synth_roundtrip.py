@@ -1,0 +1,87 @@
+"""parse(generate(x)) recovers x: every layout the generator writes, figure for figure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from etl.build import process_document
+from etl.synth import LAYOUTS, SynthDoc, generate_document, write_corpus
+
+WAN = Decimal(10000)
+CASES = [(i, layout) for layout in LAYOUTS for i in range(12)]
+
+
+def _roundtrip(doc: SynthDoc) -> dict:
+    return process_document(doc.file_name, doc.text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(("index", "layout"), CASES)
+def test__roundtrip__document_facts(index: int, layout: str) -> None:
+    doc = generate_document(index, seed=7, layout=layout)
+    out = _roundtrip(doc)
+    d = out["document"]
+    assert d["status"] == "ok", [c["message"] for c in out["checks"] if c["severity"] == "error"]
+    assert (d["district"], d["year"], d["department"]) == (doc.district, doc.year, doc.department)
+
+
+@pytest.mark.parametrize(("index", "layout"), [c for c in CASES if c[1].startswith("final_accounts")])
+def test__roundtrip__budget_lines_exact(index: int, layout: str) -> None:
+    doc = generate_document(index, seed=7, layout=layout)
+    out = _roundtrip(doc)
+    got = {
+        (r["statement"], r["code"], r["name"], r["measure"], r["amount_yuan"]) for r in out["budget_lines"]
+    }
+    want = {(t.statement, t.code, t.name, t.measure, t.amount * WAN) for t in doc.lines}
+    assert want <= got, sorted(want - got)[:5]
+    assert not [
+        c
+        for c in out["checks"]
+        if c["severity"] == "warning" and c["check"].startswith(("hierarchy", "total_row"))
+    ]
+
+
+@pytest.mark.parametrize(("index", "layout"), [c for c in CASES if not c[1].startswith("final_accounts")])
+def test__roundtrip__projects_and_indicators_exact(index: int, layout: str) -> None:
+    doc = generate_document(index, seed=7, layout=layout)
+    out = _roundtrip(doc)
+    projects = {(p["project_name"], p["kind"]): p for p in out["projects"]}
+    assert len(projects) == len(doc.projects)
+    for truth in doc.projects:
+        p = projects[(truth.name, truth.kind)]
+        assert (
+            p["budget_initial_yuan"],
+            p["budget_full_year_yuan"],
+            p["executed_yuan"],
+            p["score_total"],
+        ) == (
+            truth.budget_initial,
+            truth.budget_full_year,
+            truth.executed,
+            truth.score_total,
+        )
+        rows = [i for i in out["indicators"] if i["project_id"] == p["project_id"]]
+        got = [
+            (
+                i["level1"],
+                i["level2"],
+                i["level3"],
+                i["target_value"],
+                i["actual_value"],
+                i["weight"],
+                i["score"],
+            )
+            for i in rows
+        ]
+        want = [
+            (t.level1, t.level2, t.level3, t.target, t.actual, t.weight, t.score) for t in truth.indicators
+        ]
+        assert got == want
+
+
+def test__write_corpus__writes_files_of_every_layout(tmp_path: Path) -> None:
+    assert write_corpus(tmp_path, docs=8, seed=1) == 8
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 8 and all(any(layout in n for n in names) for layout in LAYOUTS)
