@@ -121,7 +121,7 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
             checks.append(
                 Check("parser_failed", "error", f"版式解析器 {parser.name} 出错：{tb}；该版式的数据未读入")
             )
-    doc = normalize_document(source_file, results)
+    doc = normalize_document(source_file, results, decoded.text)
     checks = checks + doc.checks + validate_document(doc)
     who = {"district": doc.meta.district, "year": doc.meta.year, "department": doc.meta.department}
     document.update(who)

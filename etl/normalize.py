@@ -37,6 +37,7 @@ NOMINAL_SCORE_MAX = Decimal(100)
 # A single project of more than this many 万元 in a department's disclosure is
 # implausible (10 亿元): a header saying 万元 over such figures is wrong.
 IMPLAUSIBLE_WAN = Decimal(100000)
+EXCERPT_CHARS = 6000
 _DEPARTMENT_SUFFIXES = re.compile(r"[（(](汇总|本级|合并)[)）]\s*$")
 
 
@@ -288,12 +289,19 @@ def project_id(parts: list[Any]) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
+def excerpt(lines: list[str], start: int, end: int) -> str:
+    """Source lines start..end (1-based, inclusive), capped so a page can show them."""
+    text = "\n".join(lines[max(start - 1, 0) : max(end, start)])
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "\n……（以下省略）"
+
+
 def project_rows(
     projects: list[Project],
     source_file: str,
     meta: DocumentMeta,
     figures: list[NarrativeFigure],
     checks: list[Check],
+    lines: list[str] | None = None,
 ) -> tuple[list[dict], list[dict], dict[str, str]]:
     """Projects and their indicators as rows; returns the parser-ref -> project_id map."""
     units = decide_units(projects, figures, checks)
@@ -358,6 +366,7 @@ def project_rows(
                 "department_printed": p.department,
                 "n_indicators": len(p.indicators),
                 "extra_json": json.dumps(p.extra, ensure_ascii=False, sort_keys=True) if p.extra else None,
+                "source_excerpt": excerpt(lines, p.source_line, p.end_line) if lines else None,
             }
         )
         for seq, ind in enumerate(p.indicators, start=1):
@@ -439,7 +448,9 @@ def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta,
     ]
 
 
-def normalize_document(source_file: str, results: list[tuple[str, ParseResult]]) -> NormalizedDocument:
+def normalize_document(
+    source_file: str, results: list[tuple[str, ParseResult]], text: str | None = None
+) -> NormalizedDocument:
     """All parsers' results for one document -> rows of every table."""
     meta = merge_meta(results)
     doc = NormalizedDocument(

@@ -112,6 +112,12 @@ TABLES: dict[str, list[Column]] = {
         _c(
             "extra_json", pl.String, "其他信息", "Other printed fields (dates, problems, fund split) as JSON."
         ),
+        _c(
+            "source_excerpt",
+            pl.String,
+            "原文摘录",
+            "The form's source lines (capped) for provenance on the pages.",
+        ),
     ],
     "indicators": [
         _c("indicator_id", pl.String, "指标编号", "project_id + position."),

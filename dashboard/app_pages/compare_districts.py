@@ -1,0 +1,68 @@
+"""区际比较: the same measure side by side for the districts."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state, ui
+from dashboard.queries import Filters
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("区际比较")
+
+options = state.data(snap, "filter_options")
+years = [y for y in options["years"] if not f.years or y in f.years]
+mode = st.radio("比较口径", ["各区最新年度", "指定年度"], horizontal=True, key="cmp_mode")
+year = None
+if mode == "指定年度":
+    if not years:
+        ui.empty("当前筛选条件下没有可选年度。")
+        st.stop()
+    year = st.selectbox("年度", years, index=len(years) - 1, key="cmp_year")
+st.caption("语料稀疏：各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，图中标注年度。")
+
+
+def per_district(kind: str) -> list[Filters]:
+    """One filter per district: the chosen year, or the district's latest year of this kind."""
+    if year is not None:
+        return [Filters(f.districts, (year,), f.departments, f.kinds)]
+    latest = state.data(snap, "latest_year_per_district", f, kind)
+    return [Filters((d,), (y,), f.departments, f.kinds) for d, y in latest.iter_rows()]
+
+
+def gather(name: str, kind: str) -> pl.DataFrame:
+    frames = [state.data(snap, name, g) for g in per_district(kind)]
+    frames = [x for x in frames if not x.is_empty()]
+    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+
+st.subheader("支出结构（各类占本年支出合计的比重）")
+shares = gather("spending_by_class", "final_accounts")
+if charts.has_data(shares):
+    ui.plot(charts.class_shares(shares), key="cmp_shares")
+    absent = [d for d in (f.districts or options["districts"]) if d not in set(shares["district"].to_list())]
+    if absent:
+        st.caption(f"无部门决算数据的区：{'、'.join(absent)}{'（' + str(year) + ' 年度）' if year else ''}。")
+else:
+    ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
+
+st.subheader("预算执行率")
+projects = gather("projects", "self_evaluation")
+evals = projects.filter(pl.col("kind") == "self_evaluation") if not projects.is_empty() else projects
+if charts.has_data(evals):
+    evals = evals.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
+    ui.plot(charts.execution_box(evals), key="cmp_exec")
+    st.subheader("绩效自评得分分布")
+    ui.plot(charts.score_distribution(evals), key="cmp_scores")
+    summary = (
+        evals.group_by("district", "year")
+        .agg(
+            pl.len().alias("evaluated_projects"),
+            pl.col("score_total").cast(pl.Float64).mean().alias("avg_score"),
+            (pl.col("executed_yuan").sum() / pl.col("budget_full_year_yuan").sum()).alias("execution_rate"),
+        )
+        .sort("district")
+    )
+    ui.table(summary, key="cmp_summary")
+else:
+    ui.empty(f"{(str(year) + ' 年度') if year else '当前范围内'}没有绩效自评数据，无法比较执行率和得分。")

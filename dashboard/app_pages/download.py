@@ -1,0 +1,59 @@
+"""数据下载: pick a table, filter it, preview it, download exactly what is shown."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from dashboard import export, state, ui
+from dashboard.queries import DOWNLOAD_TABLES
+from etl.schema import labels
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("数据下载")
+
+table = st.selectbox(
+    "数据表", list(DOWNLOAD_TABLES), format_func=lambda t: DOWNLOAD_TABLES[t], key="dl_table"
+)
+text = st.text_input(
+    "按名称筛选（项目名称、指标名称、科目名称或校验说明中包含的文字）", key="dl_text", max_chars=100
+)
+df = state.data(snap, "download_table", table, f, text)
+st.caption(
+    f"筛选条件：{'；'.join(f'{k}：{v}' for k, v in state.describe(f).items())}{'；名称包含：' + text if text else ''}。共 {df.height:,} 行。金额单位：元（与原表一致的精确数值）。"
+)
+if df.is_empty():
+    ui.empty("当前筛选条件下该表没有数据。")
+    st.stop()
+
+col_labels = {**labels(table), "project_name": "项目名称"}
+shown = export.with_labels(df, col_labels)
+st.dataframe(shown, hide_index=True, width="stretch", height=420)
+
+stamp = datetime.now().strftime("%Y%m%d-%H%M")
+name = f"{DOWNLOAD_TABLES[table]}-{stamp}"
+c1, c2 = st.columns(2)
+c1.download_button(
+    "下载 CSV（UTF-8，Excel 可直接打开）",
+    data=lambda: export.csv_bytes(shown),
+    file_name=f"{name}.csv",
+    mime="text/csv",
+    key="dl_csv",
+    on_click="ignore",
+)
+c2.download_button(
+    "下载 Excel（XLSX）",
+    data=lambda: export.xlsx_bytes(
+        shown,
+        sheet=DOWNLOAD_TABLES[table],
+        filters={**state.describe(f), "名称包含": text or "（无）"},
+        sources=sorted(set(df["source_file"].to_list())) if "source_file" in df.columns else list(snap.files),
+        original_names=df.columns,
+    ),
+    file_name=f"{name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="dl_xlsx",
+    on_click="ignore",
+)
+if df.height > 100_000:
+    st.caption("行数较多时 Excel 文件生成需要数秒；CSV 更快。")

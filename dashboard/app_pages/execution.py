@@ -1,0 +1,77 @@
+"""预算执行: budget against execution per project, and the 说明's 年初预算 vs 决算."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state, ui
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("预算执行")
+
+projects = state.data(snap, "projects", f, "self_evaluation")
+if projects.is_empty():
+    ui.empty("当前筛选条件下没有绩效自评项目，无法分析预算执行。")
+else:
+    projects = projects.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
+    threshold = st.slider(
+        "执行率低于以下比例视为执行不足", 0.5, 1.0, 0.9, 0.05, format="%.2f", key="ex_threshold"
+    )
+    under = projects.filter(pl.col("rate") < threshold)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("自评项目", f"{projects.height} 个")
+    c2.metric("执行不足项目", f"{under.height} 个")
+    total_budget = projects["budget_full_year_yuan"].sum()
+    total_exec = projects["executed_yuan"].sum()
+    c3.metric(
+        "总体执行率", "—" if not total_budget else f"{float(total_exec) / float(total_budget) * 100:.2f}%"
+    )
+    ui.plot(charts.budget_scatter(projects, threshold), key="ex_scatter")
+    ui.plot(charts.execution_box(projects), key="ex_box")
+    st.subheader("执行不足的项目")
+    if under.is_empty():
+        st.success(f"没有执行率低于 {threshold:.0%} 的项目。")
+    else:
+        ui.project_table(
+            under.sort("rate"),
+            key="ex_under",
+            columns=[
+                "district",
+                "year",
+                "department",
+                "project_name",
+                "budget_initial_yuan",
+                "budget_full_year_yuan",
+                "executed_yuan",
+                "execution_rate",
+                "score_total",
+            ],
+        )
+    st.subheader("逐项目预算步骤：年初预算 → 全年预算 → 执行")
+    n = st.slider("显示全年预算最大的项目数", 5, 60, 20, 5, key="ex_n")
+    top = projects.sort("budget_full_year_yuan", descending=True, nulls_last=True).head(n)
+    ui.plot(charts.budget_dumbbell(top), key="ex_dumbbell")
+    st.subheader("全部自评项目")
+    ui.project_table(
+        projects,
+        key="ex_all",
+        columns=[
+            "district",
+            "year",
+            "department",
+            "project_name",
+            "budget_initial_yuan",
+            "budget_full_year_yuan",
+            "executed_yuan",
+            "execution_rate",
+            "score_total",
+        ],
+    )
+
+st.subheader("部门决算说明：年初预算与支出决算（按功能分类项）")
+items = state.data(snap, "narrative_items", f)
+if items.is_empty():
+    ui.empty("当前范围内的部门决算说明没有逐项列出年初预算与支出决算。")
+else:
+    ui.plot(charts.narrative_items(items), key="ex_items")
+    ui.table(items, key="ex_items_table")

@@ -1,0 +1,73 @@
+"""总览: headline figures per district and year, and what the corpus holds."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state, ui
+from dashboard.queries import KIND_LABELS
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("总览")
+st.caption(f"范围：{state.scope_text(f)}。金额单位：万元。")
+
+head = state.data(snap, "headline_by_district_year", f)
+if head.is_empty():
+    ui.empty("当前筛选条件下没有任何部门决算或绩效自评数据。请在左侧放宽筛选条件，或点击“重置筛选”。")
+else:
+    st.subheader("各区主要指标")
+    for row in head.iter_rows(named=True):
+        with st.container(border=True):
+            st.markdown(f"**{row['district']}区 {row['year']} 年度**")
+            c1, c2, c3, c4, c5 = st.columns(5)
+            with c1:
+                ui.metric_wan("本年支出合计", row["total_expenditure_yuan"], "部门决算·支出决算表合计行")
+            with c2:
+                ui.metric_wan("基本支出", row["basic_yuan"])
+            with c3:
+                ui.metric_wan("项目支出", row["project_yuan"])
+            c4.metric("绩效自评项目", f"{row['evaluated_projects']} 个")
+            avg = row["avg_score"]
+            rate = row["execution_rate"]
+            c5.metric(
+                "平均分 / 总体执行率",
+                f"{'—' if avg is None else f'{float(avg):.2f} 分'} / {'—' if rate is None else f'{float(rate) * 100:.2f}%'}",
+            )
+    spend = head.filter(pl.col("total_expenditure_yuan").is_not_null())
+    if charts.has_data(spend):
+        ui.plot(charts.headline_bars(spend), key="overview_bars")
+    else:
+        ui.empty("当前范围内没有部门决算（支出决算表）数据，无法绘制支出图。")
+    ui.table(head, key="overview_table")
+
+st.subheader("数据覆盖情况（区 × 年度 × 文件类型）")
+cov = state.data(snap, "coverage", f)
+if cov.is_empty():
+    ui.empty("当前筛选条件下没有任何文件。")
+else:
+    cov = cov.with_columns(
+        cell=pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind"))
+        + " "
+        + pl.col("n").cast(pl.String)
+        + pl.when(pl.col("kind") == "final_accounts").then(pl.lit(" 个部门")).otherwise(pl.lit(" 个项目"))
+    )
+    matrix = (
+        cov.group_by("district", "year")
+        .agg(pl.col("cell").sort().str.join("；"))
+        .pivot(on="year", index="district", values="cell", sort_columns=True)
+        .sort("district")
+        .fill_null("—（无数据）")
+    )
+    st.dataframe(matrix.rename({"district": "区"}), hide_index=True, width="stretch")
+    years = sorted(cov["year"].unique().to_list())
+    missing = []
+    for district in sorted(cov["district"].unique().to_list()):
+        have = cov.filter(pl.col("district") == district)
+        for kind, label in KIND_LABELS.items():
+            got = set(have.filter(pl.col("kind") == kind)["year"].to_list())
+            lack = [str(y) for y in years if y not in got]
+            if lack:
+                missing.append(f"{district}区缺少 {'、'.join(lack)} 年度的{label}")
+    if missing:
+        with st.expander(f"缺失情况（{len(missing)} 条）"):
+            st.markdown("\n".join(f"- {m}" for m in missing))

@@ -1,0 +1,74 @@
+"""数据质量: the ETL's checks, grouped by document and severity, linked to what they concern."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import state, ui
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("数据质量")
+st.caption(
+    "每条校验都来自原文：原文中相互矛盾的数字照原样保留，在此列出两者，供人工核对。错误 = 无法读取或明显不成立；警告 = 数字不一致；提示 = 四舍五入差异或处理说明。"
+)
+
+docs = state.data(snap, "documents")
+failed = docs.filter(pl.col("status") != "ok")
+if not failed.is_empty():
+    st.error(
+        f"{failed.height} 个文件未能完整读取："
+        + "；".join(
+            f"{r['source_file']}（{r['error'] or r['status']}）" for r in failed.iter_rows(named=True)
+        )
+    )
+
+summary = state.data(snap, "checks_summary", f)
+if summary.is_empty():
+    st.success("当前范围内没有校验问题。")
+    st.stop()
+st.subheader("按文件汇总")
+st.dataframe(
+    summary.rename(
+        {
+            "source_file": "来源文件",
+            "district": "区",
+            "year": "年度",
+            "errors": "错误",
+            "warnings": "警告",
+            "infos": "提示",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+severities = st.multiselect(
+    "严重程度",
+    ["error", "warning", "info"],
+    default=["error", "warning"],
+    format_func=lambda s: ui.SEVERITY_TEXT[s],
+    key="dq_sev",
+)
+checks = state.data(snap, "checks_list", f, tuple(severities))
+st.subheader(f"校验明细（{checks.height} 条）")
+if checks.is_empty():
+    ui.empty("所选严重程度下没有校验问题。")
+    st.stop()
+with_project = checks.filter(pl.col("project_id").is_not_null())
+without = checks.filter(pl.col("project_id").is_null())
+for source_file in checks["source_file"].unique(maintain_order=True).to_list():
+    part = without.filter(pl.col("source_file") == source_file)
+    if part.is_empty():
+        continue
+    with st.expander(f"{source_file}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
+        ui.table(
+            part.select("severity", "check", "message", "statement", "code", "source_line"),
+            key=f"dq_{source_file}",
+        )
+if not with_project.is_empty():
+    st.subheader("涉及具体项目的校验（点击一行查看项目）")
+    ui.project_table(
+        with_project,
+        key="dq_projects",
+        columns=["source_file", "severity", "project_name", "check", "message", "source_line"],
+    )

@@ -1,0 +1,75 @@
+"""绩效评分: score distributions, where points were lost, and an auditor's anomaly list."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state, ui
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("绩效评分")
+
+projects = state.data(snap, "projects", f, "self_evaluation")
+if projects.is_empty():
+    ui.empty("当前筛选条件下没有绩效自评项目。")
+    st.stop()
+
+scored = projects.filter(pl.col("score_total").is_not_null())
+by = st.radio("分组", ["区", "年度", "部门"], horizontal=True, key="sc_by")
+column = {"区": "district", "年度": "year", "部门": "department"}[by]
+if charts.has_data(scored):
+    ui.plot(charts.score_strip(scored, column), key="sc_strip")
+    ui.plot(charts.score_distribution(scored), key="sc_hist")
+missing = projects.height - scored.height
+if missing:
+    st.caption(f"{missing} 个项目的自评表未打印总分，未计入得分分布（见“数据质量”）。")
+
+st.subheader("失分在哪里")
+lost = state.data(snap, "points_lost", f)
+lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
+if charts.has_data(lost):
+    ui.plot(charts.points_lost(lost), key="sc_lost")
+else:
+    st.success("当前范围内的指标全部得满分，没有失分。")
+
+st.subheader("异常清单")
+st.caption(
+    "四类情况：执行率低于 80% 但总分不低于 90 分；实际完成值未达年度指标值却得满分；指标分值与预算执行分值合计不等于满分；"
+    "所有指标的实际完成值与年度指标值一字不差。点击一行查看项目详情。"
+)
+anomalies = state.data(snap, "anomalies", f)
+if anomalies.is_empty():
+    st.success("当前范围内没有发现上述异常。")
+else:
+    counts = anomalies.group_by("finding").len().sort("finding")
+    st.markdown("；".join(f"**{r['finding']}** {r['len']} 条" for r in counts.iter_rows(named=True)))
+    ui.project_table(
+        anomalies,
+        key="sc_anomalies",
+        columns=[
+            "finding",
+            "district",
+            "year",
+            "department",
+            "project_name",
+            "detail",
+            "execution_rate",
+            "score_total",
+        ],
+    )
+
+st.subheader("项目得分表")
+ui.project_table(
+    projects.sort("score_total", nulls_last=True),
+    key="sc_projects",
+    columns=[
+        "district",
+        "year",
+        "department",
+        "project_name",
+        "score_total",
+        "grade",
+        "execution_rate",
+        "n_indicators",
+    ],
+)

@@ -1,0 +1,420 @@
+"""Pure functions: frame -> Plotly figure, in the dashboard's one visual language.
+
+One colour per district on every chart, 万元 with two decimals in hover text,
+Chinese titles that name their unit, and no figure without data (callers show
+an explanation instead; see :func:`has_data`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import polars as pl
+
+WAN = 10000.0
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# The three seed districts first, in strong colours; the other districts after them.
+DISTRICT_COLORS = {
+    "松江": "#1f77b4",
+    "闵行": "#d62728",
+    "青浦": "#2ca02c",
+    "黄浦": "#9467bd",
+    "徐汇": "#8c564b",
+    "长宁": "#e377c2",
+    "静安": "#7f7f7f",
+    "普陀": "#bcbd22",
+    "虹口": "#17becf",
+    "杨浦": "#ff7f0e",
+    "宝山": "#393b79",
+    "嘉定": "#637939",
+    "浦东": "#8c6d31",
+    "金山": "#843c39",
+    "奉贤": "#7b4173",
+    "崇明": "#3182bd",
+}
+SEQUENCE = list(DISTRICT_COLORS.values())
+
+
+def district_color(district: str | None) -> str:
+    """The district's colour, stable across pages (unknown districts get a stable fallback)."""
+    if district in DISTRICT_COLORS:
+        return DISTRICT_COLORS[district]  # type: ignore[index]
+    return SEQUENCE[sum(map(ord, district or "")) % len(SEQUENCE)]
+
+
+def has_data(df: pl.DataFrame | None, column: str | None = None) -> bool:
+    """True when the frame has rows (and, if given, a non-null value in ``column``)."""
+    if df is None or df.is_empty():
+        return False
+    return column is None or df[column].drop_nulls().len() > 0
+
+
+def to_wan(values: pl.Series) -> list[float | None]:
+    """元 (Decimal) -> 万元 floats for plotting only; tables keep exact decimals."""
+    return [None if v is None else float(v) / WAN for v in values.to_list()]
+
+
+def fmt_wan(yuan: Decimal | float | None) -> str:
+    """元 -> '3,984.05 万元'."""
+    if yuan is None:
+        return "—"
+    return f"{float(yuan) / WAN:,.2f} 万元"
+
+
+def _layout(
+    fig: go.Figure, title: str, x: str | None = None, y: str | None = None, height: int = 420
+) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+    if x is not None:
+        fig.update_xaxes(title_text=x)
+    if y is not None:
+        fig.update_yaxes(title_text=y)
+    return fig
+
+
+def headline_bars(df: pl.DataFrame) -> go.Figure:
+    """决算 本年支出合计 per district and year, split into 基本 and 项目."""
+    fig = go.Figure()
+    labels = [f"{d} {y}" for d, y in zip(df["district"], df["year"], strict=True)]
+    for measure, column, pattern in (("基本支出", "basic_yuan", ""), ("项目支出", "project_yuan", "/")):
+        fig.add_bar(
+            x=labels,
+            y=to_wan(df[column]),
+            name=measure,
+            marker={"color": [district_color(d) for d in df["district"]], "pattern": {"shape": pattern}},
+            hovertemplate="%{x}<br>" + measure + "：%{y:,.2f} 万元<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "部门决算支出合计（基本支出 + 项目支出，万元）", "区 / 年度", "金额（万元）")
+
+
+def class_shares(df: pl.DataFrame) -> go.Figure:
+    """Spending structure: each 类's share of 本年支出合计, one bar per district (and year)."""
+    fig = go.Figure()
+    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
+    for name in df["name"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("name") == name)
+        fig.add_bar(
+            y=part["label"].to_list(),
+            x=[float(s) * 100 for s in part["share"].to_list()],
+            name=name,
+            orientation="h",
+            customdata=to_wan(part["amount_yuan"]),
+            hovertemplate="%{y}<br>" + name + "：%{x:.2f}%（%{customdata:,.2f} 万元）<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    return _layout(fig, "支出结构：各功能分类（类）占本年支出合计的比重（%）", "占比（%）", "区 / 年度")
+
+
+def execution_box(df: pl.DataFrame) -> go.Figure:
+    """Execution rate distribution per district (box with every project as a point)."""
+    fig = go.Figure()
+    for district in df["district"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("district") == district)
+        fig.add_box(
+            y=[None if r is None else float(r) * 100 for r in part["rate"].to_list()],
+            name=district,
+            boxpoints="all",
+            jitter=0.4,
+            marker={"color": district_color(district)},
+            text=part["project_name"].to_list(),
+            hovertemplate="%{text}<br>执行率：%{y:.2f}%<extra>" + district + "</extra>",
+        )
+    fig.update_yaxes(ticksuffix="%")
+    return _layout(fig, "项目预算执行率分布（执行数 ÷ 全年预算数，%）", "区", "执行率（%）")
+
+
+def score_distribution(df: pl.DataFrame) -> go.Figure:
+    """Histogram of 总分 per district (overlaid)."""
+    fig = go.Figure()
+    for district in df["district"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("district") == district)
+        fig.add_histogram(
+            x=[float(s) for s in part["score_total"].drop_nulls().to_list()],
+            name=district,
+            marker={"color": district_color(district)},
+            opacity=0.75,
+            xbins={"size": 1},
+            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + district + "</extra>",
+        )
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, "绩效自评总分分布（分，满分 100）", "总分（分）", "项目数（个）")
+
+
+def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
+    """Box and points of 总分 by district, year or department."""
+    fig = go.Figure()
+    for key in df[by].cast(pl.String).unique(maintain_order=True).to_list():
+        part = df.filter(pl.col(by).cast(pl.String) == key)
+        color = district_color(key) if by == "district" else None
+        fig.add_box(
+            y=[float(s) for s in part["score_total"].to_list() if s is not None],
+            name=str(key),
+            boxpoints="all",
+            jitter=0.4,
+            marker={"color": color} if color else None,
+            text=[n for n, s in zip(part["project_name"], part["score_total"], strict=True) if s is not None],
+            hovertemplate="%{text}<br>总分：%{y} 分<extra></extra>",
+        )
+    label = {"district": "区", "year": "年度", "department": "部门"}[by]
+    return _layout(fig, f"绩效自评总分（分）按{label}分布", label, "总分（分）")
+
+
+def treemap(df: pl.DataFrame, title: str) -> go.Figure:
+    """类 → 款 → 项 treemap that drills on click (ids = codes, parents = parent codes)."""
+    values = to_wan(df["amount_yuan"])
+    fig = go.Figure(
+        go.Treemap(
+            ids=df["code"].to_list(),
+            labels=[f"{c} {n}" for c, n in zip(df["code"], df["name"], strict=True)],
+            parents=[p or "" for p in df["parent"].to_list()],
+            values=values,
+            branchvalues="total",
+            hovertemplate="%{label}<br>%{value:,.2f} 万元<br>占上级 %{percentParent:.1%}<extra></extra>",
+            texttemplate="%{label}<br>%{value:,.2f} 万元",
+        )
+    )
+    return _layout(fig, title, height=520)
+
+
+def economic_sunburst(df: pl.DataFrame) -> go.Figure:
+    """基本支出 by economic class and 款."""
+    fig = go.Figure(
+        go.Sunburst(
+            ids=df["code"].to_list(),
+            labels=[f"{c} {n}" for c, n in zip(df["code"], df["name"], strict=True)],
+            parents=[p or "" for p in df["parent"].to_list()],
+            values=to_wan(df["amount_yuan"]),
+            branchvalues="total",
+            hovertemplate="%{label}<br>%{value:,.2f} 万元<extra></extra>",
+        )
+    )
+    return _layout(fig, "基本支出经济分类（类 → 款，万元）", height=480)
+
+
+def basic_vs_project(df: pl.DataFrame) -> go.Figure:
+    """基本支出 vs 项目支出 per district and year (grouped bars, 万元)."""
+    fig = go.Figure()
+    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
+    for measure, pattern in (("基本支出", ""), ("项目支出", "/")):
+        part = df.filter(pl.col("measure") == measure)
+        fig.add_bar(
+            x=part["label"].to_list(),
+            y=to_wan(part["amount_yuan"]),
+            name=measure,
+            marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
+            hovertemplate="%{x}<br>" + measure + "：%{y:,.2f} 万元<extra></extra>",
+        )
+    fig.update_layout(barmode="group")
+    return _layout(fig, "基本支出与项目支出（万元）", "区 / 年度", "金额（万元）")
+
+
+def three_public(df: pl.DataFrame) -> go.Figure:
+    """三公经费 预算数 vs 决算数 per item (grouped bars, 万元)."""
+    fig = go.Figure()
+    df = df.with_columns(
+        label=pl.col("district") + " " + pl.col("year").cast(pl.String) + " " + pl.col("item")
+    )
+    for field, name, opacity in (("budget_yuan", "预算数", 0.45), ("actual_yuan", "决算数", 1.0)):
+        fig.add_bar(
+            x=df["label"].to_list(),
+            y=to_wan(df[field]),
+            name=name,
+            opacity=opacity,
+            marker={"color": [district_color(d) for d in df["district"]]},
+            hovertemplate="%{x}<br>" + name + "：%{y:,.2f} 万元<extra></extra>",
+        )
+    fig.update_layout(barmode="group")
+    return _layout(fig, "“三公”经费预算数与决算数（万元）", "区 / 年度 / 项目", "金额（万元）")
+
+
+def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
+    """Per project: 年初预算 → 全年预算 → 执行数 on one line (万元)."""
+    fig = go.Figure()
+    names = [
+        f"{n}（{d} {y}）" for n, d, y in zip(df["project_name"], df["district"], df["year"], strict=True)
+    ]
+    for field, label, symbol in (
+        ("budget_initial_yuan", "年初预算数", "circle-open"),
+        ("budget_full_year_yuan", "全年预算数", "diamond"),
+        ("executed_yuan", "全年执行数", "circle"),
+    ):
+        fig.add_scatter(
+            x=to_wan(df[field]),
+            y=names,
+            mode="markers",
+            name=label,
+            marker={"symbol": symbol, "size": 10},
+            hovertemplate="%{y}<br>" + label + "：%{x:,.2f} 万元<extra></extra>",
+        )
+    for row in df.iter_rows(named=True):
+        xs = [
+            row[c]
+            for c in ("budget_initial_yuan", "budget_full_year_yuan", "executed_yuan")
+            if row[c] is not None
+        ]
+        if xs:
+            name = f"{row['project_name']}（{row['district']} {row['year']}）"
+            fig.add_scatter(
+                x=[float(min(xs)) / WAN, float(max(xs)) / WAN],
+                y=[name, name],
+                mode="lines",
+                line={"color": "#bbbbbb"},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+    return _layout(
+        fig,
+        "项目预算：年初预算 → 全年预算 → 执行数（万元）",
+        "金额（万元）",
+        None,
+        height=max(360, 26 * len(names) + 120),
+    )
+
+
+def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
+    """全年预算 vs 执行数 per project; under-executed projects highlighted."""
+    fig = go.Figure()
+    rates = df["rate"].to_list()
+    under = [r is not None and float(r) < threshold for r in rates]
+    for flag, name, symbol in ((False, "执行正常", "circle"), (True, f"执行率低于 {threshold:.0%}", "x")):
+        idx = [i for i, u in enumerate(under) if u == flag]
+        if not idx:
+            continue
+        part = df[idx]
+        fig.add_scatter(
+            x=to_wan(part["budget_full_year_yuan"]),
+            y=to_wan(part["executed_yuan"]),
+            mode="markers",
+            name=name,
+            marker={
+                "color": [district_color(d) for d in part["district"]],
+                "symbol": symbol,
+                "size": 11 if flag else 8,
+            },
+            text=[
+                f"{n}（{d} {y}）"
+                for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
+            ],
+            customdata=[None if r is None else float(r) * 100 for r in part["rate"].to_list()],
+            hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
+        )
+    top = max([v for v in to_wan(df["budget_full_year_yuan"]) if v is not None] or [1.0])
+    fig.add_scatter(
+        x=[0, top], y=[0, top], mode="lines", name="全额执行线", line={"dash": "dot", "color": "#999999"}
+    )
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log")
+    return _layout(fig, "全年预算数与执行数（万元，对数坐标）", "全年预算数（万元）", "全年执行数（万元）")
+
+
+def points_lost(df: pl.DataFrame) -> go.Figure:
+    """Points lost by 一级 / 二级 indicator."""
+    labels = [f"{a} / {b}" for a, b in zip(df["level1"], df["level2"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=[float(v) for v in df["points_lost"].to_list()],
+            y=labels,
+            orientation="h",
+            customdata=df["indicators_short"].to_list(),
+            hovertemplate="%{y}<br>失分合计：%{x} 分<br>未得满分的指标：%{customdata} 个<extra></extra>",
+            marker={"color": "#d62728"},
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        "失分分布：按一级 / 二级指标汇总的失分（分）",
+        "失分（分）",
+        None,
+        height=max(320, 28 * len(labels) + 120),
+    )
+
+
+def trend(
+    df: pl.DataFrame, value: str, title: str, y_title: str, by: str = "district", money: bool = True
+) -> go.Figure:
+    """A value across years, one line per district (or department)."""
+    fig = go.Figure()
+    for key in df[by].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col(by) == key).sort("year")
+        ys = (
+            to_wan(part[value]) if money else [None if v is None else float(v) for v in part[value].to_list()]
+        )
+        fig.add_scatter(
+            x=part["year"].to_list(),
+            y=ys,
+            mode="lines+markers",
+            name=str(key),
+            line={"color": district_color(key)} if by == "district" else None,
+            hovertemplate="%{x} 年：%{y:,.2f}"
+            + ("万元" if money else "")
+            + "<extra>"
+            + str(key)
+            + "</extra>",
+        )
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, title, "年度", y_title)
+
+
+def narrative_items(df: pl.DataFrame) -> go.Figure:
+    """The 说明's 年初预算 vs 支出决算 per functional item (万元)."""
+    labels = [
+        f"{d} {y}：{(c or '')} {i[-18:]}"
+        for d, y, c, i in zip(df["district"], df["year"], df["code"], df["item"], strict=True)
+    ]
+    fig = go.Figure()
+    for field, name in (("budget_initial_yuan", "年初预算"), ("final_yuan", "支出决算")):
+        fig.add_bar(
+            y=labels,
+            x=to_wan(df[field]),
+            name=name,
+            orientation="h",
+            hovertemplate="%{y}<br>" + name + "：%{x:,.2f} 万元<extra></extra>",
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        "说明中的年初预算与支出决算（按功能分类项，万元）",
+        "金额（万元）",
+        None,
+        height=max(360, 40 * len(labels) + 120),
+    )
+
+
+def project_waterfall(
+    initial: Decimal | None, full_year: Decimal | None, executed: Decimal | None
+) -> go.Figure:
+    """One project: 年初预算 → 预算调整 → 全年预算 → 未执行 → 执行数 (元)."""
+    steps: list[tuple[str, str, float]] = []
+    if initial is not None:
+        steps.append(("年初预算数", "absolute", float(initial)))
+        if full_year is not None:
+            steps.append(("预算调整", "relative", float(full_year - initial)))
+    if full_year is not None:
+        steps.append(("全年预算数", "total" if initial is not None else "absolute", float(full_year)))
+        if executed is not None:
+            steps.append(("未执行", "relative", -float(full_year - executed)))
+    if executed is not None:
+        steps.append(("全年执行数", "total", float(executed)))
+    fig = go.Figure(
+        go.Waterfall(
+            x=[s[0] for s in steps],
+            measure=[s[1] for s in steps],
+            y=[s[2] for s in steps],
+            texttemplate="%{y:,.2f}",
+            hovertemplate="%{x}：%{y:,.2f} 元<extra></extra>",
+        )
+    )
+    return _layout(fig, "预算步骤：年初预算 → 全年预算 → 执行（元）", None, "金额（元）", height=380)

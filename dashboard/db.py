@@ -1,0 +1,80 @@
+"""The only module that opens DuckDB: one read-only snapshot of one warehouse build.
+
+``BUDGET_WAREHOUSE`` (default data/warehouse) is a link to the current build.
+We resolve the link once, read that build's tables into an in-memory DuckDB
+database and key everything by the build id: a rebuild swaps the link, the
+next page run sees a new build id and opens the new build, while queries
+already running finish on the old one (old builds are kept for a while).
+Nothing here writes to the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from etl.schema import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = "_build.json"
+BUILD_COMMAND = "make rebuild   （或：python -m etl build --raw data/raw --out data/warehouse）"
+
+
+class WarehouseMissing(Exception):
+    """No usable warehouse at the configured path; the message says how to build one."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One concrete build directory and its manifest."""
+
+    path: Path
+    build_id: str
+    created_at: str
+    files: tuple[str, ...]
+
+
+def warehouse_path() -> Path:
+    """The configured warehouse (environment variable BUDGET_WAREHOUSE)."""
+    raw = os.environ.get("BUDGET_WAREHOUSE")
+    path = Path(raw) if raw else ROOT / "data" / "warehouse"
+    return path if path.is_absolute() else ROOT / path
+
+
+def current_snapshot(path: Path | None = None) -> Snapshot:
+    """Resolve the warehouse link now; raise WarehouseMissing with the fix when absent."""
+    path = path or warehouse_path()
+    resolved = path.resolve()
+    manifest = resolved / MANIFEST
+    if not manifest.exists():
+        raise WarehouseMissing(f"未找到数据仓库：{path}。请先在项目目录运行：{BUILD_COMMAND}")
+    meta = json.loads(manifest.read_text(encoding="utf-8"))
+    missing = [t for t in TABLES if not (resolved / f"{t}.parquet").exists()]
+    if missing:
+        raise WarehouseMissing(
+            f"数据仓库 {path} 不完整（缺少 {', '.join(missing)}），可能由旧版本生成。请重新构建：{BUILD_COMMAND}"
+        )
+    return Snapshot(
+        path=resolved,
+        build_id=str(meta["build_id"]),
+        created_at=str(meta.get("created_at", "")),
+        files=tuple(f["source_file"] for f in meta.get("files", [])),
+    )
+
+
+def connect(build: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding a copy of every table of one build directory.
+
+    Copying (rather than views over Parquet) keeps page queries fast and makes the
+    connection independent of later builds replacing the files.
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("SET threads TO 2")
+    for table in TABLES:
+        file = str(build / f"{table}.parquet")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [file])  # table names are ours
+    return con

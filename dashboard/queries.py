@@ -1,0 +1,560 @@
+"""Every question the pages ask, as one typed function each, parameters bound.
+
+Functions take a DuckDB connection (a cursor is made per query, so sessions on
+different threads never share one) and a :class:`Filters`; values chosen by the
+user are only ever passed as bound parameters, never formatted into SQL.
+Money stays DECIMAL (元) in the frames; pages convert to 万元 for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import polars as pl
+
+KINDS = ("final_accounts", "self_evaluation", "target_declaration")
+KIND_LABELS = {
+    "final_accounts": "部门决算",
+    "self_evaluation": "绩效自评",
+    "target_declaration": "绩效目标申报",
+}
+T3 = "支出决算表"
+T5 = "一般公共预算财政拨款支出决算表"
+T6 = "一般公共预算财政拨款基本支出决算表"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar filters; an empty tuple means 'all'."""
+
+    districts: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    departments: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = field(default=())
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "districts": list(self.districts),
+            "years": list(self.years),
+            "departments": list(self.departments),
+        }
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+def _where(alias: str = "", year: str = "year") -> str:
+    """The shared-filter predicate over a table (optionally aliased); values stay bound parameters."""
+    a = f"{alias}." if alias else ""
+    return f"""(len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], {a}district))
+    AND (len($years::INTEGER[]) = 0 OR list_contains($years::INTEGER[], {a}{year}))
+    AND (len($departments::VARCHAR[]) = 0 OR list_contains($departments::VARCHAR[], {a}department))"""
+
+
+_WHERE = _where()
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> pl.DataFrame:
+    """Execute on a fresh cursor with bound parameters; result as a Polars frame."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql, params=params or None).pl()
+    finally:
+        cur.close()
+
+
+def _kind_guard(f: Filters, kind: str) -> str:
+    # Not user input: a constant chosen by us from the filter's membership.
+    return "TRUE" if f.wants(kind) else "FALSE"
+
+
+def _project_kinds(f: Filters) -> list[str]:
+    return [k for k in ("self_evaluation", "target_declaration") if f.wants(k)]
+
+
+# --- filter choices ---------------------------------------------------------------
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """Districts, years and departments present anywhere in the warehouse."""
+    df = run(
+        con,
+        """
+        SELECT district, year, department FROM documents WHERE status <> 'failed'
+        UNION SELECT district, year, department FROM projects
+        """,
+    )
+    return {
+        "districts": sorted(x for x in df["district"].unique().to_list() if x),
+        "years": sorted(x for x in df["year"].unique().to_list() if x),
+        "departments": sorted(x for x in df["department"].unique().to_list() if x),
+    }
+
+
+# --- 总览 -------------------------------------------------------------------------
+
+
+def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Per district and year: 决算 totals, 基本/项目 split, evaluated projects, score, execution."""
+    return run(
+        con,
+        f"""
+        WITH spend AS (
+            SELECT district, year,
+                   sum(amount_yuan) FILTER (WHERE measure = '本年支出合计') AS total_expenditure_yuan,
+                   sum(amount_yuan) FILTER (WHERE measure = '基本支出') AS basic_yuan,
+                   sum(amount_yuan) FILTER (WHERE measure = '项目支出') AS project_yuan,
+                   count(DISTINCT department) AS departments
+            FROM budget_lines
+            WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND {_WHERE}
+              AND {_kind_guard(f, "final_accounts")}
+            GROUP BY ALL
+        ), evals AS (
+            SELECT district, year,
+                   count(*) AS evaluated_projects,
+                   avg(score_total) AS avg_score,
+                   sum(executed_yuan) / nullif(sum(budget_full_year_yuan), 0) AS execution_rate
+            FROM projects
+            WHERE kind = 'self_evaluation' AND {_WHERE} AND {_kind_guard(f, "self_evaluation")}
+            GROUP BY ALL
+        )
+        SELECT coalesce(s.district, e.district) AS district, coalesce(s.year, e.year) AS year,
+               s.total_expenditure_yuan, s.basic_yuan, s.project_yuan,
+               coalesce(e.evaluated_projects, 0) AS evaluated_projects,
+               e.avg_score, e.execution_rate
+        FROM spend s FULL JOIN evals e ON s.district = e.district AND s.year = e.year
+        ORDER BY district, year
+        """,
+        **f.params(),
+    )
+
+
+def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """district × year × document kind: how many departments / projects the corpus holds."""
+    return run(
+        con,
+        f"""
+        SELECT district, year, 'final_accounts' AS kind, count(DISTINCT department) AS n
+        FROM budget_lines WHERE {_WHERE} GROUP BY ALL
+        UNION ALL
+        SELECT district, year, kind, count(*) AS n FROM projects WHERE {_WHERE} GROUP BY ALL
+        ORDER BY district, year, kind
+        """,
+        **f.params(),
+    )
+
+
+# --- 区际比较 / 支出结构 -------------------------------------------------------------
+
+
+def latest_year_per_district(con: duckdb.DuckDBPyConnection, f: Filters, kind: str) -> pl.DataFrame:
+    """The latest year each district has data of a kind (the corpus is sparse)."""
+    if kind == "final_accounts":
+        sql = f"SELECT district, max(year) AS year FROM budget_lines WHERE {_WHERE} GROUP BY district ORDER BY district"
+        return run(con, sql, **f.params())
+    return run(
+        con,
+        f"SELECT district, max(year) AS year FROM projects WHERE kind = $kind AND {_WHERE} GROUP BY district ORDER BY district",
+        kind=kind,
+        **f.params(),
+    )
+
+
+def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """本年支出合计 by 类 (支出决算表) per district and year, with each 类's share."""
+    if not f.wants("final_accounts"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        SELECT district, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan,
+               sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share
+        FROM budget_lines
+        WHERE statement = '{T3}' AND measure = '本年支出合计' AND level = 1 AND {_WHERE}
+        GROUP BY district, year, code
+        ORDER BY district, year, amount_yuan DESC
+        """,
+        **f.params(),
+    )
+
+
+def functional_tree(con: duckdb.DuckDBPyConnection, f: Filters, statement: str = T3) -> pl.DataFrame:
+    """类/款/项 amounts (本年支出合计 or 合计) with their parent codes, for a treemap."""
+    if not f.wants("final_accounts"):
+        return pl.DataFrame()
+    measure = "本年支出合计" if statement == T3 else "合计"
+    return run(
+        con,
+        f"""
+        SELECT code, any_value(name) AS name, level,
+               CASE WHEN level = 1 THEN NULL ELSE left(code, length(code) - 2) END AS parent,
+               sum(amount_yuan) AS amount_yuan
+        FROM budget_lines
+        WHERE statement = $statement AND measure = $measure AND level BETWEEN 1 AND 3
+          AND classification = 'functional' AND {_WHERE}
+        GROUP BY code, level ORDER BY code
+        """,
+        statement=statement,
+        measure=measure,
+        **f.params(),
+    )
+
+
+def economic_basic(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """基本支出 by economic class (301/302/303/310) and 款."""
+    if not f.wants("final_accounts"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        SELECT code, any_value(name) AS name, level,
+               CASE WHEN level = 2 THEN left(code, 3) END AS parent, sum(amount_yuan) AS amount_yuan
+        FROM budget_lines
+        WHERE statement = '{T6}' AND classification = 'economic' AND level IN (1, 2) AND {_WHERE}
+        GROUP BY code, level ORDER BY code
+        """,
+        **f.params(),
+    )
+
+
+def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """基本支出 vs 项目支出 (支出决算表 total row) per district and year."""
+    if not f.wants("final_accounts"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        SELECT district, year, measure, sum(amount_yuan) AS amount_yuan
+        FROM budget_lines
+        WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
+        GROUP BY ALL ORDER BY district, year, measure
+        """,
+        **f.params(),
+    )
+
+
+def three_public(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """三公经费 budget vs actual per item, district and year."""
+    if not f.wants("final_accounts"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        SELECT district, year, department, item, budget_yuan, actual_yuan, source_file, source_line
+        FROM three_public WHERE {_WHERE} ORDER BY district, year, department, source_line
+        """,
+        **f.params(),
+    )
+
+
+# --- projects ---------------------------------------------------------------------
+
+_PROJECT_COLUMNS = """
+    project_id, district, year, department, unit, project_name, kind,
+    budget_initial_yuan, budget_full_year_yuan, executed_yuan, execution_rate,
+    score_total, score_max, grade, category, n_indicators, source_file, source_line
+"""
+
+
+def projects(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None) -> pl.DataFrame:
+    """Projects in the filter, one row each (self-evaluations and/or declarations)."""
+    kinds = [kind] if kind else _project_kinds(f)
+    return run(
+        con,
+        f"""
+        SELECT {_PROJECT_COLUMNS},
+               executed_yuan / nullif(budget_full_year_yuan, 0) AS execution_rate_computed
+        FROM projects
+        WHERE list_contains($kinds::VARCHAR[], kind) AND {_WHERE}
+        ORDER BY district, year, department, project_name, source_line
+        """,
+        kinds=kinds,
+        **f.params(),
+    )
+
+
+def points_lost(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Where points were lost: Σ(weight − score) by 一级/二级 indicator."""
+    return run(
+        con,
+        f"""
+        SELECT i.level1, coalesce(i.level2, '（无二级）') AS level2,
+               sum(i.weight - i.score) AS points_lost, count(*) AS indicators,
+               count(*) FILTER (WHERE i.score < i.weight) AS indicators_short
+        FROM indicators i JOIN projects p USING (project_id)
+        WHERE p.kind = 'self_evaluation' AND i.weight IS NOT NULL AND i.score IS NOT NULL
+          AND {_where("p", "year")}
+        GROUP BY ALL ORDER BY points_lost DESC
+        """,
+        **f.params(),
+    )
+
+
+def anomalies(
+    con: duckdb.DuckDBPyConnection, f: Filters, low_rate: float = 0.8, high_score: float = 90
+) -> pl.DataFrame:
+    """Findings an auditor wants, one row per project and finding."""
+    where = _where("p", "year")
+    return run(
+        con,
+        f"""
+        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation'),
+        low_rate_high_score AS (
+            SELECT p.project_id, '执行率低但得分高' AS finding,
+                   printf('执行率 %.2f%%，总分 %s', 100 * coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)), p.score_total) AS detail
+            FROM p WHERE coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)) < $low_rate
+              AND p.score_total >= $high_score AND {where}
+        ),
+        missed_full_points AS (
+            SELECT p.project_id, '未达目标却得满分' AS finding,
+                   string_agg(printf('%s：目标 %s，实际 %s，得分 %s/%s', i.level3, i.target_value, i.actual_value, i.score, i.weight), '；') AS detail
+            FROM p JOIN indicators i USING (project_id)
+            WHERE i.meets_target = FALSE AND i.score >= i.weight AND {where}
+            GROUP BY p.project_id
+        ),
+        weights_off AS (
+            SELECT p.project_id, '分值合计不为满分' AS finding,
+                   printf('指标分值 %s + 预算执行 %s ≠ %s', sum(i.weight), any_value(coalesce(p.execution_weight, 0)), any_value(p.score_max)) AS detail
+            FROM p JOIN indicators i USING (project_id)
+            WHERE {where}
+            GROUP BY p.project_id
+            HAVING sum(i.weight) + any_value(coalesce(p.execution_weight, 0)) <> any_value(p.score_max)
+        ),
+        identical AS (
+            SELECT p.project_id, '目标值与实际值全部相同' AS finding,
+                   printf('%s 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
+            FROM p JOIN indicators i USING (project_id)
+            WHERE {where}
+            GROUP BY p.project_id
+            HAVING count(*) >= 3 AND bool_and(i.target_value IS NOT DISTINCT FROM i.actual_value)
+        ),
+        found AS (
+            SELECT * FROM low_rate_high_score UNION ALL SELECT * FROM missed_full_points
+            UNION ALL SELECT * FROM weights_off UNION ALL SELECT * FROM identical
+        )
+        SELECT found.finding, p.district, p.year, p.department, p.project_name, found.detail,
+               p.execution_rate, p.score_total, p.project_id
+        FROM found JOIN projects p USING (project_id)
+        ORDER BY found.finding, p.district, p.year, p.project_name
+        """,
+        low_rate=low_rate,
+        high_score=high_score,
+        **f.params(),
+    )
+
+
+def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Per district/department and year: 决算 total, evaluated projects, average score."""
+    return run(
+        con,
+        f"""
+        WITH spend AS (
+            SELECT district, department, year, sum(amount_yuan) AS total_expenditure_yuan
+            FROM budget_lines
+            WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND measure = '本年支出合计' AND {_WHERE}
+            GROUP BY ALL
+        ), evals AS (
+            SELECT district, department, year, count(*) FILTER (WHERE kind = 'self_evaluation') AS evaluated,
+                   count(*) FILTER (WHERE kind = 'target_declaration') AS declared,
+                   avg(score_total) AS avg_score,
+                   sum(budget_full_year_yuan) FILTER (WHERE kind = 'self_evaluation') AS evaluated_budget_yuan
+            FROM projects WHERE {_WHERE} GROUP BY ALL
+        )
+        SELECT coalesce(s.district, e.district) AS district, coalesce(s.department, e.department) AS department,
+               coalesce(s.year, e.year) AS year, s.total_expenditure_yuan,
+               coalesce(e.evaluated, 0) AS evaluated, coalesce(e.declared, 0) AS declared,
+               e.avg_score, e.evaluated_budget_yuan
+        FROM spend s FULL JOIN evals e USING (district, department, year)
+        ORDER BY district, department, year
+        """,
+        **f.params(),
+    )
+
+
+def project_links(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Declarations followed to self-evaluations of the same department and name."""
+    return run(
+        con,
+        f"""
+        SELECT l.district, l.department, l.project_name, l.declaration_year, l.evaluation_year,
+               l.evaluation_name, l.match_method, l.candidates,
+               d.budget_initial_yuan AS declared_yuan, e.budget_full_year_yuan, e.executed_yuan, e.score_total,
+               l.declaration_id, l.evaluation_id
+        FROM project_links l
+        JOIN projects d ON d.project_id = l.declaration_id
+        JOIN projects e ON e.project_id = l.evaluation_id
+        WHERE {_where("l", "declaration_year")}
+        ORDER BY l.district, l.department, l.project_name, l.evaluation_year
+        """,
+        **f.params(),
+    )
+
+
+def narrative_items(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """The 说明's 年初预算 vs 决算 per functional item, with the reason it states."""
+    return run(
+        con,
+        f"""
+        SELECT district, year, department, item, code, budget_initial_yuan, final_yuan,
+               final_yuan - budget_initial_yuan AS difference_yuan, reason, source_file, source_line
+        FROM narrative_items WHERE {_WHERE} ORDER BY district, year, department, source_line
+        """,
+        **f.params(),
+    )
+
+
+# --- 项目详情 -------------------------------------------------------------------------
+
+
+def search_projects(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> pl.DataFrame:
+    """Projects whose name contains ``text`` (bound as a parameter, LIKE wildcards escaped)."""
+    needle = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return run(
+        con,
+        f"""
+        SELECT {_PROJECT_COLUMNS} FROM projects
+        WHERE project_name LIKE '%' || $needle || '%' ESCAPE '\\'
+        ORDER BY district, year, project_name LIMIT $limit
+        """,
+        needle=needle,
+        limit=limit,
+    )
+
+
+def project(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
+    """One project with every column (empty frame when the id is unknown)."""
+    return run(con, "SELECT * FROM projects WHERE project_id = $pid", pid=project_id)
+
+
+def project_indicators(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
+    return run(
+        con,
+        """
+        SELECT seq, level1, level2, level3, target_value, actual_value, weight, score, meets_target,
+               deviation_reason, explanation, scoring_rule, source_line
+        FROM indicators WHERE project_id = $pid ORDER BY seq
+        """,
+        pid=project_id,
+    )
+
+
+def project_checks(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
+    return run(
+        con,
+        'SELECT severity, "check", message, source_line FROM checks WHERE project_id = $pid ORDER BY severity, source_line',
+        pid=project_id,
+    )
+
+
+def same_project_elsewhere(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
+    """The same department's projects of the same name in other years or kinds."""
+    return run(
+        con,
+        f"""
+        SELECT {_PROJECT_COLUMNS} FROM projects o
+        WHERE o.project_id <> $pid AND EXISTS (
+            SELECT 1 FROM projects p WHERE p.project_id = $pid
+              AND p.district = o.district AND p.department = o.department
+              AND regexp_replace(p.project_name, '[（(][^（）()]*[)）]$', '') = regexp_replace(o.project_name, '[（(][^（）()]*[)）]$', '')
+        )
+        ORDER BY year, kind
+        """,
+        pid=project_id,
+    )
+
+
+# --- 数据下载 / 数据质量 ---------------------------------------------------------------
+
+DOWNLOAD_TABLES = {
+    "projects": "项目",
+    "indicators": "绩效指标",
+    "budget_lines": "决算数据",
+    "checks": "校验结果",
+}
+
+
+def download_table(
+    con: duckdb.DuckDBPyConnection, table: str, f: Filters, text: str = "", limit: int | None = None
+) -> pl.DataFrame:
+    """A whole table under the shared filters (indicators through their project).
+
+    ``text`` narrows rows by a substring of the table's main name column.
+    """
+    if table not in DOWNLOAD_TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    needle = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    lim = "" if limit is None else " LIMIT $limit"
+    params: dict[str, Any] = {"needle": needle, **f.params()}
+    if limit is not None:
+        params["limit"] = limit
+    if table == "indicators":
+        where = _where("p", "year")
+        sql = f"""
+            SELECT p.district, p.year, p.department, p.project_name, i.* EXCLUDE (project_id), i.project_id
+            FROM indicators i JOIN projects p USING (project_id)
+            WHERE {where} AND list_contains($kinds::VARCHAR[], p.kind)
+              AND (i.level3 LIKE '%' || $needle || '%' ESCAPE '\\' OR p.project_name LIKE '%' || $needle || '%' ESCAPE '\\')
+            ORDER BY p.district, p.year, p.project_name, i.seq{lim}
+        """
+        params["kinds"] = _project_kinds(f)
+    elif table == "projects":
+        sql = f"""
+            SELECT * FROM projects WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind)
+              AND project_name LIKE '%' || $needle || '%' ESCAPE '\\'
+            ORDER BY district, year, department, project_name{lim}
+        """
+        params["kinds"] = _project_kinds(f)
+    elif table == "budget_lines":
+        sql = f"""
+            SELECT * FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
+              AND (name LIKE '%' || $needle || '%' ESCAPE '\\' OR coalesce(code, '') LIKE $needle || '%')
+            ORDER BY district, year, department, statement, source_line{lim}
+        """
+    else:
+        sql = f"""
+            SELECT * FROM checks WHERE ({_WHERE} OR district IS NULL)
+              AND message LIKE '%' || $needle || '%' ESCAPE '\\'
+            ORDER BY source_file, severity, source_line{lim}
+        """
+    return run(con, sql, **params)
+
+
+def checks_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Checks per document and severity."""
+    return run(
+        con,
+        f"""
+        SELECT source_file, any_value(district) AS district, any_value(year) AS year,
+               count(*) FILTER (WHERE severity = 'error') AS errors,
+               count(*) FILTER (WHERE severity = 'warning') AS warnings,
+               count(*) FILTER (WHERE severity = 'info') AS infos
+        FROM checks WHERE ({_WHERE} OR district IS NULL)
+        GROUP BY source_file ORDER BY errors DESC, warnings DESC, source_file
+        """,
+        **f.params(),
+    )
+
+
+def checks_list(
+    con: duckdb.DuckDBPyConnection, f: Filters, severities: tuple[str, ...] = ("error", "warning", "info")
+) -> pl.DataFrame:
+    """Checks with the project or statement they concern."""
+    return run(
+        con,
+        f"""
+        SELECT c.source_file, c.severity, c."check", c.message, c.statement, c.code, c.source_line,
+               c.project_id, p.project_name
+        FROM checks c LEFT JOIN projects p USING (project_id)
+        WHERE list_contains($severities::VARCHAR[], c.severity)
+          AND ({_where("c", "year")} OR c.district IS NULL)
+        ORDER BY c.source_file, CASE c.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, c.source_line
+        """,
+        severities=list(severities),
+        **f.params(),
+    )
+
+
+def documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return run(con, "SELECT * FROM documents ORDER BY source_file")

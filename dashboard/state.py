@@ -1,0 +1,159 @@
+"""Shared page state: the warehouse snapshot, cached queries and the URL-kept filters.
+
+Every page run resolves the warehouse once (one build id for the whole run, so
+a page never mixes two builds), reads its data through :func:`data` (cached by
+query name, build id and parameters) and draws the shared sidebar with
+:func:`sidebar_filters`. Filters live in ``st.query_params`` so a link
+reproduces the view; hostile or stale values are dropped with a visible note.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from dashboard import db, queries
+from dashboard.queries import KIND_LABELS, KINDS, Filters
+
+MAX_PARAM_LENGTH = 200
+PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(build_id: str, path: str) -> duckdb.DuckDBPyConnection:
+    """One in-memory copy of a build, shared by all sessions (never mutated)."""
+    return db.connect(Path(path))
+
+
+def snapshot() -> db.Snapshot:
+    """The build this page run reads: resolved once per run, so a run never mixes builds."""
+    return db.current_snapshot()
+
+
+def connection(snap: db.Snapshot) -> duckdb.DuckDBPyConnection:
+    return _connection(snap.build_id, str(snap.path))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(
+    name: str, build_id: str, path: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> pl.DataFrame:
+    con = _connection(build_id, path)
+    return getattr(queries, name)(con, *args, **dict(kwargs))
+
+
+def data(snap: db.Snapshot, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run the named query of dashboard.queries on the snapshot, cached by its parameters."""
+    return _cached(name, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
+
+
+# --- filters in the URL -------------------------------------------------------------
+
+
+def _clean_list(
+    raw: list[str], allowed: list[Any], label: str, notes: list[str], cast=str
+) -> tuple[Any, ...]:
+    kept: list[Any] = []
+    for value in raw:
+        value = value[:MAX_PARAM_LENGTH]
+        try:
+            typed = cast(value)
+        except (TypeError, ValueError):
+            notes.append(f"链接中的{label}“{value[:20]}”无效，已忽略")
+            continue
+        if typed in allowed:
+            if typed not in kept:
+                kept.append(typed)
+        else:
+            notes.append(f"链接中的{label}“{str(value)[:20]}”不在数据范围内，已忽略")
+    return tuple(kept)
+
+
+def filters_from_params(
+    params: dict[str, list[str]], options: dict[str, list[Any]]
+) -> tuple[Filters, list[str]]:
+    """URL parameters -> Filters, dropping values that are not in the data (with notes)."""
+    notes: list[str] = []
+    districts = _clean_list(params.get("district", []), options["districts"], "区", notes)
+    years = _clean_list(params.get("year", []), options["years"], "年度", notes, cast=int)
+    departments = _clean_list(params.get("department", []), options["departments"], "部门", notes)
+    kinds = _clean_list(params.get("kind", []), list(KINDS), "文件类型", notes)
+    unknown = sorted(set(params) - set(PARAM_KEYS) - {"project", "q", "table", "page", "mode", "sev"})
+    for key in unknown[:3]:
+        notes.append(f"链接中的参数“{key[:20]}”无法识别，已忽略")
+    return Filters(districts, years, departments, kinds), notes
+
+
+def params_from_filters(f: Filters) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, attr in PARAM_KEYS.items():
+        values = getattr(f, attr)
+        if values:
+            out[key] = [str(v) for v in values]
+    return out
+
+
+def _query_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def sidebar_filters(snap: db.Snapshot) -> Filters:
+    """Draw the shared sidebar; keep the chosen filters in session state and the URL."""
+    options = data(snap, "filter_options")
+    if "filters" not in st.session_state:
+        f, notes = filters_from_params(_query_params(), options)
+        st.session_state["filters"] = f
+        st.session_state["filter_notes"] = notes
+        for attr in ("districts", "years", "departments", "kinds"):
+            st.session_state[f"w_{attr}"] = list(getattr(f, attr))
+    f = st.session_state["filters"]
+    with st.sidebar:
+        st.markdown("### 筛选条件")
+        st.multiselect("区", options["districts"], key="w_districts", placeholder="全部区")
+        st.multiselect("年度", options["years"], key="w_years", placeholder="全部年度")
+        st.multiselect("部门", options["departments"], key="w_departments", placeholder="全部部门")
+        st.multiselect(
+            "文件类型",
+            list(KINDS),
+            key="w_kinds",
+            format_func=lambda k: KIND_LABELS[k],
+            placeholder="全部类型",
+        )
+        if st.button("重置筛选", width="stretch"):
+            for attr in ("districts", "years", "departments", "kinds"):
+                st.session_state[f"w_{attr}"] = []
+            st.rerun()
+        st.caption(f"数据版本：{snap.build_id[:15]}（{snap.created_at}）")
+        for note in st.session_state.get("filter_notes", []):
+            st.warning(note)
+    f = Filters(
+        tuple(st.session_state["w_districts"]),
+        tuple(st.session_state["w_years"]),
+        tuple(st.session_state["w_departments"]),
+        tuple(st.session_state["w_kinds"]),
+    )
+    st.session_state["filters"] = f
+    keep = {k: st.query_params.get_all(k) for k in st.query_params if k not in PARAM_KEYS}
+    wanted = {**{k: v for k, v in keep.items()}, **params_from_filters(f)}
+    if wanted != _query_params():
+        st.query_params.from_dict(wanted)
+    return f
+
+
+def describe(f: Filters) -> dict[str, str]:
+    """Filters in words, for exports and captions."""
+    return {
+        "区": "、".join(f.districts) or "全部",
+        "年度": "、".join(map(str, f.years)) or "全部",
+        "部门": "、".join(f.departments) or "全部",
+        "文件类型": "、".join(KIND_LABELS[k] for k in f.kinds) or "全部",
+    }
+
+
+def scope_text(f: Filters) -> str:
+    d = describe(f)
+    return f"{d['区']}区 · {d['年度']}年度" if f.districts or f.years else "全部区、全部年度"

@@ -1,0 +1,45 @@
+"""Entry point: `streamlit run dashboard/streamlit_app.py`.
+
+Resolves the warehouse once per run (BUDGET_WAREHOUSE), draws the shared
+sidebar filters and runs the chosen page from app_pages/ through st.navigation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import db, state, ui  # noqa: E402
+
+st.set_page_config(page_title="区级预算与绩效看板", page_icon="📊", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="总览", icon="🏠", default=True),
+    st.Page("app_pages/compare_districts.py", title="区际比较", icon="🗺️"),
+    st.Page("app_pages/compare_years.py", title="年度比较", icon="📈"),
+    st.Page("app_pages/structure.py", title="支出结构", icon="🧩"),
+    st.Page("app_pages/execution.py", title="预算执行", icon="💰"),
+    st.Page("app_pages/scores.py", title="绩效评分", icon="🎯"),
+    st.Page("app_pages/project_detail.py", title="项目详情", icon="🔎"),
+    st.Page("app_pages/download.py", title="数据下载", icon="⬇️"),
+    st.Page("app_pages/quality.py", title="数据质量", icon="🩺"),
+]
+
+page = st.navigation(PAGES)
+try:
+    snap = state.snapshot()
+except db.WarehouseMissing as exc:
+    st.title("区级预算与绩效看板")
+    st.error(str(exc))
+    st.code("make rebuild\n# 或\npython -m etl build --raw data/raw --out data/warehouse", language="bash")
+    st.stop()
+
+filters = state.sidebar_filters(snap)
+st.session_state["_context"] = ui.Context(snap=snap, filters=filters)
+page.run()

@@ -1,0 +1,172 @@
+"""Widgets shared by the pages: context, money tables, charts, project links, empty states.
+
+Pages stay thin: they ask dashboard.state for data, pass frames to
+dashboard.charts and show them through these helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import db
+from dashboard.queries import Filters
+
+PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
+PLOT_CONFIG = {"displaylogo": False, "locale": "zh-CN", "toImageButtonOptions": {"scale": 2}}
+LABELS = {
+    "district": "区",
+    "year": "年度",
+    "department": "部门",
+    "unit": "实施单位",
+    "project_name": "项目名称",
+    "kind": "类型",
+    "budget_initial_yuan": "年初预算（万元）",
+    "budget_full_year_yuan": "全年预算（万元）",
+    "executed_yuan": "执行数（万元）",
+    "execution_rate": "执行率",
+    "execution_rate_computed": "执行率（计算）",
+    "score_total": "总分",
+    "score_max": "满分",
+    "grade": "绩效等级",
+    "category": "项目类别",
+    "n_indicators": "指标数",
+    "source_file": "来源文件",
+    "source_line": "行号",
+    "total_expenditure_yuan": "本年支出合计（万元）",
+    "basic_yuan": "基本支出（万元）",
+    "project_yuan": "项目支出（万元）",
+    "evaluated_projects": "自评项目数",
+    "avg_score": "平均分",
+    "amount_yuan": "金额（万元）",
+    "budget_yuan": "预算数（万元）",
+    "actual_yuan": "决算数（万元）",
+    "final_yuan": "支出决算（万元）",
+    "difference_yuan": "差额（万元）",
+    "declared_yuan": "申报金额（万元）",
+    "evaluated_budget_yuan": "自评项目预算（万元）",
+    "item": "项目",
+    "reason": "原因说明",
+    "code": "科目编码",
+    "name": "科目名称",
+    "finding": "发现",
+    "detail": "说明",
+    "severity": "严重程度",
+    "check": "校验项",
+    "message": "说明",
+    "statement": "报表",
+}
+KIND_TEXT = {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"}
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass(frozen=True)
+class Context:
+    snap: db.Snapshot
+    filters: Filters
+
+
+def context() -> Context:
+    """The snapshot and filters the entry file resolved for this run."""
+    return st.session_state["_context"]
+
+
+def empty(message: str) -> None:
+    """An empty state that says what is missing (never an empty axis)."""
+    st.info(message, icon="ℹ️")
+
+
+def plot(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
+
+
+def for_display(df: pl.DataFrame) -> pl.DataFrame:
+    """Money (元, Decimal) -> 万元 floats; rates -> percent; kinds -> words. Display only."""
+    out = []
+    for name in df.columns:
+        col = pl.col(name)
+        if name.endswith("_yuan"):
+            out.append((col.cast(pl.Float64) / 10000).alias(name))
+        elif name in ("execution_rate", "execution_rate_computed", "rate", "share"):
+            out.append((col.cast(pl.Float64) * 100).alias(name))
+        elif name in ("score_total", "score_max", "avg_score", "weight", "score", "points_lost"):
+            out.append(col.cast(pl.Float64).alias(name))
+        elif name == "kind":
+            out.append(col.replace_strict(KIND_TEXT, default=col).alias(name))
+        elif name == "severity":
+            out.append(col.replace_strict(SEVERITY_TEXT, default=col).alias(name))
+        else:
+            out.append(col)
+    return df.select(out)
+
+
+def column_config(df: pl.DataFrame) -> dict:
+    config: dict = {}
+    for name in df.columns:
+        label = LABELS.get(name, name)
+        if name.endswith("_yuan"):
+            config[name] = st.column_config.NumberColumn(label, format="%,.2f")
+        elif name in ("execution_rate", "execution_rate_computed", "rate", "share"):
+            label = label if label.endswith("%") or "率" not in label else f"{label}（%）"
+            config[name] = st.column_config.NumberColumn(label, format="%.2f%%")
+        elif name in ("score_total", "score_max", "avg_score", "weight", "score"):
+            config[name] = st.column_config.NumberColumn(label, format="%.2f")
+        elif name in ("project_id", "declaration_id", "evaluation_id"):
+            config[name] = None  # internal ids: hidden
+        elif name == "year":
+            config[name] = st.column_config.NumberColumn(label, format="%d")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def table(df: pl.DataFrame, key: str | None = None, height: int | None = None) -> None:
+    """A read-only table with Chinese headers and 万元 money."""
+    shown = for_display(df)
+    st.dataframe(
+        shown,
+        column_config=column_config(shown),
+        hide_index=True,
+        key=key,
+        height=height or "auto",
+        width="stretch",
+    )
+
+
+def project_table(
+    df: pl.DataFrame, key: str, columns: Sequence[str] | None = None, height: int | None = None
+) -> None:
+    """A project table whose rows open 项目详情 when clicked."""
+    if columns is not None:
+        df = df.select([c for c in (*columns, "project_id") if c in df.columns])
+    shown = for_display(df)
+    event = st.dataframe(
+        shown,
+        column_config=column_config(shown),
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        height=height or "auto",
+        width="stretch",
+    )
+    st.caption("点击表格左侧的选择框可打开该项目的详情。")
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        open_project(str(df["project_id"][rows[0]]))
+
+
+def open_project(project_id: str) -> None:
+    """Go to 项目详情 for one project, keeping the shared filters in the URL."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k != "project"}
+    params["project"] = [project_id]
+    st.switch_page(PROJECT_DETAIL_PAGE, query_params=params)
+
+
+def metric_wan(label: str, yuan: object, help: str | None = None) -> None:
+    value = "—" if yuan is None else f"{float(yuan) / 10000:,.2f} 万元"  # type: ignore[arg-type]
+    st.metric(label, value, help=help)

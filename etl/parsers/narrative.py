@@ -1,0 +1,1035 @@
+"""Running text of a disclosure: document facts, the 说明 figures and the 说明 items.
+
+Three things are read here, all from prose rather than tables or forms:
+
+* the document's own facts (:func:`parse_meta`): district, department, budget
+  year and the 纳入…编制范围的单位 list;
+* figures stated in the 部门决算情况说明 and the 预算绩效管理情况 / 绩效目标设置情况
+  sentences (:class:`NarrativeFigure`, one per stable key), kept as printed so that
+  validation can hold them against the tables and forms;
+* the numbered paragraphs of 一般公共预算财政拨款支出决算具体情况
+  (:class:`NarrativeItem`): 类/款/项 path, 年初预算, 支出决算 and the stated reason.
+
+Extracted text wraps sentences across lines (PDF text has a blank line after every
+line and stray spaces around numbers), so each section is read as a *flow*: its
+lines joined without separators, whitespace dropped except between two ASCII
+words, with every character remembering its source line. Sentence patterns are
+kept as data at the top of the module; sections are found by their headings'
+words, never by position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from itertools import takewhile
+
+from etl.model import Check, DocumentMeta, NarrativeFigure, NarrativeItem, ParseResult
+from etl.textutil import clean_cell, parse_amount, split_cells, squash
+
+LAYOUT = "narrative"
+
+# --- vocabulary (data) ------------------------------------------------------------------
+
+# Shanghai's 16 districts, short names as documents print them before 区 (浦东 before 新区).
+DISTRICTS: tuple[str, ...] = (
+    "黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行",
+    "宝山", "嘉定", "浦东", "金山", "松江", "青浦", "奉贤", "崇明",
+)  # fmt: skip
+
+# Words that make a document worth reading for prose or document facts.
+_DETECT_WORDS = ("情况说明", "部门决算", "编报绩效目标", "绩效目标申报表", "绩效自评", "主管部门")
+
+# Section kind by the words its heading holds (first rule that matches wins). A heading
+# must also hold one of _HEADING_MARKS, so table titles in a 目录 (…决算表) are not sections.
+_SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("glossary", ("名词解释",)),
+    ("three_public", ("三公",)),
+    ("gov_fund", ("政府性基金",)),
+    ("soe", ("国有资本",)),
+    ("gpb_basic", ("一般公共预算", "基本支出")),
+    ("gpb", ("一般公共预算", "支出")),
+    ("fiscal", ("财政拨款收入支出",)),
+    ("overall", ("收入支出",)),
+    ("income", ("收入决算",)),
+    ("expenditure", ("支出决算",)),
+    ("performance", ("绩效",)),
+    ("other", ("其他重要事项",)),
+)
+_HEADING_MARKS = ("说明", "情况", "解释", "事项")
+# Sections whose running text is checked for hygiene (percent signs).
+_PROSE_KINDS = frozenset(k for k, _ in _SECTION_KINDS) - {"glossary"}
+
+# Lines that end a section: a new part, a table title, a unit line, a form title, a sheet.
+_PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
+_TERMINATOR_RE = re.compile(
+    r"^(?:sheet\d*|单位[：:].{0,8}|.{0,40}(?:决算表|决算总表|情况表|绩效自评表|绩效目标填报表|绩效目标申报表))$",
+    re.IGNORECASE,
+)
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(")
+_HEADING_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+_SUBHEADING_RE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")
+_ITEM_START_RE = re.compile(r"^(\d{1,2})(?:[、．]|\.(?!\d))")
+# Lines that start a paragraph (a flow gets a '\n' there, so sentences never run across).
+_PARA_START_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[一二三四五六七八九十]{1,3}、)"
+)
+
+# Page numbers that PDF text leaves between wrapped lines: '- 12 -', '第 3 页 共 20 页', '3/20'.
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_CLAUSE_ENDS = "。；;\n"
+_SPACE_RUN_RE = re.compile(r"\s+")
+_TITLE_ENDS = ("表", "情况", "说明", "概况")
+
+# Number as printed (thousands separators allowed) and the amount unit after it.
+_N = r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_U = r"(?P<unit>万元|元)"
+_AMT = r"\d[\d,]*(?:\.\d+)?(?:万元|元)"  # an amount that is context, not the figure
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """Where a figure is stated: section kinds, the sentence pattern, the unit."""
+
+    key: str
+    kinds: tuple[str, ...]
+    pattern: str  # uses {N} (the figure) and {U} (its amount unit) / {A} (a context amount)
+    unit: str | None = None  # fixed unit for counts and scores; None: the {U} group
+    anywhere: bool = False  # search the whole text when the document has no such section
+
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("{N}", _N).replace("{U}", _U).replace("{A}", _AMT))
+
+
+_G = r"[^。；;\n]"  # one character inside a clause
+_PERF = ("performance",)
+_TP = ("three_public",)
+_PROC = r"政府采购" + _G + r"{0,120}?"
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec("total_income_expenditure", ("overall",), r"收入、?支出(?:决算)?总计(?:为)?{N}{U}"),
+    FigureSpec("total_income", ("income",), r"本年收入合计(?:为)?{N}{U}", anywhere=True),
+    FigureSpec("fiscal_income", ("income",), r"财政拨款收入(?:为)?{N}{U}"),
+    FigureSpec("other_income", ("income",), r"其他收入(?:为)?{N}{U}"),
+    FigureSpec("total_expenditure", ("expenditure",), r"本年支出合计(?:为)?{N}{U}", anywhere=True),
+    FigureSpec("basic_expenditure", ("expenditure",), r"基本支出(?:为)?{N}{U}"),
+    FigureSpec("project_expenditure", ("expenditure",), r"项目支出(?:为)?{N}{U}"),
+    FigureSpec("fiscal_total", ("fiscal",), r"财政拨款收入支出(?:决算)?总计(?:为)?{N}{U}", anywhere=True),
+    FigureSpec("gpb_expenditure", ("gpb",), r"一般公共预算财政拨款支出(?:决算)?(?:为)?{N}{U}"),
+    FigureSpec(
+        "gpb_budget_initial",
+        ("gpb",),
+        r"一般公共预算财政拨款支出(?:决算)?年初预算(?:数)?为?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "gpb_final",
+        ("gpb",),
+        r"一般公共预算财政拨款支出(?:决算)?年初预算(?:数)?为?{A}[，,]?(?:支出)?决算(?:数)?为?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "basic_gpb", ("gpb_basic",), r"一般公共预算财政拨款基本支出(?:决算)?(?:为)?{N}{U}", anywhere=True
+    ),
+    FigureSpec("personnel_cost", ("gpb_basic",), r"人员经费(?:支出)?(?:为)?{N}{U}", anywhere=True),
+    FigureSpec("public_cost", ("gpb_basic",), r"公用经费(?:支出)?(?:为)?{N}{U}", anywhere=True),
+    FigureSpec(
+        "three_public_budget",
+        _TP,
+        r"三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:年初)?预算(?:数)?为?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "three_public_actual",
+        _TP,
+        r"三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:年初)?预算(?:数)?为?{A}[，,]?(?:支出)?决算(?:数)?为?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "three_public_abroad_actual", _TP, r"因公出国[（(]境[)）]费(?:用)?(?:支出)?(?:决算)?(?:数)?为?{N}{U}"
+    ),
+    FigureSpec(
+        "three_public_vehicle_actual", _TP, r"公务用车购置及运行(?:维护)?费(?:支出)?(?:决算)?(?:数)?为?{N}{U}"
+    ),
+    FigureSpec("three_public_vehicle_purchase_actual", _TP, r"公务用车购置(?:费)?(?:支出)(?:决算)?为?{N}{U}"),
+    FigureSpec(
+        "three_public_vehicle_operation_actual",
+        _TP,
+        r"公务用车运行(?:维护)?(?:费)?(?:支出)(?:决算)?为?{N}{U}",
+    ),
+    FigureSpec("three_public_reception_actual", _TP, r"公务接待费(?:支出)?(?:决算)?(?:数)?为?{N}{U}"),
+    FigureSpec("abroad_groups", _TP, r"团组{N}个", "个", anywhere=True),
+    FigureSpec("abroad_persons", _TP, r"团组\d+个[、，,]?(?:共|累计)?{N}人次?", "人次", anywhere=True),
+    FigureSpec("reception_batches", _TP, r"公务接待[^。；;\n\d]{0,6}?{N}批次", "批次", anywhere=True),
+    FigureSpec(
+        "reception_persons",
+        _TP,
+        r"公务接待[^。；;\n\d]{0,6}?\d+批次[、，,]?(?:共|累计)?(?:接待)?{N}人次",
+        "人次",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "vehicles_owned",
+        ("three_public", "other"),
+        r"(?:公务用车保有量|共有车辆|实有车辆)(?:为|共)?{N}辆",
+        "辆",
+        anywhere=True,
+    ),
+    FigureSpec("gov_fund_income", ("gov_fund",), r"政府性基金预算财政拨款收入(?:为)?{N}{U}"),
+    FigureSpec(
+        "gov_fund_expenditure", ("gov_fund",), r"政府性基金预算财政拨款收入(?:为)?{A}[，,]?支出(?:为)?{N}{U}"
+    ),
+    FigureSpec("soe_income", ("soe",), r"国有资本经营预算财政拨款收入(?:为)?{N}{U}"),
+    FigureSpec("soe_expenditure", ("soe",), r"国有资本经营预算财政拨款收入(?:为)?{A}[，,]?支出(?:为)?{N}{U}"),
+    FigureSpec(
+        "declared_project_count", _PERF, r"编报绩效目标的" + _G + r"{0,30}?项目{N}个", "个", anywhere=True
+    ),
+    FigureSpec(
+        "declared_budget_total",
+        _PERF,
+        r"编报绩效目标的" + _G + r"{0,30}?项目\d+个[，,]?涉及[^。；;\n\d]{0,12}?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec("tracked_project_count", _PERF, r"绩效跟踪" + _G + r"{0,30}?项目{N}个", "个", anywhere=True),
+    FigureSpec(
+        "tracked_budget_total",
+        _PERF,
+        r"绩效跟踪" + _G + r"{0,30}?项目\d+个[，,]?涉及[^。；;\n\d]{0,12}?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "self_eval_project_count", _PERF, r"绩效自评的" + _G + r"{0,30}?项目{N}个", "个", anywhere=True
+    ),
+    FigureSpec(
+        "self_eval_budget_total",
+        _PERF,
+        r"绩效自评的" + _G + r"{0,30}?项目\d+个[，,]?涉及[^。；;\n\d]{0,12}?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec("self_eval_avg_score", _PERF, r"平均得分(?:为)?{N}分", "分", anywhere=True),
+    FigureSpec("grade_count_优", _PERF, r"绩效评级为[“\"]?优[”\"]?的项目{N}个", "个", anywhere=True),
+    FigureSpec("grade_count_良", _PERF, r"绩效评级为[“\"]?良[”\"]?的项目{N}个", "个", anywhere=True),
+    FigureSpec("grade_count_合格", _PERF, r"绩效评级为[“\"]?合格[”\"]?的项目{N}个", "个", anywhere=True),
+    FigureSpec("grade_count_不合格", _PERF, r"绩效评级为[“\"]?不合格[”\"]?的项目{N}个", "个", anywhere=True),
+    FigureSpec("self_eval_issue_count", _PERF, r"绩效自评中共?发现问题{N}个", "个", anywhere=True),
+    FigureSpec(
+        "self_eval_issue_fixed", _PERF, r"发现问题\d+个[，,]?已(?:经)?完成整改的?{N}个", "个", anywhere=True
+    ),
+    FigureSpec(
+        "self_eval_issue_pending",
+        _PERF,
+        r"发现问题\d+个" + _G + r"{0,20}?正在整改的?{N}个",
+        "个",
+        anywhere=True,
+    ),
+    FigureSpec("operating_cost", ("other",), r"机关运行经费(?:支出)?(?:为|共)?{N}{U}", anywhere=True),
+    FigureSpec(
+        "procurement_total",
+        ("other",),
+        r"政府采购(?:金额|支出总额|总额|支出)(?:[（(][^）)\n]{0,20}[)）])?(?:为|共|合计)?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "procurement_goods", ("other",), _PROC + r"货物(?:采购)?(?:金额|支出)?(?:为)?{N}{U}", anywhere=True
+    ),
+    FigureSpec(
+        "procurement_works", ("other",), _PROC + r"工程(?:采购)?(?:金额|支出)?(?:为)?{N}{U}", anywhere=True
+    ),
+    FigureSpec(
+        "procurement_services", ("other",), _PROC + r"服务(?:采购)?(?:金额|支出)?(?:为)?{N}{U}", anywhere=True
+    ),
+)
+
+# 结构情况: '社会保障和就业支出（类）148.30万元，占3.72%'.
+_CLASS_SHARE_RE = re.compile(
+    r"(?P<name>[^，、；;：:。%％\d\s（）()\n“”]{2,30}?)[（(]类[)）](?:支出)?(?:为)?" + _N + _U
+)
+
+# Direction a paragraph states: 决算数大于预算数 / 小于 / 与预算持平.
+_DIRECTION_RE = re.compile(
+    r"决算数?(?P<word>大于|小于|高于|低于|超过|多于|少于|等于)(?:年初)?预算数?|决算数?与(?:年初)?预算数?(?P<same>持平|相等|一致)"
+)
+_DIRECTION_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
+_ITEM_BUDGET_RE = re.compile(r"年初预算(?:数)?(?:为)?" + _N + _U)
+_ITEM_FINAL_RE = re.compile(r"(?:支出)?决算(?:数)?(?:为)?" + _N + _U)
+_REASON_RE = re.compile(r"主要原因(?:是|为)?[：:]?(?P<reason>.*)$", re.S)
+_ITEM_LEVEL_RE = re.compile(r"[（(](?:项|款|类)[)）]")
+
+# Percentages printed without their sign: '占 85.63 ；', '增长 33.97 。', '完成年初预算的 145.71 。'.
+_BARE_PERCENT_RE = re.compile(
+    r"(?P<ctx>占比?(?:[^，。；;\n\d%％]{0,14}的)?|增长|下降|增幅为?|降幅为?|完成(?:年初)?预算的)"
+    + _N
+    + r"(?![\d.%％])(?=[，。；;,、）)\s]|$)"
+)
+_PLACEHOLDER_RE = re.compile(r"。{2,}|[XＸ×]{2,}")
+
+# --- document facts ---------------------------------------------------------------------
+
+_DIST = "|".join(DISTRICTS)
+_ORG = r"(?P<org>[^\s，。；;：:、“”0-9]{4,60}?)"
+_DEPARTMENT_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^第[一二三四五六七八九十]+部分" + _ORG + r"(?:部门)?概况$"),
+    re.compile(r"纳入" + _ORG + r"\d{4}年度?部门决算编制范围"),
+    re.compile(
+        r"^" + _ORG + r"\d{4}年度?(?:部门决算|部门预算|财政支出项目绩效目标|财政项目支出绩效|项目绩效)"
+    ),
+    re.compile(r"^(?:第[一二三四五六七八九十]+部分)?" + _ORG + r"部门决算包括"),
+)
+_DEPARTMENT_SUFFIX_RE = re.compile(r"[（(](?:汇总|本级|合并)[)）]$")
+_YEAR_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?<!\d)(\d{4})年度?部门决算"),
+    re.compile(r"(?<!\d)(\d{4})年度?(?:财政支出)?项目(?:预算)?绩效目标(?:申报|填报|编报)"),
+    re.compile(r"^(\d{4})年度?财政项目(?:支出)?绩效自评"),
+    re.compile(r"^[（(](\d{4})年度?[)）]$"),
+    re.compile(r"^(\d{4})年度$"),
+)
+_UNITS_INTRO_RE = re.compile(r"编制范围的单位(?:包括|有)[：:]?")
+_UNITS_SENTENCE_RE = re.compile(r"部门决算包括[：:](?P<list>[^。\n]{2,400}?)(?:。|$)")
+_SELF_LEVEL_RE = re.compile(r"(?:[（(]本级[)）]|本级)$")
+_UNIT_HEADER_CELLS = {"序号", "单位名称", "备注", "单位", "名称"}
+
+
+# --- flows ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A stretch of running text with line wraps removed; each char knows its source line."""
+
+    text: str
+    line_of: tuple[int, ...]
+
+    def line_at(self, pos: int) -> int | None:
+        if not self.line_of:
+            return None
+        return self.line_of[max(0, min(pos, len(self.line_of) - 1))]
+
+    def clause(self, start: int, end: int) -> tuple[str, int]:
+        """The clause (between 。/；/paragraph breaks) around [start, end) and its start."""
+        lo = max(self.text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+        hits = [i for i in (self.text.find(c, end) for c in _CLAUSE_ENDS) if i >= 0]
+        hi = min(hits) if hits else len(self.text)
+        if hi < len(self.text) and self.text[hi] != "\n":
+            hi += 1  # keep the clause's own 。 or ；
+        return self.text[lo:hi].strip(), lo
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _is_title_line(s: str) -> bool:
+    """A heading or title standing on its own line: the text after it starts a new paragraph."""
+    t = squash(s)
+    if len(t) > 40 or re.search(r"[，,；;。：:、]", t):
+        return False
+    return bool(_HEADING_RE.match(t) or _SUBHEADING_RE.match(t) or t.endswith(_TITLE_ENDS))
+
+
+def _is_table_row(line: str) -> bool:
+    """A tab-separated row with two or more filled cells (not running text)."""
+    return "\t" in line and sum(1 for c in line.split("\t") if c.strip()) >= 2
+
+
+def _collapse_spaces(s: str) -> str:
+    """Drop whitespace inside a line except one space between two ASCII words ('IT 设备' -> 'IT设备')."""
+
+    def keep(m: re.Match[str]) -> str:
+        a, b = m.start(), m.end()
+        return " " if a > 0 and b < len(s) and _is_word_char(s[a - 1]) and _is_word_char(s[b]) else ""
+
+    return _SPACE_RUN_RE.sub(keep, s)
+
+
+def build_flow(lines: list[str], start: int, end: int, skip_rows: bool = False) -> Flow:
+    """Join lines[start:end] into a flow (whitespace dropped except between ASCII words).
+
+    ``skip_rows`` leaves out tab-separated table rows (for the whole-document flow).
+    """
+    parts: list[str] = []
+    owner: list[int] = []
+    last = ""
+    for i in range(start, min(end, len(lines))):
+        if skip_rows and _is_table_row(lines[i]):
+            continue
+        s = clean_cell(lines[i]).translate(_DIGITS)
+        if not s or _PAGE_NUMBER_RE.match(s):
+            continue
+        t = _collapse_spaces(s)
+        if parts and last != "\n" and _PARA_START_RE.match(t):
+            parts.append("\n")
+            owner.append(i + 1)
+        parts.append(t)
+        owner.extend([i + 1] * len(t))
+        last = t[-1]
+        if _is_title_line(t):
+            parts.append("\n")
+            owner.append(i + 1)
+            last = "\n"
+    return Flow("".join(parts), tuple(owner))
+
+
+# --- sections ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered 说明 section: ``kind`` from its heading words; lines [body, end)."""
+
+    kind: str
+    title: str
+    heading: int  # 0-based index of the heading line
+    end: int  # exclusive
+
+
+def _classify_heading(title: str) -> str:
+    if not any(m in title for m in _HEADING_MARKS):
+        return "unknown"
+    for kind, words in _SECTION_KINDS:
+        if all(w in title for w in words):
+            return kind
+    return "unknown"
+
+
+def _heading_title(lines: list[str], i: int) -> str | None:
+    """The squashed heading at line i ('五、一般公共预算…情况说明'), or None."""
+    s = squash(lines[i])
+    if not (_HEADING_RE.match(s) or _SUBHEADING_RE.match(s)) or len(s) > 60:
+        return None
+    if not s.endswith(_HEADING_MARKS):
+        # A PDF heading wrapped onto the next line: '…决算情况说\n明'.
+        for j in range(i + 1, min(i + 4, len(lines))):
+            nxt = squash(lines[j])
+            if nxt:
+                if len(nxt) <= 6 and (s + nxt).endswith(_HEADING_MARKS):
+                    s += nxt
+                break
+    return s.rstrip("。.：:")
+
+
+def find_sections(lines: list[str], squashed: list[str] | None = None) -> list[Section]:
+    """Numbered sections of the text, each up to the next heading, part or table title."""
+    squashed = squashed if squashed is not None else [squash(x) for x in lines]
+    marks: list[tuple[int, str, str]] = []  # (line index, kind, title)
+    for i, s in enumerate(squashed):
+        if not s or not (s[0] in _HEADING_FIRST or _PART_RE.match(s) or _TERMINATOR_RE.match(s)):
+            continue
+        title = _heading_title(lines, i)
+        kind = _classify_heading(title) if title is not None else None
+        if title is not None and kind is not None and (_HEADING_RE.match(title) or kind != "unknown"):
+            # '一、…' always bounds a section; '（一）…' only when it names a known section
+            # (some documents number their 说明 sections that way).
+            marks.append((i, kind, title))
+        elif _PART_RE.match(s) or _TERMINATOR_RE.match(s):
+            marks.append((i, "stop", s))
+    sections = []
+    for n, (i, kind, title) in enumerate(marks):
+        if kind in ("stop", "unknown"):
+            continue
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+        sections.append(Section(kind, title, i, end))
+    return sections
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def _figure(key: str, m: re.Match[str], flow: Flow, unit: str | None) -> NarrativeFigure:
+    text, start = flow.clause(m.start(), m.end())
+    value = parse_amount(m.group("num"))
+    assert value is not None
+    printed_unit = m.groupdict().get("unit") or unit
+    return NarrativeFigure(key, value, printed_unit, text, flow.line_at(start) or 0)
+
+
+def extract_figures(flows: dict[Section, Flow], whole: Flow) -> list[NarrativeFigure]:
+    """One figure per key: the first statement in its sections (or anywhere, for some keys)."""
+    figures: list[NarrativeFigure] = []
+    kinds_present = {s.kind for s in flows}
+    for spec in FIGURES:
+        rx = spec.regex()
+        found = None
+        for section, flow in flows.items():
+            if section.kind in spec.kinds and (m := rx.search(flow.text)):
+                found = _figure(spec.key, m, flow, spec.unit)
+                break
+        if (
+            found is None
+            and spec.anywhere
+            and not kinds_present & set(spec.kinds)
+            and (m := rx.search(whole.text))
+        ):
+            found = _figure(spec.key, m, whole, spec.unit)
+        if found is not None:
+            figures.append(found)
+    figures.extend(class_shares(flows))
+    return figures
+
+
+def class_shares(flows: dict[Section, Flow]) -> list[NarrativeFigure]:
+    """'X支出（类）148.30万元' in the 一般公共预算财政拨款支出 section, one per 类."""
+    out: list[NarrativeFigure] = []
+    seen: set[str] = set()
+    for section, flow in flows.items():
+        if section.kind != "gpb":
+            continue
+        for m in _CLASS_SHARE_RE.finditer(flow.text):
+            name = m.group("name")
+            key = f"class_share:{name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_figure(key, m, flow, None))
+    return out
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _detail_range(lines: list[str], section: Section) -> tuple[int, int]:
+    """Lines of the 具体情况 sub-section of a gpb section (the whole section if none)."""
+    start, end = section.heading + 1, section.end
+    for i in range(section.heading + 1, section.end):
+        s = squash(lines[i])
+        if _SUBHEADING_RE.match(s) and "具体情况" in s:
+            start = i + 1
+            for j in range(i + 1, section.end):
+                if _SUBHEADING_RE.match(squash(lines[j])):
+                    return start, j
+            return start, end
+    return start, end
+
+
+def _item_path(text: str) -> str:
+    """'社会保障和就业支出（类）…（款）…（项）' from the head of an item paragraph."""
+    head = re.split(r"。|主要用于|年初预算", text, maxsplit=1)[0]
+    marks = list(_ITEM_LEVEL_RE.finditer(head))
+    if marks:
+        return head[: marks[-1].end()]
+    return head.rstrip("，,；;：: ")
+
+
+def _direction(text: str) -> tuple[int, str] | None:
+    """(+1 / -1 / 0, the words) the paragraph states about 决算 vs 预算, if any."""
+    m = _DIRECTION_RE.search(text)
+    if not m:
+        return None
+    if m.group("same"):
+        return 0, m.group(0)
+    return _DIRECTION_SIGN[m.group("word")], m.group(0)
+
+
+def _sign(a: Decimal, b: Decimal) -> int:
+    return (a > b) - (a < b)
+
+
+_SIGN_WORDS = {1: "大于", -1: "小于", 0: "等于"}
+
+
+_Printed = tuple[Decimal | None, str]  # (value, as printed with its unit)
+
+
+def _direction_check(
+    stated: tuple[int, str] | None, budget: _Printed | None, final: _Printed | None, what: str, line: int
+) -> Check | None:
+    """A warning when the words say 大于 while the figures say 小于 (or the reverse)."""
+    if stated is None or budget is None or final is None or budget[0] is None or final[0] is None:
+        return None
+    actual = _sign(final[0], budget[0])
+    if actual == stated[0]:
+        return None
+    return Check(
+        "narrative_direction_mismatch",
+        "warning",
+        f"{what}称“{stated[1]}”，但所列年初预算为{budget[1]}、支出决算为{final[1]}"
+        f"（决算数{_SIGN_WORDS[actual]}预算数）",
+        source_line=line,
+    )
+
+
+def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem], list[Check]]:
+    """Numbered paragraphs of 一般公共预算财政拨款支出决算具体情况."""
+    start, end = _detail_range(lines, section)
+    starts = [i for i in range(start, end) if _ITEM_START_RE.match(squash(lines[i]))]
+    items: list[NarrativeItem] = []
+    checks: list[Check] = []
+    for n, first in enumerate(starts):
+        last = starts[n + 1] if n + 1 < len(starts) else end
+        flow = build_flow(lines, first, last)
+        text = flow.text.replace("\n", "")
+        m_num = _ITEM_START_RE.match(text)
+        body = text[m_num.end() :] if m_num else text
+        if "年初预算" not in body and "预算数" not in body:
+            continue  # a numbered line that is not a budget item (e.g. a 结构 line)
+        path = _item_path(body)
+        b = _ITEM_BUDGET_RE.search(body)
+        f = _ITEM_FINAL_RE.search(body, b.end() if b else 0)
+        reason_m = _REASON_RE.search(body)
+        reason = reason_m.group("reason").strip() if reason_m else None
+        unit = (f or b).group("unit") if (f or b) else "万元"
+        budget = (parse_amount(b.group("num")), b.group("num") + b.group("unit")) if b else None
+        final = (parse_amount(f.group("num")), f.group("num") + f.group("unit")) if f else None
+        items.append(
+            NarrativeItem(
+                item=path,
+                code=None,
+                budget_initial=budget[0] if budget else None,
+                final=final[0] if final else None,
+                unit=unit,
+                reason=reason or None,
+                source_line=first + 1,
+            )
+        )
+        label = m_num.group(1) if m_num else str(n + 1)
+        if budget is None or final is None:
+            missing = "、".join(w for w, v in (("年初预算", budget), ("支出决算", final)) if v is None)
+            checks.append(
+                Check(
+                    "narrative_item_incomplete",
+                    "warning",
+                    f"说明第{label}项“{path}”未能读出{missing}金额",
+                    source_line=first + 1,
+                )
+            )
+        c = _direction_check(_direction(body), budget, final, f"说明第{label}项“{path}”", first + 1)
+        if c:
+            checks.append(c)
+    return items, checks
+
+
+# --- hygiene ----------------------------------------------------------------------------
+
+
+def placeholder_checks(lines: list[str]) -> list[Check]:
+    """Template placeholders left in the text ('。。。', 'XX'), one check per cluster of lines."""
+    hits = [(i + 1, m.group(0)) for i, line in enumerate(lines) for m in _PLACEHOLDER_RE.finditer(line)]
+    checks: list[Check] = []
+    group: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        tokens = "、".join(dict.fromkeys(f"“{t}”" for _, t in group))
+        where = f"第{group[0][0]}行" if len(group) == 1 else f"第{group[0][0]}–{group[-1][0]}行"
+        checks.append(
+            Check(
+                "text_placeholder",
+                "info",
+                f"{where}有 {len(group)} 处未替换的模板占位符{tokens}，不作为内容读取",
+                source_line=group[0][0],
+            )
+        )
+
+    for hit in hits:
+        if group and hit[0] - group[-1][0] > 10:
+            flush()
+            group = []
+        group.append(hit)
+    flush()
+    return checks
+
+
+def percent_checks(flows: dict[Section, Flow]) -> list[Check]:
+    """Percentages printed without a % sign ('占 85.63 ；'): one check for the document."""
+    hits: list[tuple[int, str]] = []
+    for section, flow in flows.items():
+        if section.kind in _PROSE_KINDS:
+            hits += [(flow.line_at(m.start()) or 0, m.group(0)) for m in _BARE_PERCENT_RE.finditer(flow.text)]
+    if not hits:
+        return []
+    hits.sort(key=lambda h: h[0])
+    examples = list(dict.fromkeys(f"“{t}”" for _, t in hits))
+    shown = "、".join(examples[:4]) + ("等" if len(examples) > 4 else "")
+    where = f"第{hits[0][0]}行" if len(hits) == 1 else f"第{hits[0][0]}–{hits[-1][0]}行"
+    return [
+        Check(
+            "percent_sign_missing",
+            "info",
+            f"说明{where}有 {len(hits)} 处百分数未印 % 号（如{shown}），这些数应按百分比理解",
+            source_line=hits[0][0],
+        )
+    ]
+
+
+def figure_direction_checks(flows: dict[Section, Flow], figures: list[NarrativeFigure]) -> list[Check]:
+    """The 总体 sentences of 具体情况 and 三公: stated direction vs their own two figures."""
+    by_key = {f.key: f for f in figures}
+    checks: list[Check] = []
+    for kind, budget_key, final_key, what in (
+        ("gpb", "gpb_budget_initial", "gpb_final", "一般公共预算财政拨款支出决算具体情况说明"),
+        ("three_public", "three_public_budget", "three_public_actual", "“三公”经费支出决算说明"),
+    ):
+        b, f = by_key.get(budget_key), by_key.get(final_key)
+        if b is None or f is None:
+            continue
+        found = [(fl, fl.text.find(f.text)) for s, fl in flows.items() if s.kind == kind and f.text]
+        found = [(fl, i) for fl, i in found if i >= 0]
+        if not found:
+            continue
+        flow, start = found[0]
+        stop = flow.text.find("\n", start)
+        stop = min(stop if stop >= 0 else len(flow.text), start + len(f.text) + 200)
+        stated = _direction(flow.text[start:stop])
+        c = _direction_check(
+            stated,
+            (b.value, f"{b.value}{b.unit or ''}"),
+            (f.value, f"{f.value}{f.unit or ''}"),
+            what,
+            f.source_line,
+        )
+        if c:
+            checks.append(c)
+    return checks
+
+
+# Parts the 说明 states that must add up to a whole it also states: (whole, parts, what).
+_SUMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "total_expenditure",
+        ("basic_expenditure", "project_expenditure"),
+        "本年支出合计与基本支出、项目支出之和",
+    ),
+    ("basic_gpb", ("personnel_cost", "public_cost"), "一般公共预算财政拨款基本支出与人员经费、公用经费之和"),
+    (
+        "three_public_actual",
+        ("three_public_abroad_actual", "three_public_vehicle_actual", "three_public_reception_actual"),
+        "“三公”经费支出决算与三项之和",
+    ),
+    (
+        "procurement_total",
+        ("procurement_goods", "procurement_works", "procurement_services"),
+        "政府采购金额与货物、工程、服务采购之和",
+    ),
+)
+# The same quantity stated twice in the 说明: (key, key, what).
+_RESTATED: tuple[tuple[str, str, str], ...] = (
+    ("gpb_expenditure", "gpb_final", "一般公共预算财政拨款支出（总体情况）与具体情况中的支出决算"),
+)
+
+
+def _half_unit(values: Iterable[Decimal]) -> Decimal:
+    """Largest rounding error of one printed figure: half a unit in its last printed place."""
+    places = max((max(0, -int(v.as_tuple().exponent)) for v in values), default=0)
+    return Decimal(5) / Decimal(10) ** (places + 1)
+
+
+def _sum_check(whole: NarrativeFigure, parts: list[NarrativeFigure], what: str) -> Check | None:
+    """A warning when printed parts do not add up to the printed whole beyond rounding."""
+    if len({p.unit for p in [whole, *parts]}) != 1:
+        return None
+    total = sum((p.value for p in parts), Decimal(0))
+    tolerance = _half_unit([whole.value] + [p.value for p in parts]) * len(parts)
+    if abs(total - whole.value) <= tolerance:
+        return None
+    shown = "+".join(f"{p.value}" for p in parts)
+    return Check(
+        "narrative_sum_mismatch",
+        "warning",
+        f"说明中{what}不符：{whole.value}{whole.unit or ''} 对 {shown}={total}{whole.unit or ''}",
+        source_line=whole.source_line,
+    )
+
+
+def consistency_checks(figures: list[NarrativeFigure], items: list[NarrativeItem]) -> list[Check]:
+    """The 说明 against itself: stated wholes vs stated parts, and figures stated twice."""
+    by_key = {f.key: f for f in figures}
+    checks: list[Check] = []
+    for whole_key, part_keys, what in _SUMS:
+        whole = by_key.get(whole_key)
+        parts = [by_key[k] for k in part_keys if k in by_key]
+        if whole is not None and len(parts) == len(part_keys) and (c := _sum_check(whole, parts, what)):
+            checks.append(c)
+    shares = [f for f in figures if f.key.startswith("class_share:")]
+    if "gpb_expenditure" in by_key and len(shares) > 1:
+        c = _sum_check(by_key["gpb_expenditure"], shares, "一般公共预算财政拨款支出与各类支出之和")
+        if c:
+            checks.append(c)
+    for a_key, b_key, what in _RESTATED:
+        a, b = by_key.get(a_key), by_key.get(b_key)
+        if a is not None and b is not None and a.unit == b.unit and a.value != b.value:
+            checks.append(
+                Check(
+                    "narrative_restated_mismatch",
+                    "warning",
+                    f"说明中{what}不一致：{a.value}{a.unit or ''}（第{a.source_line}行）对 "
+                    f"{b.value}{b.unit or ''}（第{b.source_line}行）",
+                    source_line=b.source_line,
+                )
+            )
+    finals = [i.final for i in items]
+    target = by_key.get("gpb_expenditure") or by_key.get("gpb_final")
+    if (
+        target is not None
+        and items
+        and all(v is not None for v in finals)
+        and {i.unit for i in items} == {target.unit}
+    ):
+        total = sum((v for v in finals if v is not None), Decimal(0))
+        tolerance = _half_unit([target.value, *[v for v in finals if v is not None]]) * len(finals)
+        if abs(total - target.value) > tolerance:
+            checks.append(
+                Check(
+                    "narrative_sum_mismatch",
+                    "warning",
+                    f"说明中{len(items)}项具体情况的支出决算之和为{total}{target.unit}，"
+                    f"与所述一般公共预算财政拨款支出{target.value}{target.unit}不符",
+                    source_line=items[0].source_line,
+                )
+            )
+    return checks
+
+
+# --- document facts ---------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    value: str
+    line: int
+
+
+def district_of(name: str | None) -> str | None:
+    """'上海市浦东新区…' -> '浦东'; '松江区…' -> '松江'."""
+    if not name:
+        return None
+    m = re.match(r"^(?:上海市)?(" + _DIST + r")(?:新)?区", name)
+    return m.group(1) if m else None
+
+
+def clean_department(name: str) -> str:
+    """Drop a printed suffix such as '(汇总)' and stray spaces."""
+    return _DEPARTMENT_SUFFIX_RE.sub("", squash(name))
+
+
+def _department_from_text(squashed: list[str]) -> _Found | None:
+    for rx in _DEPARTMENT_RES:
+        for i, s in enumerate(squashed):
+            if not s or len(s) > 200:
+                continue
+            m = rx.search(s)
+            if m and (district_of(m.group("org")) or m.group("org").startswith("上海市")):
+                return _Found(clean_department(m.group("org")), i + 1)
+    return None
+
+
+def _department_from_form(lines: list[str]) -> _Found | None:
+    """The first form's 主管部门 cell (same row, or the next line of a Word table)."""
+    for i, line in enumerate(lines):
+        cells = [c for c in split_cells(line) if c]
+        for k, cell in enumerate(cells):
+            sq = squash(cell)
+            if not sq.startswith("主管部门"):
+                continue
+            rest = sq[len("主管部门") :]
+            if rest:  # glued rendering: '主管部门上海市…中心上海市…中心'
+                rest = rest.split("实施单位")[0]
+                half = len(rest) // 2
+                if len(rest) % 2 == 0 and rest[:half] == rest[half:]:
+                    rest = rest[:half]
+                return _Found(clean_department(rest), i + 1)
+            if k + 1 < len(cells):
+                return _Found(clean_department(cells[k + 1]), i + 1)
+            for j in range(i + 1, min(i + 4, len(lines))):
+                nxt = [c for c in split_cells(lines[j]) if c]
+                if nxt:
+                    return _Found(clean_department(nxt[0]), j + 1)
+    return None
+
+
+def _year(squashed: list[str]) -> _Found | None:
+    candidates = [(i, s.translate(_DIGITS)) for i, s in enumerate(squashed) if "年" in s]
+    for rx in _YEAR_RES:
+        for i, s in candidates:
+            if (m := rx.search(s)) and 1990 <= int(m.group(1)) <= 2100:
+                return _Found(m.group(1), i + 1)
+    return None
+
+
+def _district(lines: list[str], department: str | None) -> str | None:
+    found = district_of(department)
+    if found:
+        return found
+    text = "\n".join(lines)
+    m = re.search(r"上海市(" + _DIST + r")(?:新)?区", text)
+    if m:
+        return m.group(1)
+    counts = {d: len(re.findall(d + r"(?:新)?区", text)) for d in DISTRICTS}
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] else None
+
+
+def _unit_name(cell: str) -> str | None:
+    """A 编制范围 cell -> unit name without '（本级）'; placeholders and headers -> None."""
+    s = squash(cell)
+    s = re.sub(r"^\d{1,3}[、.．]?(?=\D)", "", s)
+    s = _SELF_LEVEL_RE.sub("", s).rstrip("。；;，,")
+    if (
+        not s
+        or s in _UNIT_HEADER_CELLS
+        or _PLACEHOLDER_RE.fullmatch(s)
+        or not re.search(r"[\u4e00-\u9fff]", s)
+    ):
+        return None
+    if _PLACEHOLDER_RE.search(s) or len(s) < 4:
+        return None
+    return s
+
+
+def _table_rows(lines: list[str], start: int) -> Iterable[tuple[int, list[str]]]:
+    """Rows after the 编制范围 intro: a Word table (one cell a line) or PDF rows (one row a line)."""
+    row: list[str] = []
+    row_line = start
+    blank_run = 0
+    for i in range(start, min(start + 200, len(lines))):
+        line = lines[i]
+        s = squash(line)
+        if _PART_RE.match(s) or _HEADING_RE.match(s) or _TERMINATOR_RE.match(s):
+            break
+        if not line.strip(" \u3000"):  # a row break ('\t' alone is an empty Word cell)
+            if row:
+                yield row_line, row
+                row = []
+            blank_run += 1
+            if blank_run > 6:
+                break
+            continue
+        blank_run = 0
+        if "\t" in line:
+            if not row:
+                row_line = i + 1
+            row.extend(c for c in split_cells(line) if c)
+        else:
+            if row:
+                yield row_line, row
+            yield i + 1, clean_cell(line).split()
+            row = []
+    if row:
+        yield row_line, row
+
+
+def _is_name_tail(s: str) -> bool:
+    """A short CJK fragment that can end a wrapped unit name (not a header, remark or placeholder)."""
+    return (
+        0 < len(s) <= 12
+        and s not in _UNIT_HEADER_CELLS
+        and not _PLACEHOLDER_RE.search(s)
+        and not re.search(r"\d", s)
+        and bool(re.fullmatch(r"[\u4e00-\u9fff（）()]+", s))
+    )
+
+
+def _units_from_table(lines: list[str], whole: Flow) -> list[str]:
+    """The 纳入…编制范围的单位 list: inline after 包括： or the table that follows."""
+    m = _UNITS_INTRO_RE.search(whole.text)
+    if not m:
+        return []
+    line = whole.line_at(m.end() - 1) or 1
+    rest = zip(whole.text[m.end() :], whole.line_of[m.end() :], strict=True)
+    inline = "".join(c for c, _ in takewhile(lambda cl: cl[1] == line, rest))
+    if inline.strip():  # '…编制范围的单位包括：A（本级）、B。'
+        inline = inline.split("。")[0]
+        return [u for u in (_unit_name(p) for p in re.split(r"[、，,；;]", inline)) if u]
+    units: list[str] = []
+    last_was_unit = False
+    for _, cells in _table_rows(lines, line):
+        if cells and re.fullmatch(r"\d{1,3}", cells[0]):
+            name = _unit_name(cells[1]) if len(cells) > 1 else None
+            if name:
+                units.append(name)
+            last_was_unit = name is not None
+            continue
+        tail = squash(cells[0]) if len(cells) == 1 else ""
+        if last_was_unit and _is_name_tail(tail):
+            # The end of a long name wrapped onto its own line in PDF text.
+            units[-1] = _SELF_LEVEL_RE.sub("", units[-1] + tail)
+        last_was_unit = False
+    return units
+
+
+def _units_from_sentence(flow: Flow) -> list[str]:
+    m = _UNITS_SENTENCE_RE.search(flow.text)
+    if not m:
+        return []
+    out = []
+    for part in re.split(r"[、，,]", m.group("list")):
+        name = re.sub(r"决算$", "", part.strip())
+        unit = _unit_name(name)
+        if unit:
+            out.append(unit)
+    return out
+
+
+def parse_meta(text: str) -> DocumentMeta:
+    """District, department, budget year and 编制范围 units as the document states them."""
+    lines = text.split("\n")
+    return _meta(lines, [squash(x) for x in lines], build_flow(lines, 0, len(lines), skip_rows=True))
+
+
+def _meta(lines: list[str], squashed: list[str], whole: Flow) -> DocumentMeta:
+    dept = _department_from_text(squashed) or _department_from_form(lines)
+    year = _year(squashed)
+    units: list[str] = []
+    for u in _units_from_table(lines, whole) + _units_from_sentence(whole):
+        if squash(u) not in {squash(x) for x in units}:
+            units.append(u)
+    return DocumentMeta(
+        district=_district(lines, dept.value if dept else None),
+        department=dept.value if dept else None,
+        year=int(year.value) if year else None,
+        units=units,
+        source_line=dept.line if dept else (year.line if year else None),
+    )
+
+
+def meta_checks(meta: DocumentMeta) -> list[Check]:
+    """A warning for each document fact that could not be read."""
+    out = []
+    for value, check, what in (
+        (meta.district, "meta_district_missing", "所属区"),
+        (meta.department, "meta_department_missing", "部门名称"),
+        (meta.year, "meta_year_missing", "预算年度"),
+    ):
+        if value is None:
+            out.append(Check(check, "warning", f"文件中未找到{what}（标题、概况或表单“主管部门”栏均未给出）"))
+    return out
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+def detect(text: str) -> bool:
+    """Every disclosure holds prose or document facts; this parser reads any that does."""
+    return any(w in text for w in _DETECT_WORDS)
+
+
+def parse(text: str) -> ParseResult:
+    """Document facts, 说明 figures and items, and text-hygiene checks."""
+    lines = text.split("\n")
+    squashed = [squash(x) for x in lines]
+    whole = build_flow(lines, 0, len(lines), skip_rows=True)
+    sections = find_sections(lines, squashed)
+    flows = {s: build_flow(lines, s.heading + 1, s.end) for s in sections}
+    result = ParseResult(layout=LAYOUT, meta=_meta(lines, squashed, whole))
+    result.checks += meta_checks(result.meta)
+    result.narrative_figures = extract_figures(flows, whole)
+    for section in sections:
+        if section.kind == "gpb" and not result.narrative_items:
+            items, checks = parse_items(lines, section)
+            result.narrative_items = items
+            result.checks += checks
+    result.checks += figure_direction_checks(flows, result.narrative_figures)
+    result.checks += consistency_checks(result.narrative_figures, result.narrative_items)
+    result.checks += placeholder_checks(lines)
+    result.checks += percent_checks(flows)
+    return result

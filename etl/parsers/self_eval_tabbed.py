@@ -1,0 +1,945 @@
+"""The tab-separated 财政项目支出绩效自评表 (Excel/Word table text: 闵行, 松江 'sheet1').
+
+One form, top to bottom: a title cell 财政项目支出绩效自评表, the year
+('(2022 年度)' / '2020年度'), 项目名称, 主管部门 … 实施单位 …, the funds header
+'项目资金 (元)' + 年初预算数 全年预算数 全年执行数 分值 执行率 得分 with the rows
+年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金, the 年度总体目标 cells
+(预期目标, 实际完成情况), the indicator table and a '总分' row.
+
+Cell positions are NOT reliable (leading tabs vary from row to row, merged
+cells are printed once, PDF page breaks leave blank lines), so indicator rows
+are read by content: the last pair of adjacent numbers is 分值/得分, a text
+cell after them is the deviation reason, the three cells before them are
+三级指标 / 年度指标值 / 实际完成值 and anything before that is a hierarchy label.
+Labels are classified with a vocabulary (二级 -> 一级) and carried down to the
+rows that do not print them. Funds rows are aligned on the header's columns
+when they line up, otherwise by the type of their cells.
+
+Two oddities of real files are reported, not repaired: indicator rows printed
+after a form's 总分 and before the next title (they belong to no project on
+hand), and a form rendered twice side by side on the same lines (both copies
+are read, the left one is kept and the differences are listed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from etl.model import Check, DocumentMeta, Indicator, ParseResult, Project
+from etl.textutil import (
+    clean_cell,
+    is_amount,
+    is_blank,
+    is_code,
+    is_percent,
+    parse_amount,
+    parse_percent,
+    split_cells,
+    squash,
+)
+
+LAYOUT = "tabbed"
+KIND = "self_evaluation"
+
+# ---------------------------------------------------------------- vocabulary
+
+# Title cell (whitespace removed); a year may be glued in front of it.
+TITLE_RE = re.compile(r"^(?:[（(]?\d{4}年度?[)）]?)?(?:财政)?项目支出绩效自评表$")
+# Year cell: '(2022 年度)', '2020年度', '（2021年度）'.
+YEAR_RE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
+# Unit in the funds header: '项目资金 (元)', '项目资金（万元）'.
+UNIT_RE = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+
+NAME_LABEL = "项目名称"
+DEPARTMENT_LABEL = "主管部门"
+UNIT_LABEL = "实施单位"
+
+# Funds table: measures as printed in its header, in their usual order.
+FUNDS_MEASURES = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+# Funds rows: printed label (whitespace and '其中：' removed) -> canonical name.
+FUNDS_ROWS = {
+    "年度资金总额": "年度资金总额",
+    "当年财政拨款": "当年财政拨款",
+    "上年结转资金": "上年结转资金",
+    "上年结转": "上年结转资金",
+    "其他资金": "其他资金",
+}
+FUNDS_TOTAL = "年度资金总额"
+FUNDS_PREFIX_RE = re.compile(r"^其中[：:]?")
+
+# 年度总体目标 block: header words and the label cells that are not texts.
+GOAL_HEADER_WORDS = frozenset({"预期目标", "预算目标", "实际完成情况"})
+GOAL_LABELS = frozenset(
+    {"年度总体目标", "年度目标", "总体目标", "年度绩效目标", "预期目标", "预算目标", "实际完成情况"}
+)
+
+# Indicator table header words (a row made of these is a header, possibly repeated after a page break).
+INDICATOR_HEADER_WORDS = frozenset(
+    {
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "偏差原因分析",
+        "改进措施",
+    }
+)
+INDICATOR_HEADER_KEYS = frozenset({"三级指标", "二级指标", "一级指标"})
+
+# 二级 -> 一级. Kept as data: it decides whether a lone label is 一级 or 二级.
+LEVEL2_TO_LEVEL1 = {
+    "数量指标": "产出指标",
+    "质量指标": "产出指标",
+    "时效指标": "产出指标",
+    "成本指标": "产出指标",
+    "经济效益指标": "效益指标",
+    "社会效益指标": "效益指标",
+    "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标",
+    "社会公众或服务对象满意度指标": "满意度指标",
+}
+LEVEL1_LABELS = frozenset(LEVEL2_TO_LEVEL1.values())
+# Section words printed in the label columns that are not part of the hierarchy.
+SECTION_LABELS = frozenset({"绩效指标", "绩效", "指标"})
+
+TOTAL_RE = re.compile(r"^总分[:：]?(.*)$")
+SCORE_RE = re.compile(r"^(\d+(?:\.\d+)?)分?$")
+
+# How many non-blank rows after a title may hold its 项目名称 / funds header.
+HEAD_ROWS = 10
+# A tab-less line longer than this inside an indicator table is prose: the table has ended.
+PROSE_MIN_CHARS = 40
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Row:
+    """One physical line (or one side-by-side copy of it) with its 1-based line number."""
+
+    line: int
+    raw: str
+
+    @property
+    def cells(self) -> list[str]:
+        return split_cells(self.raw)
+
+    @property
+    def nonempty(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+    @property
+    def has_tab(self) -> bool:
+        return "\t" in self.raw
+
+    @property
+    def blank(self) -> bool:
+        return not self.nonempty
+
+
+@dataclass
+class CellReading:
+    """What one indicator row says, before the hierarchy is carried."""
+
+    labels: list[str]
+    level3: str
+    target: str | None
+    actual: str | None
+    weight: Decimal
+    score: Decimal
+    reason: str | None
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (check, severity, message)
+
+
+@dataclass
+class Carry:
+    """The 一级/二级 labels in force (merged cells print them once)."""
+
+    level1: str | None = None
+    level2: str | None = None
+
+
+@dataclass
+class FormReading:
+    """A parsed form plus what it left over."""
+
+    project: Project | None
+    checks: list[Check]
+    orphans: list[Check]
+
+
+# ---------------------------------------------------------------- small readers
+
+
+def is_title_cell(cell: str) -> bool:
+    """True for the form title (with or without a year glued in front)."""
+    return bool(TITLE_RE.match(squash(cell)))
+
+
+def _is_score(cell: str) -> bool:
+    """A 分值/得分 cell: a plain number, optionally followed by 分."""
+    s = squash(cell)
+    return is_amount(s) or bool(SCORE_RE.match(s))
+
+
+def _score(cell: str) -> Decimal:
+    s = squash(cell)
+    m = SCORE_RE.match(s)
+    if m:
+        return Decimal(m.group(1))
+    amount = parse_amount(s)
+    assert amount is not None
+    return amount
+
+
+def _label_kind(label: str) -> int:
+    """1 for a 一级 label, 2 for a 二级 label, 0 for a section word, -1 if unknown."""
+    s = squash(label)
+    if s in SECTION_LABELS:
+        return 0
+    if s in LEVEL1_LABELS:
+        return 1
+    if s in LEVEL2_TO_LEVEL1 or s.endswith("效益指标"):
+        return 2
+    return -1
+
+
+def _implied_level1(level2: str) -> str | None:
+    s = squash(level2)
+    if s in LEVEL2_TO_LEVEL1:
+        return LEVEL2_TO_LEVEL1[s]
+    if s.endswith("效益指标"):
+        return "效益指标"
+    return None
+
+
+def is_indicator_header(row: Row) -> bool:
+    """A column-header row of the indicator table (possibly repeated after a page break)."""
+    words = {squash(c) for c in row.nonempty}
+    return bool(words & INDICATOR_HEADER_KEYS) and len(words & INDICATOR_HEADER_WORDS) >= 2
+
+
+def _header_labels(row: Row) -> list[str]:
+    """Hierarchy labels printed inside a header row ('产出指标→一级指标→二级指标→…')."""
+    return [c for c in row.nonempty if _label_kind(c) in (1, 2)]
+
+
+def read_indicator_cells(cells: list[str]) -> CellReading | None:
+    """Read an indicator row by content; None when it has no 分值/得分 pair or no 三级指标."""
+    k = None
+    for i in range(len(cells) - 2, -1, -1):
+        if _is_score(cells[i]) and _is_score(cells[i + 1]):
+            k = i
+            break
+    if k is None:
+        return None
+    before, after = cells[:k], cells[k + 2 :]
+    lead = 0
+    while lead < len(before) and _label_kind(before[lead]) >= 0:
+        lead += 1
+    labels = [c for c in before[:lead] if _label_kind(c) != 0]
+    rest = before[lead:]
+    problems: list[tuple[str, str, str]] = []
+    if not rest:
+        return None
+    weight, score = _score(cells[k]), _score(cells[k + 1])
+    target = actual = None
+    if len(rest) >= 3:
+        labels += rest[:-3]
+        level3, target, actual = rest[-3:]
+    elif len(rest) == 2:
+        level3 = rest[0]
+        problems.append(
+            (
+                "indicator_value_missing",
+                "warning",
+                f"指标“{level3}”只印了一个指标值“{rest[1]}”，无法判断是年度指标值还是实际完成值，两者均留空",
+            )
+        )
+    else:
+        level3 = rest[0]
+        problems.append(("indicator_value_missing", "warning", f"指标“{level3}”未印年度指标值和实际完成值"))
+    reason = None
+    if len(after) == 1:
+        reason = after[0]
+    elif len(after) > 1:
+        reason = " ".join(after)
+        problems.append(
+            (
+                "indicator_row_extra_cells",
+                "warning",
+                f"指标“{level3}”得分之后有 {len(after)} 个单元格（{'｜'.join(after)}），合并作为偏差原因",
+            )
+        )
+    if score > weight:
+        problems.append(
+            (
+                "indicator_score_above_weight",
+                "warning",
+                f"指标“{level3}”得分 {cells[k + 1]} 大于分值 {cells[k]}",
+            )
+        )
+    return CellReading(labels, level3, target, actual, weight, score, reason, problems)
+
+
+def apply_labels(labels: list[str], carry: Carry) -> list[tuple[str, str, str]]:
+    """Update the carried 一级/二级 with the labels one row prints; return doubts."""
+    problems: list[tuple[str, str, str]] = []
+    labels = [lab for lab in labels if _label_kind(lab) != 0]
+    if not labels:
+        return problems
+    kinds = [_label_kind(lab) for lab in labels]
+    if -1 in kinds:
+        if len(labels) == 1:
+            kinds = [2]
+            problems.append(
+                ("indicator_label_unknown", "info", f"指标层级标签“{labels[0]}”不在词表中，按二级指标处理")
+            )
+        else:
+            # Two or more labels: unknown ones take the level their position gives.
+            kinds = [1 if i < len(labels) - 1 else 2 for i in range(len(labels))]
+            if len(labels) > 2:
+                problems.append(
+                    (
+                        "indicator_labels_extra",
+                        "warning",
+                        f"一行印有 {len(labels)} 个层级标签（{'｜'.join(labels)}），取最后两个作一级/二级",
+                    )
+                )
+                labels, kinds = labels[-2:], [1, 2]
+    printed1: str | None = None
+    for lab, kind in zip(labels, kinds, strict=True):
+        lab = squash(lab)
+        if kind == 1:
+            printed1 = lab
+            if lab != carry.level1:
+                carry.level1, carry.level2 = lab, None
+        else:
+            implied = _implied_level1(lab)
+            if printed1 is not None and implied is not None and implied != printed1:
+                problems.append(
+                    (
+                        "indicator_level_conflict",
+                        "info",
+                        f"二级指标“{lab}”印在一级指标“{printed1}”之下（词表中属于“{implied}”），按所印记录",
+                    )
+                )
+            elif printed1 is None and implied is not None and carry.level1 != implied:
+                carry.level1 = implied
+            carry.level2 = lab
+    return problems
+
+
+def read_total(row: Row) -> tuple[Decimal | None, Decimal | None, bool] | None:
+    """'总分→100→95.26' -> (100, 95.26); '总分：→91' -> (None, 91). None if not a 总分 row.
+
+    The third element is False when the row's numbers could not be read.
+    """
+    cells = row.nonempty
+    for i, cell in enumerate(cells):
+        m = TOTAL_RE.match(squash(cell))
+        if not m:
+            continue
+        tail = ([m.group(1)] if m.group(1) else []) + cells[i + 1 :]
+        numbers = [_score(c) for c in tail if _is_score(c)]
+        if len(numbers) == 1:
+            return None, numbers[0], len(tail) == 1
+        if len(numbers) == 2:
+            return numbers[0], numbers[1], len(tail) == 2
+        if len(numbers) > 2:
+            return numbers[0], numbers[-1], False
+        return None, None, False
+    return None
+
+
+# ---------------------------------------------------------------- forms in the text
+
+
+def _title_columns(row: Row) -> list[int]:
+    return [i for i, c in enumerate(row.cells) if c and is_title_cell(c)]
+
+
+def _is_funds_header(row: Row) -> bool:
+    """年初预算数 全年预算数 全年执行数 … as separate cells."""
+    return row.has_tab and len({squash(c) for c in row.nonempty} & set(FUNDS_MEASURES)) >= 3
+
+
+def _is_tabbed_name_row(row: Row) -> bool:
+    return row.has_tab and any(squash(c) == NAME_LABEL for c in row.nonempty)
+
+
+def form_ranges(lines: list[str]) -> list[tuple[int, int]]:
+    """0-based [start, end) line ranges of the tab-separated forms (title to next title)."""
+    titles = [i for i, line in enumerate(lines) if "自评表" in line and _title_columns(Row(i + 1, line))]
+    ranges = []
+    for n, start in enumerate(titles):
+        end = titles[n + 1] if n + 1 < len(titles) else len(lines)
+        head = [r for r in (Row(j + 1, lines[j]) for j in range(start + 1, end)) if not r.blank][:HEAD_ROWS]
+        if any(_is_tabbed_name_row(r) or _is_funds_header(r) for r in head):
+            ranges.append((start, end))
+    return ranges
+
+
+def split_copies(rows: list[Row]) -> list[list[Row]]:
+    """Split a form printed several times side by side at the columns of its title cells."""
+    cols = _title_columns(rows[0])
+    if len(cols) < 2:
+        return [rows]
+    bounds = [*cols[1:], None]
+    starts = [0, *cols[1:]]
+    copies: list[list[Row]] = [[] for _ in starts]
+    for row in rows:
+        parts = row.raw.split("\t")
+        for n, (a, b) in enumerate(zip(starts, bounds, strict=True)):
+            copies[n].append(Row(row.line, "\t".join(parts[a:b])))
+    return copies
+
+
+# ---------------------------------------------------------------- one form
+
+
+@dataclass
+class _FormState:
+    project: Project
+    checks: list[Check] = field(default_factory=list)
+    measure_cols: dict[int, str] = field(default_factory=dict)
+    goal_rows: list[Row] = field(default_factory=list)
+    in_goal: bool = False
+    funds_seen: bool = False
+
+    def check(self, check: str, severity: str, message: str, line: int | None) -> None:
+        self.checks.append(
+            Check(check, severity, message, source_line=line, project_ref=str(self.project.source_line))
+        )
+
+
+def _read_head_row(state: _FormState, row: Row) -> None:
+    """Title, year, 项目名称, 主管部门/实施单位 and the funds header."""
+    p = state.project
+    cells = row.nonempty
+    for i, cell in enumerate(cells):
+        s = squash(cell)
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        year = _year_of(cell) if p.year is None else None
+        if year is not None:
+            p.year = year
+        elif s == NAME_LABEL and nxt is not None:
+            p.project_name = nxt
+            if len(cells) > i + 2:
+                state.check(
+                    "project_name_extra_cells",
+                    "warning",
+                    f"项目名称行有多个单元格：{'｜'.join(cells[i + 1 :])}，取第一个",
+                    row.line,
+                )
+        elif s == DEPARTMENT_LABEL and nxt is not None and squash(nxt) != UNIT_LABEL:
+            p.department = nxt
+        elif s == UNIT_LABEL and nxt is not None:
+            p.unit = nxt
+    measures = {i: squash(c) for i, c in enumerate(row.cells) if squash(c) in FUNDS_MEASURES}
+    if len(measures) >= 3 and not state.measure_cols:
+        state.measure_cols = measures
+        m = UNIT_RE.search(row.raw)
+        if m:
+            p.amount_unit = m.group(1)
+
+
+def _year_of(cell: str) -> int | None:
+    """The year of a '(2022 年度)' cell or of a title with the year in front."""
+    s = squash(cell)
+    m = YEAR_RE.match(s) or (re.match(r"^[（(]?(\d{4})", s) if is_title_cell(s) else None)
+    return int(m.group(1)) if m else None
+
+
+def _funds_label(cell: str) -> str | None:
+    s = FUNDS_PREFIX_RE.sub("", squash(cell))
+    return FUNDS_ROWS.get(s)
+
+
+def _align_funds(row: Row, label_col: int, measure_cols: dict[int, str]) -> dict[str, str] | None:
+    """Values of a funds row by measure: on the header's columns, else by cell type."""
+    values = [(i, c) for i, c in enumerate(row.cells) if c and i > label_col]
+    if (
+        values
+        and measure_cols
+        and label_col < min(measure_cols)
+        and all(i in measure_cols for i, _ in values)
+    ):
+        aligned = {measure_cols[i]: c for i, c in values}
+        if _funds_types_ok(aligned):
+            return aligned
+    texts = [c for _, c in values]
+    if len(texts) == len(FUNDS_MEASURES):
+        by_order = dict(zip(FUNDS_MEASURES, texts, strict=True))
+        if _funds_types_ok(by_order):
+            return by_order
+    return None
+
+
+def _funds_types_ok(values: dict[str, str]) -> bool:
+    """执行率 holds a percentage, every other measure an amount (or a dash for 'nothing')."""
+    for measure, text in values.items():
+        if is_blank(text):
+            continue
+        if (measure == "执行率") != is_percent(text) or (measure != "执行率" and not is_amount(text)):
+            return False
+    return True
+
+
+def _read_funds_row(state: _FormState, row: Row) -> bool:
+    """年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金; True when the row was one."""
+    cells = row.cells
+    label_col = next((i for i, c in enumerate(cells) if c), None)
+    if label_col is None:
+        return False
+    name = _funds_label(cells[label_col])
+    if name is None:
+        return False
+    p = state.project
+    values = _align_funds(row, label_col, state.measure_cols)
+    if values is None:
+        printed = "｜".join(c for c in cells[label_col + 1 :] if c)
+        state.check(
+            "funds_row_unaligned",
+            "warning",
+            f"项目“{p.project_name}”资金行“{cells[label_col]}”的数字无法与表头对齐：{printed}",
+            row.line,
+        )
+        return True
+    if name != FUNDS_TOTAL:
+        for measure, text in values.items():
+            p.extra[f"{name}_{measure}"] = text
+        return True
+    state.funds_seen = True
+    targets = {
+        "年初预算数": "budget_initial",
+        "全年预算数": "budget_full_year",
+        "全年执行数": "executed",
+        "分值": "execution_weight",
+        "得分": "execution_score",
+    }
+    for measure, text in values.items():
+        try:
+            if measure == "执行率":
+                p.execution_rate = parse_percent(text)
+            else:
+                setattr(p, targets[measure], parse_amount(text))
+        except ValueError:
+            state.check(
+                "funds_figure_unparsed",
+                "warning",
+                f"项目“{p.project_name}”年度资金总额的“{measure}”印为“{text}”，不是数字",
+                row.line,
+            )
+    return True
+
+
+def _is_goal_header(row: Row) -> bool:
+    return any(squash(c) in GOAL_HEADER_WORDS for c in row.nonempty)
+
+
+def _read_goal(state: _FormState) -> None:
+    """预期目标 / 实际完成情况: cells may span several physical lines (in-cell line breaks)."""
+    if not state.goal_rows:
+        return
+    joined = "".join(r.raw for r in state.goal_rows)
+    texts = [c for c in (clean_cell(x) for x in joined.split("\t")) if c and squash(c) not in GOAL_LABELS]
+    p = state.project
+    if texts:
+        p.goal = texts[0]
+    if len(texts) > 1:
+        p.result = texts[1]
+    if len(texts) > 2:
+        state.check(
+            "goal_cells_extra",
+            "warning",
+            f"项目“{p.project_name}”年度总体目标区有 {len(texts)} 段文字，只取前两段作预期目标与实际完成情况",
+            state.goal_rows[0].line,
+        )
+
+
+def _indicator(reading: CellReading, carry: Carry, line: int) -> Indicator:
+    return Indicator(
+        level1=carry.level1,
+        level2=carry.level2,
+        level3=reading.level3,
+        target_value=reading.target,
+        actual_value=reading.actual,
+        weight=reading.weight,
+        score=reading.score,
+        deviation_reason=reading.reason,
+        source_line=line,
+    )
+
+
+def _is_label_only(row: Row) -> bool:
+    cells = row.nonempty
+    return bool(cells) and all(_label_kind(c) >= 0 for c in cells)
+
+
+def parse_form(rows: list[Row]) -> FormReading:
+    """Read one form (title row first); rows after its 总分 are checked for orphans."""
+    title = rows[0]
+    project = Project(kind=KIND, layout=LAYOUT, source_line=title.line, end_line=title.line, project_name="")
+    state = _FormState(project)
+    _read_head_row(state, title)
+    body = [r for r in rows[1:] if not r.blank]
+    pos = 0
+    # -- head, funds and goal: everything before the indicator table
+    while pos < len(body):
+        row = body[pos]
+        if is_indicator_header(row):
+            break
+        if state.funds_seen and _strict_indicator(row) and not _funds_label(row.nonempty[0]):
+            state.check(
+                "indicator_header_missing",
+                "warning",
+                f"第 {row.line} 行起的指标行前没有指标表头（三级指标…）",
+                row.line,
+            )
+            break
+        if state.in_goal:
+            state.goal_rows.append(row)
+        elif _is_goal_header(row) and not _funds_label(row.nonempty[0]):
+            state.in_goal = True
+        elif not (state.measure_cols and _read_funds_row(state, row)):
+            _read_head_row(state, row)
+        pos += 1
+    _read_goal(state)
+    project.end_line = body[pos - 1].line if pos else title.line
+    # -- indicator table
+    carry = Carry()
+    total_row: Row | None = None
+    pending: tuple[Row, str | None, str | None] | None = None
+    prose_run = 0
+    while pos < len(body):
+        row = body[pos]
+        pos += 1
+        total = read_total(row)
+        if total is not None:
+            total_row = row
+            project.score_max, project.score_total, clean = total
+            if not clean:
+                state.check(
+                    "score_total_unparsed",
+                    "warning",
+                    f"项目“{project.project_name}”总分行印为“{'｜'.join(row.nonempty)}”，无法读出总分",
+                    row.line,
+                )
+            break
+        if is_indicator_header(row):
+            _note(state, apply_labels(_header_labels(row), carry), row.line)
+            project.end_line = row.line
+            continue
+        reading = read_indicator_cells(row.nonempty)
+        if reading is None and _is_label_only(row):
+            _note(state, apply_labels(row.nonempty, carry), row.line)
+            if carry.level1 or carry.level2:
+                pending = (row, carry.level1, carry.level2)
+            project.end_line = row.line
+            continue
+        if reading is None and pos < len(body) and _continues(row, body[pos]):
+            joined = Row(row.line, row.raw + body[pos].raw)
+            if _strict_indicator(joined):
+                reading = read_indicator_cells(joined.nonempty)
+                pos += 1
+                row = joined
+        if reading is None:
+            if not row.has_tab and project.indicators and _is_name_tail(row):
+                prev = project.indicators[-1]
+                prev.level3 += squash(row.raw)
+                state.check(
+                    "indicator_name_wrapped",
+                    "info",
+                    f"第 {row.line} 行“{clean_cell(row.raw)}”接在上一行指标名称之后，合为“{prev.level3}”",
+                    row.line,
+                )
+                project.end_line = row.line
+                continue
+            if not row.has_tab:
+                prose_run += 1
+                if len(clean_cell(row.raw)) >= PROSE_MIN_CHARS or prose_run >= 2:
+                    break
+            state.check(
+                "indicator_row_unparsed",
+                "warning",
+                f"项目“{project.project_name}”第 {row.line} 行无法读作指标行：{'｜'.join(row.nonempty)}",
+                row.line,
+            )
+            continue
+        prose_run = 0
+        _note(state, apply_labels(reading.labels, carry), row.line)
+        if pending is not None:
+            _unused_label_row(state, pending, (carry.level1, carry.level2))
+            pending = None
+        _note(state, reading.problems, row.line)
+        project.indicators.append(_indicator(reading, carry, row.line))
+        project.end_line = row.line
+    if pending is not None:
+        _unused_label_row(state, pending, (None, None))
+    if total_row is not None:
+        project.end_line = total_row.line
+    _final_form_checks(state, total_row)
+    orphans = _orphan_rows(body[pos:], project) if total_row is not None else []
+    if not project.project_name:
+        return FormReading(
+            None,
+            [
+                Check(
+                    "project_name_missing",
+                    "error",
+                    f"第 {title.line} 行的绩效自评表没有项目名称，整张表未读取",
+                    source_line=title.line,
+                )
+            ],
+            orphans,
+        )
+    return FormReading(project, state.checks, orphans)
+
+
+def _note(state: _FormState, problems: list[tuple[str, str, str]], line: int) -> None:
+    for check, severity, message in problems:
+        state.check(check, severity, f"项目“{state.project.project_name}”：{message}", line)
+
+
+def _unused_label_row(
+    state: _FormState, pending: tuple[Row, str | None, str | None], used: tuple[str | None, str | None]
+) -> None:
+    """A label-only row whose labels no following indicator row took: it may belong to the row above."""
+    row, level1, level2 = pending
+    if (level1, level2) == used:
+        return
+    inds = [i for i in state.project.indicators if i.source_line < row.line]
+    above = ""
+    if inds:
+        prev = inds[-1]
+        above = f"；它可能属于上一行指标“{prev.level3}”（已按所印顺序记为“{prev.level1}/{prev.level2}”）"
+    state.check(
+        "indicator_label_row_unused",
+        "info",
+        f"项目“{state.project.project_name}”第 {row.line} 行只印了层级标签“{'｜'.join(row.nonempty)}”，"
+        f"其后没有指标行沿用{above}",
+        row.line,
+    )
+
+
+def _continues(row: Row, nxt: Row) -> bool:
+    """An in-cell line break: this line's last cell is still open and the next line starts inside it."""
+    return (
+        not row.raw.rstrip(" ").endswith("\t")
+        and not nxt.raw.startswith("\t")
+        and read_total(nxt) is None
+        and not is_indicator_header(nxt)
+    )
+
+
+def _is_name_tail(row: Row) -> bool:
+    """A short tab-less fragment (the rest of a name the extraction put after its numbers)."""
+    s = squash(row.raw)
+    return 0 < len(s) <= 12 and not is_amount(s) and _label_kind(s) < 0 and read_total(row) is None
+
+
+def _strict_indicator(row: Row) -> bool:
+    """A row that reads as a complete indicator (三级指标, both values, 分值 <= 100, no code cells)."""
+    cells = row.nonempty
+    if not cells or is_code(cells[0]):
+        return False
+    reading = read_indicator_cells(cells)
+    return (
+        reading is not None
+        and reading.target is not None
+        and not [p for p in reading.problems if p[0] == "indicator_value_missing"]
+        and reading.weight <= 100
+    )
+
+
+def _final_form_checks(state: _FormState, total_row: Row | None) -> None:
+    p = state.project
+    if total_row is None:
+        state.check(
+            "self_eval_total_missing",
+            "warning",
+            f"项目“{p.project_name}”的自评表没有总分行（表在第 {p.end_line} 行后中断），总分留空",
+            p.end_line,
+        )
+    if not state.funds_seen:
+        state.check(
+            "funds_total_missing",
+            "warning",
+            f"项目“{p.project_name}”的自评表没有可读的“年度资金总额”行",
+            p.source_line,
+        )
+    if p.amount_unit is None:
+        state.check(
+            "amount_unit_missing",
+            "warning",
+            f"项目“{p.project_name}”的项目资金表头未注明单位（元/万元）",
+            p.source_line,
+        )
+    if not p.indicators:
+        state.check(
+            "indicators_missing",
+            "warning",
+            f"项目“{p.project_name}”的自评表没有可读的绩效指标行",
+            p.source_line,
+        )
+
+
+def _orphan_rows(rows: list[Row], previous: Project) -> list[Check]:
+    """Indicator rows printed after a form's 总分 and before the next title: they belong to no project."""
+    found: list[Row] = []
+    totals: list[str] = []
+    for row in rows:
+        if read_total(row) is not None:
+            found.append(row)
+            totals.append(" ".join(row.nonempty))
+            continue
+        if _strict_indicator(row) or (_is_label_only(row) and found):
+            found.append(row)
+            continue
+        break
+    count = sum(1 for r in found if read_total(r) is None and not _is_label_only(r))
+    if not count:
+        return []
+    first, last = found[0].line, found[-1].line
+    tail = f"，另有总分行“{'；'.join(totals)}”" if totals else ""
+    return [
+        Check(
+            "orphan_indicator_rows",
+            "warning",
+            f"第 {first}–{last} 行有 {count} 行绩效指标{tail}，印在项目“{previous.project_name}”的总分之后、"
+            "下一张自评表标题之前，不属于任何一张表，未计入任何项目",
+            source_line=first,
+        )
+    ]
+
+
+# ---------------------------------------------------------------- side-by-side copies
+
+
+def _figures(p: Project) -> dict[str, str]:
+    """Every printed figure/text of a project, flattened for comparison."""
+    out = {
+        "项目名称": p.project_name,
+        "主管部门": p.department or "",
+        "实施单位": p.unit or "",
+        "年度": str(p.year or ""),
+        "金额单位": p.amount_unit or "",
+        "年度资金总额 年初预算数": _fmt(p.budget_initial),
+        "年度资金总额 全年预算数": _fmt(p.budget_full_year),
+        "年度资金总额 全年执行数": _fmt(p.executed),
+        "年度资金总额 分值": _fmt(p.execution_weight),
+        "年度资金总额 执行率": _fmt(p.execution_rate),
+        "年度资金总额 得分": _fmt(p.execution_score),
+        "总分": _fmt(p.score_total),
+        "满分": _fmt(p.score_max),
+        "预期目标": p.goal or "",
+        "实际完成情况": p.result or "",
+        "指标行数": str(len(p.indicators)),
+    }
+    for key, value in p.extra.items():
+        out[key.replace("_", " ")] = value
+    for n, ind in enumerate(p.indicators, 1):
+        for label, value in (
+            ("一级指标", ind.level1),
+            ("二级指标", ind.level2),
+            ("三级指标", ind.level3),
+            ("年度指标值", ind.target_value),
+            ("实际完成值", ind.actual_value),
+            ("分值", _fmt(ind.weight)),
+            ("得分", _fmt(ind.score)),
+            ("偏差原因", ind.deviation_reason),
+        ):
+            out[f"第{n}行指标 {label}"] = value or ""
+    return out
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
+
+
+def compare_copies(left: Project, right: Project) -> list[str]:
+    """Differences between two renderings of one form, named figure by figure."""
+    a, b = _figures(left), _figures(right)
+    diffs = []
+    for key in list(a) + [k for k in b if k not in a]:
+        va, vb = a.get(key, ""), b.get(key, "")
+        if va != vb:
+            diffs.append(f"{key}：左 {va or '（空）'} / 右 {vb or '（空）'}")
+    return diffs
+
+
+def _duplicate_check(kept: Project, other: Project, n: int) -> Check:
+    diffs = compare_copies(kept, other)
+    where = f"项目“{kept.project_name}”（第 {kept.source_line} 行）在同一行上并排印了两份"
+    if n > 2:
+        where = f"项目“{kept.project_name}”（第 {kept.source_line} 行）在同一行上并排印了 {n} 份"
+    if diffs:
+        return Check(
+            "duplicate_rendering_differs",
+            "warning",
+            f"{where}，右侧一份与左侧不一致：{'；'.join(diffs)}。采用左侧（第一份）",
+            source_line=kept.source_line,
+            project_ref=str(kept.source_line),
+        )
+    return Check(
+        "duplicate_rendering_identical",
+        "info",
+        f"{where}，内容一致，只保留左侧一份",
+        source_line=kept.source_line,
+        project_ref=str(kept.source_line),
+    )
+
+
+# ---------------------------------------------------------------- document
+
+
+def detect(text: str) -> bool:
+    """Does the text hold at least one tab-separated 财政项目支出绩效自评表?"""
+    if "自评表" not in text or "\t" not in text:
+        return False
+    return bool(form_ranges(text.split("\n")))
+
+
+def document_meta(projects: list[Project]) -> DocumentMeta:
+    """The department/district/year the forms state (first form that states them)."""
+    meta = DocumentMeta()
+    for p in projects:
+        if meta.department is None and p.department:
+            meta.department = re.sub(r"[（(](汇总|本级|合并)[)）]$", "", squash(p.department)) or None
+            m = re.match(r"^上海市(.+?)区", meta.department or "")
+            if m:
+                meta.district = m.group(1).removesuffix("新")
+            meta.source_line = p.source_line
+        if meta.year is None and p.year:
+            meta.year = p.year
+    return meta
+
+
+def parse(text: str) -> ParseResult:
+    """Every tab-separated self-evaluation form of the document."""
+    result = ParseResult(layout=LAYOUT)
+    lines = text.split("\n")
+    for start, end in form_ranges(lines):
+        rows = [Row(i + 1, lines[i]) for i in range(start, end)]
+        copies = split_copies(rows)
+        readings = [parse_form(copy) for copy in copies]
+        first = readings[0]
+        result.checks += first.checks + first.orphans
+        if first.project is None:
+            continue
+        result.projects.append(first.project)
+        others = [r.project for r in readings[1:] if r.project is not None]
+        for other in others:
+            result.checks.append(_duplicate_check(first.project, other, len(copies)))
+    result.meta = document_meta(result.projects)
+    return result

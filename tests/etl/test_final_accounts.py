@@ -1,0 +1,690 @@
+"""部门决算 table parser: golden figures read by hand from the seeds + inline variants.
+
+Seed figures below were read from the text files (line numbers given), not from
+the parser's output.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from etl.model import BudgetLine, ParseResult
+from etl.parsers import final_accounts
+from etl.parsers.final_accounts import detect, match_title, parse
+from etl.parsers.final_accounts_pdf import pdf_cells, tokenize_pdf_table
+from etl.parsers.final_accounts_word import tokenize_word_table
+from tests.conftest import seed_text
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def songjiang() -> ParseResult:
+    return parse(seed_text("songjiang_2020"))
+
+
+@pytest.fixture(scope="module")
+def qingpu() -> ParseResult:
+    return parse(seed_text("qingpu_2020"))
+
+
+def lines_of(
+    result: ParseResult, statement: str, *, name: str | None = None, code: str | None = None
+) -> list[BudgetLine]:
+    return [
+        line
+        for line in result.budget_lines
+        if line.statement == statement
+        and (name is None or line.name == name)
+        and (code is None or line.code == code)
+    ]
+
+
+def figures(lines: list[BudgetLine], side: str | None = None) -> dict[str, Decimal]:
+    """measure -> amount for the lines of one row (one side)."""
+    chosen = [line for line in lines if side is None or line.side == side]
+    out = {line.measure: line.amount for line in chosen}
+    assert len(out) == len(chosen), "one figure per measure"
+    return out
+
+
+def check_ids(result: ParseResult) -> list[str]:
+    return [c.check for c in result.checks]
+
+
+# --- seeds: songjiang_2020 (Word-table text) ---------------------------------------
+
+
+def test__parse_songjiang__statements_found(songjiang: ParseResult) -> None:
+    assert {line.statement for line in songjiang.budget_lines} == {
+        "收入支出决算总表",
+        "收入决算表",
+        "支出决算表",
+        "财政拨款收入支出决算总表",
+        "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算表",  # printed '2020年度一般公共预算…' (line 939)
+    }
+    assert {line.unit for line in songjiang.budget_lines} == {"万元"}
+    assert songjiang.layout == "final_accounts"
+
+
+def test__parse_expenditure_table__songjiang_total_row_glued_to_header(songjiang: ParseResult) -> None:
+    # lines 425-434: '类' '款' '项' '合计' 3,984.05 2,026.81 1,957.24 and three blank cells
+    total = lines_of(songjiang, "支出决算表", name="合计")
+    assert figures(total) == {
+        "本年支出合计": D("3984.05"),
+        "基本支出": D("2026.81"),
+        "项目支出": D("1957.24"),
+    }
+    assert all(line.is_total and line.code is None for line in total)
+    assert {line.source_line for line in total} == {428}
+
+
+def test__parse_expenditure_table__songjiang_printed_zero_kept_blank_dropped(songjiang: ParseResult) -> None:
+    # lines 436-443: 208 社会保障和就业支出 148.30 148.30 0.00 then three blank cells
+    row = lines_of(songjiang, "支出决算表", code="208")
+    assert figures(row) == {"本年支出合计": D("148.30"), "基本支出": D("148.30"), "项目支出": D("0.00")}
+    assert row[0].name == "社会保障和就业支出"
+    assert row[0].classification == "functional"
+
+
+def test__parse_income_table__songjiang_indented_name_and_figures(songjiang: ParseResult) -> None:
+    # lines 324-326: 212 城乡社区支出 3,742.21 3,742.21, other columns blank
+    row = lines_of(songjiang, "收入决算表", code="212")
+    assert figures(row) == {"本年收入合计": D("3742.21"), "财政拨款收入": D("3742.21")}
+    assert row[0].source_line == 324
+    # line 275: '  机关事业单位基本养老保险缴费支出' -> indentation stripped
+    assert lines_of(songjiang, "收入决算表", code="2080505")[0].name == "机关事业单位基本养老保险缴费支出"
+
+
+def test__parse_basic_table__songjiang_two_halves(songjiang: ParseResult) -> None:
+    basic = "一般公共预算财政拨款基本支出决算表"
+    by_code = {line.code: line.amount for line in lines_of(songjiang, basic) if line.code}
+    assert by_code["301"] == D("1963.09")  # line 953 '1,963.09 '
+    assert by_code["30199"] == D("798.02")  # line 1044
+    assert by_code["310"] == D("1738.05")  # line 1152, right half only
+    assert by_code["302"] == D("282.41")  # line 956, right half of the first row
+    assert "31013" not in by_code  # lines 1178-1180: 公务用车购置 with a blank amount
+    totals = {line.name: line.amount for line in lines_of(songjiang, basic) if line.is_total}
+    assert totals == {"人员经费合计": D("1963.59"), "公用经费合计": D("2020.46")}  # lines 1210-1213
+    assert {line.classification for line in lines_of(songjiang, basic)} == {"economic"}
+    assert {line.measure for line in lines_of(songjiang, basic)} == {"决算数"}
+
+
+def test__parse_general_budget_table__songjiang_total_printed_as_hele(songjiang: ParseResult) -> None:
+    # lines 932-935: '合计了' 3,984.05 2,026.81 1,957.24 -> total row, name as printed, info check
+    total = lines_of(songjiang, "一般公共预算财政拨款支出决算表", name="合计了")
+    assert figures(total) == {"合计": D("3984.05"), "基本支出": D("2026.81"), "项目支出": D("1957.24")}
+    assert all(line.is_total for line in total)
+    odd = [c for c in songjiang.checks if c.check == "total_label_nonstandard"]
+    assert len(odd) == 1 and odd[0].severity == "info" and odd[0].source_line == 932
+
+
+def test__parse_summary_table__songjiang_two_sides(songjiang: ParseResult) -> None:
+    summary = "收入支出决算总表"
+    assert figures(lines_of(songjiang, summary, name="本年收入合计"), "收入") == {"决算数": D("3998.79")}
+    assert figures(lines_of(songjiang, summary, name="本年支出合计"), "支出") == {"决算数": D("3984.05")}
+    total = lines_of(songjiang, summary, name="总计")
+    assert {(line.side, line.amount, line.is_total) for line in total} == {
+        ("收入", D("4008.60"), True),
+        ("支出", D("4008.60"), True),
+    }
+    # lines 94-97: 八、其他收入 (blank) | 八、社会保障和就业支出 148.30
+    social = lines_of(songjiang, summary, name="八、社会保障和就业支出")
+    assert [(line.side, line.amount, line.code) for line in social] == [("支出", D("148.30"), None)]
+    assert lines_of(songjiang, summary, name="八、其他收入") == []
+
+
+def test__parse_fiscal_summary__songjiang_ragged_word_cells(songjiang: ParseResult) -> None:
+    table = "财政拨款收入支出决算总表"
+    # lines 712-718: '　' '　' 十九、住房保障支出 '　51.30' 51.30 '　' '　'
+    housing = lines_of(songjiang, table, name="十九、住房保障支出")
+    assert figures(housing, "支出") == {"合计": D("51.30"), "一般公共预算财政拨款": D("51.30")}
+    # lines 776-782: 本年收入合计 '3,998.79　' | 本年支出合计 3984.05 3984.05
+    assert figures(lines_of(songjiang, table, name="本年收入合计"), "收入") == {"决算数": D("3998.79")}
+    assert figures(lines_of(songjiang, table, name="本年支出合计"), "支出") == {
+        "合计": D("3984.05"),
+        "一般公共预算财政拨款": D("3984.05"),
+    }
+    assert not [c for c in songjiang.checks if c.check in ("row_not_aligned", "row_column_mismatch")]
+
+
+def test__parse_three_public__songjiang_twelve_zeros(songjiang: ParseResult) -> None:
+    items = [(t.item, t.budget, t.actual) for t in songjiang.three_public]
+    assert items == [
+        ("合计", D("0.00"), D("0.00")),
+        ("因公出国（境）费", D("0.00"), D("0.00")),
+        ("公务用车购置及运行维护费", D("0.00"), D("0.00")),
+        ("公务用车购置费", D("0.00"), D("0.00")),
+        ("公务用车运行维护费", D("0.00"), D("0.00")),
+        ("公务接待费", D("0.00"), D("0.00")),
+    ]
+
+
+def test__parse_songjiang__empty_fund_tables_and_skipped_balance_sheet(songjiang: ParseResult) -> None:
+    empty = [c for c in songjiang.checks if c.check == "statement_empty_with_note"]
+    assert {c.statement for c in empty} == {
+        "政府性基金预算财政拨款收入支出决算表",
+        "国有资本经营预算财政拨款收入支出决算表",
+    }
+    assert all(c.severity == "info" and "故本表无数据" in c.message for c in empty)
+    skipped = [c for c in songjiang.checks if c.check == "statement_not_parsed"]
+    assert [c.statement for c in skipped] == ["资产负债情况表"]
+
+
+# --- seeds: qingpu_2020 (PDF text) -------------------------------------------------
+
+
+def test__parse_income_table__qingpu_wrapped_name_numbers_on_own_lines(qingpu: ParseResult) -> None:
+    # lines 254-279: '2080505' / '机关事业单位基本养老保' / '险缴费支出' / 99.14 / 99.14 / 0.00 x5
+    row = lines_of(qingpu, "收入决算表", code="2080505")
+    assert {line.name for line in row} == {"机关事业单位基本养老保险缴费支出"}
+    assert figures(row) == {
+        "本年收入合计": D("99.14"),
+        "财政拨款收入": D("99.14"),
+        "上级补助收入": D("0.00"),
+        "事业收入": D("0.00"),
+        "经营收入": D("0.00"),
+        "附属单位上缴收入": D("0.00"),
+        "其他收入": D("0.00"),
+    }
+    assert row[0].source_line == 254
+
+
+def test__parse_expenditure_table__qingpu_total(qingpu: ParseResult) -> None:
+    # line 357: 合计 4,638.73 1,154.29 3,484.45 0.00 0.00 0.00; header wrapped '对附属单位补/助支出'
+    total = figures(lines_of(qingpu, "支出决算表", name="合计"))
+    assert total == {
+        "本年支出合计": D("4638.73"),
+        "基本支出": D("1154.29"),
+        "项目支出": D("3484.45"),
+        "上缴上级支出": D("0.00"),
+        "经营支出": D("0.00"),
+        "对附属单位补助支出": D("0.00"),
+    }
+
+
+def test__parse_general_budget_table__qingpu_total_after_details(qingpu: ParseResult) -> None:
+    table = "一般公共预算财政拨款支出决算表"
+    total = lines_of(qingpu, table, name="合计")
+    assert figures(total) == {"合计": D("3951.91"), "基本支出": D("1154.29"), "项目支出": D("2797.63")}
+    details = [line for line in lines_of(qingpu, table) if line.code]
+    assert total[0].source_line > max(line.source_line for line in details)  # printed last (line 674)
+    # lines 568-572: '201' / '一般公共服务' / '支出' / 3,712.75 915.12 2,797.63
+    assert lines_of(qingpu, table, code="201")[0].name == "一般公共服务支出"
+
+
+def test__parse_basic_table__qingpu_triples_stream(qingpu: ParseResult) -> None:
+    basic = "一般公共预算财政拨款基本支出决算表"
+    row = lines_of(qingpu, basic, code="31007")  # lines 755-759, name wrapped over two lines
+    assert [(line.name, line.amount) for line in row] == [("信息网络及软件购置更新", D("482.20"))]
+    # lines 705-709: '30108' / '机关事业单位基本养老保' / '险缴费' / '92.38 30206 电费 66.86'
+    assert [(x.name, x.amount) for x in lines_of(qingpu, basic, code="30108")] == [
+        ("机关事业单位基本养老保险缴费", D("92.38"))
+    ]
+    assert [(x.name, x.amount) for x in lines_of(qingpu, basic, code="30206")] == [("电费", D("66.86"))]
+    totals = {line.name: line.amount for line in lines_of(qingpu, basic) if line.is_total}
+    assert totals == {"人员经费合计": D("966.39"), "公用经费合计": D("187.90")}  # line 767
+
+
+def test__parse_summary_table__qingpu_totals(qingpu: ParseResult) -> None:
+    summary = "收入支出决算总表"
+    assert figures(lines_of(qingpu, summary, name="本年支出合计"), "支出") == {"决算数": D("4638.73")}
+    assert {(x.side, x.amount) for x in lines_of(qingpu, summary, name="总计")} == {
+        ("收入", D("4785.08")),
+        ("支出", D("4785.08")),
+    }
+    # line 125: '  九、卫生健康支出 53.55 ' -> 支出 side only
+    health = lines_of(qingpu, summary, name="九、卫生健康支出")
+    assert [(x.side, x.amount) for x in health] == [("支出", D("53.55"))]
+
+
+def test__parse_fiscal_summary__qingpu_blank_fourth_column(qingpu: ParseResult) -> None:
+    table = "财政拨款收入支出决算总表"
+    # line 458: '… 一、一般公共服务支出 3,712.75 3,712.75 0.00  ' (国有资本经营 column blank)
+    assert figures(lines_of(qingpu, table, name="一、一般公共服务支出"), "支出") == {
+        "合计": D("3712.75"),
+        "一般公共预算财政拨款": D("3712.75"),
+        "政府性基金预算财政拨款": D("0.00"),
+    }
+    # lines 507-519: names wrapped, three figures on their own line for four columns -> not guessed
+    unaligned = [c for c in qingpu.checks if c.check == "row_not_aligned"]
+    assert [c.source_line for c in unaligned] == [507, 516]
+    assert all(c.severity == "warning" and "0.00 0.00 0.00" in c.message for c in unaligned)
+    assert lines_of(qingpu, table, name="二十二、灾害防治及应急管理支出") == []
+
+
+def test__parse_three_public__qingpu(qingpu: ParseResult) -> None:
+    # line 854: 2.60 1.99 0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 2.60 1.99
+    items = {t.item: (t.budget, t.actual) for t in qingpu.three_public}
+    assert items["合计"] == (D("2.60"), D("1.99"))
+    assert items["因公出国（境）费"] == (D("0.00"), D("0.00"))
+    assert items["公务用车购置及运行维护费"] == (D("0.00"), D("0.00"))
+    assert items["公务接待费"] == (D("2.60"), D("1.99"))
+    assert len(items) == 6 and {t.unit for t in qingpu.three_public} == {"万元"}
+
+
+def test__parse_qingpu__empty_fund_tables_note_without_zhu(qingpu: ParseResult) -> None:
+    # line 910: only a '说明：…故本表无数据。' follows the 政府性基金 table
+    empty = [c.statement for c in qingpu.checks if c.check == "statement_empty_with_note"]
+    assert "政府性基金预算财政拨款收入支出决算表" in empty
+
+
+# --- detect and titles -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("songjiang_2020", True),
+        ("qingpu_2020", True),
+        ("minhang_2022", False),
+        ("songjiang_2022_decl", False),
+        ("songjiang_2021", False),
+    ],
+)
+def test__detect__seeds(name: str, expected: bool) -> None:
+    assert detect(seed_text(name)) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "statement"),
+    [
+        ("2020年度一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出决算表"),
+        ("上海市青浦区政务服务办公室 2020 年度收入支出决算总表 ", "收入支出决算总表"),
+        ("表3 支出决算表（续）", "支出决算表"),
+        ("\t资产负债情况表", "资产负债情况表"),
+        ("收入决算表 单位：万元", "收入决算表"),
+        ('一般公共预算财政拨款"三公"经费支出决算表', '一般公共预算财政拨款"三公"经费支出决算表'),
+    ],
+)
+def test__match_title__prefixes_and_suffixes(line: str, statement: str) -> None:
+    found = match_title(line)
+    assert found is not None and found[0] == statement
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["部门决算表", "六、一般公共预算财政拨款基本支出决算情况说明", "注：本表反映部门本年度各项支出情况。"],
+)
+def test__match_title__not_a_title(line: str) -> None:
+    assert match_title(line) is None
+
+
+# --- tokenizers --------------------------------------------------------------------
+
+
+def test__pdf_cells__extra_space_marks_blank_cell() -> None:
+    assert pdf_cells("一、一般公共服务支出 3,712.75 0.00  ") == [
+        "一、一般公共服务支出",
+        "3,712.75",
+        "0.00",
+        "",
+    ]
+    assert pdf_cells("  九、卫生健康支出 53.55 ") == ["", "", "九、卫生健康支出", "53.55"]
+    assert pdf_cells("   ") == []
+
+
+def test__tokenize_pdf_table__drops_page_numbers() -> None:
+    rows = tokenize_pdf_table([(1, "201 一般 1.00"), (2, "- 3 -"), (3, "第 4 页"), (4, "")])
+    assert [[cell for cell, _ in row] for row in rows] == [["201", "一般", "1.00"]]
+
+
+def test__tokenize_word_table__cell_continued_after_blank_line() -> None:
+    # songjiang lines 942-948: '→经济分类' / '' / '科目编码' / '→科目名称' is one row
+    body = list(
+        enumerate(["\t经济分类科目编码", "\t经济分类", "", "科目编码", "\t科目名称", "", "\t301"], start=1)
+    )
+    rows = tokenize_word_table(body)
+    assert [[cell for cell, _ in row] for row in rows] == [
+        ["经济分类科目编码", "经济分类科目编码", "科目名称"],
+        ["301"],
+    ]
+
+
+# --- inline variants ---------------------------------------------------------------
+
+PDF_SPLIT_WITH_TITLE = """支出决算表
+单位：万元
+项目 本年支出合计 基本支出 项目支出
+功能分类科目编码 科目名称
+类 款 项 合计 100.00 60.00 40.00
+201 一般公共服务支出 80.00 40.00 40.00
+20101 人大事务 80.00 40.00 40.00
+
+- 3 -
+
+支出决算表（续）
+单位：万元
+项目 本年支出合计 基本支出 项目支出
+功能分类科目编码 科目名称
+2010101 行政运行 80.00 40.00 40.00
+208 社会保障和就业支出 20.00 20.00 0.00
+注：本表反映部门本年度各项支出情况。
+"""
+
+
+def test__parse_pdf__table_split_by_page_with_title_and_header_repeated() -> None:
+    result = parse(PDF_SPLIT_WITH_TITLE)
+    codes = [line.code for line in result.budget_lines if line.measure == "本年支出合计"]
+    assert codes == [None, "201", "20101", "2010101", "208"]  # continued, no duplicates
+    assert len(result.budget_lines) == 15
+    assert figures(lines_of(result, "支出决算表", code="208")) == {
+        "本年支出合计": D("20.00"),
+        "基本支出": D("20.00"),
+        "项目支出": D("0.00"),
+    }
+    assert "table_continued" in check_ids(result)
+    assert not [c for c in result.checks if c.severity == "warning"]
+
+
+def test__parse_pdf__header_glued_to_total_row() -> None:
+    total = lines_of(parse(PDF_SPLIT_WITH_TITLE), "支出决算表", name="合计")
+    assert figures(total) == {"本年支出合计": D("100.00"), "基本支出": D("60.00"), "项目支出": D("40.00")}
+    assert all(line.is_total and line.source_line == 5 for line in total)
+
+
+PDF_WRAP_AFTER_FIGURES = """支出决算表
+单位：元
+项目 本年支出合计 基本支出 项目支出
+功能分类科目编码 科目名称
+201 一般公共服务支出 80.00 40.00 40.00
+2080505 机关事业单位基本养老保 20.00 20.00 0.00
+险缴费支出
+项目 本年支出合计 基本支出 项目支出
+功能分类科目编码 科目名称
+2080506 职业年金 1.00 1.00 0.00
+合计 101.00 61.00 40.00
+"""
+
+
+def test__parse_pdf__name_wrapped_after_figures_and_header_repeated_without_title() -> None:
+    result = parse(PDF_WRAP_AFTER_FIGURES)
+    row = lines_of(result, "支出决算表", code="2080505")
+    assert {line.name for line in row} == {"机关事业单位基本养老保险缴费支出"}
+    assert figures(row)["本年支出合计"] == D("20.00")
+    assert [line.name for line in lines_of(result, "支出决算表", code="2080506")] == ["职业年金"] * 3
+    joined = [c for c in result.checks if c.check == "name_continuation_after_figures"]
+    assert len(joined) == 1 and joined[0].source_line == 7 and joined[0].severity == "info"
+
+
+def test__parse__unit_yuan_recorded_as_printed() -> None:
+    result = parse(PDF_WRAP_AFTER_FIGURES)
+    assert {line.unit for line in result.budget_lines} == {"元"}
+    assert lines_of(result, "支出决算表", code="201")[0].amount == D("80.00")  # never converted
+
+
+WORD_BLANK_CELLS = """单位：万元
+收入决算表
+
+\t项目
+\t本年收入合计
+\t财政拨款收入
+\t其他收入
+
+\t功能分类科目编码
+\t科目名称
+\t
+\t
+\t
+
+\t合计
+\t10.00
+\t
+\t10.00
+
+\t208
+\t  社会保障和就业支出
+\t10.00
+\t0.00
+\t10.00
+
+\t20805
+\t行政事业单位养老支出
+\t
+\t
+\t
+
+注：本表反映部门本年度取得的各项收入情况。
+"""
+
+
+def test__parse_word__blank_cells_give_no_line_printed_zero_does() -> None:
+    result = parse(WORD_BLANK_CELLS)
+    assert figures(lines_of(result, "收入决算表", name="合计")) == {
+        "本年收入合计": D("10.00"),
+        "其他收入": D("10.00"),
+    }
+    assert figures(lines_of(result, "收入决算表", code="208")) == {
+        "本年收入合计": D("10.00"),
+        "财政拨款收入": D("0.00"),
+        "其他收入": D("10.00"),
+    }
+    assert lines_of(result, "收入决算表", code="20805") == []
+    assert "row_column_mismatch" not in check_ids(result)
+
+
+def test__parse__table_without_unit_line_uses_document_unit_with_warning() -> None:
+    result = parse(WORD_BLANK_CELLS)  # the unit line is printed before the title
+    assert {line.unit for line in result.budget_lines} == {"万元"}
+    missing = [c for c in result.checks if c.check == "unit_missing"]
+    assert len(missing) == 1 and missing[0].severity == "warning" and missing[0].statement == "收入决算表"
+
+
+def test__parse__no_unit_anywhere_is_an_error_and_no_figures() -> None:
+    result = parse(
+        "收入决算表\n项目 本年收入合计 财政拨款收入\n功能分类科目编码 科目名称\n合计 10.00 10.00\n"
+    )
+    assert result.budget_lines == []
+    assert [(c.check, c.severity) for c in result.checks] == [("unit_unknown", "error")]
+
+
+def test__parse__row_with_too_few_figures_is_reported_not_assigned() -> None:
+    text = """收入决算表
+单位：万元
+项目 本年收入合计 财政拨款收入 其他收入
+功能分类科目编码 科目名称
+合计 10.00 10.00 0.00
+208 社会保障和就业支出 10.00 10.00
+注：本表反映部门本年度取得的各项收入情况。
+"""
+    result = parse(text)
+    assert lines_of(result, "收入决算表", code="208") == []
+    mismatch = [c for c in result.checks if c.check == "row_column_mismatch"]
+    assert len(mismatch) == 1
+    assert mismatch[0].severity == "warning" and mismatch[0].code == "208" and mismatch[0].source_line == 6
+    assert "10.00、10.00" in mismatch[0].message
+    assert len(lines_of(result, "收入决算表", name="合计")) == 3
+
+
+def test__parse__blank_cell_shown_by_extra_space_is_aligned_and_said() -> None:
+    text = "支出决算表\n单位：万元\n项目 本年支出合计 基本支出 项目支出\n科目编码 科目名称\n201 一般公共服务支出 5.00  5.00 \n"
+    result = parse(text)
+    assert figures(lines_of(result, "支出决算表", code="201")) == {
+        "本年支出合计": D("5.00"),
+        "项目支出": D("5.00"),
+    }
+    assert "blank_cells_from_spacing" in check_ids(result)
+
+
+def test__parse__title_recognised_header_not_understood() -> None:
+    text = "支出决算表\n单位：万元\n甲 乙 丙\n201 一般公共服务支出 1.00 2.00\n注：x\n"
+    result = parse(text)
+    assert result.budget_lines == []
+    assert [(c.check, c.severity, c.statement) for c in result.checks] == [
+        ("header_not_understood", "warning", "支出决算表")
+    ]
+
+
+def test__parse__empty_table_without_note_is_a_warning() -> None:
+    text = "国有资本经营预算财政拨款收入支出决算表\n单位：万元\n项目 年初结转和结余 本年收入 本年支出 年末结转和结余\n合计\n"
+    result = parse(text)
+    assert [(c.check, c.severity) for c in result.checks] == [("statement_empty_without_note", "warning")]
+
+
+def test__parse__fund_table_with_figures_two_level_header() -> None:
+    text = """政府性基金预算财政拨款收入支出决算表
+单位：万元
+项目 年初结转和
+结余 本年收入 本年支出 年末结转和
+结余 功能分类
+科目编码 科目名称
+合计
+小计 基本支出 项目支出
+合计 1.00 5.00 4.00 0.00 4.00 2.00
+"""
+    total = figures(lines_of(parse(text), "政府性基金预算财政拨款收入支出决算表", name="合计"))
+    assert total == {
+        "年初结转和结余": D("1.00"),
+        "本年收入": D("5.00"),
+        "本年支出": D("4.00"),  # the 小计 under 本年支出
+        "基本支出": D("0.00"),
+        "项目支出": D("4.00"),
+        "年末结转和结余": D("2.00"),
+    }
+
+
+def test__parse_summary_pdf__labels_wrapped_after_figures() -> None:
+    text = """收入支出决算总表
+单位：万元
+收入 支出
+项目 决算数 项目 决算数
+一、一般公共预算财政拨款收入 100.00 一、一般公共服务支出 90.00
+二、政府性基金预算财政拨款 0.00 二、外交支出 0.00
+收入
+  二十二、灾害防治及应急管理 5.00
+支出
+总计 100.00 总计 95.00
+"""
+    result = parse(text)
+    summary = "收入支出决算总表"
+    assert [(x.side, x.amount) for x in lines_of(result, summary, name="二、政府性基金预算财政拨款收入")] == [
+        ("收入", D("0.00"))
+    ]
+    assert [(x.side, x.amount) for x in lines_of(result, summary, name="二十二、灾害防治及应急管理支出")] == [
+        ("支出", D("5.00"))
+    ]
+    assert check_ids(result).count("name_continuation_after_figures") == 2
+
+
+def test__parse_summary_word__ragged_rows_aligned_or_reported() -> None:
+    text = """收入支出决算总表
+单位：万元
+\t收入
+\t支出
+
+\t项目
+\t决算数
+\t项目
+\t决算数
+
+\t\u3000
+\t九、卫生健康支出
+\t56.98
+
+\t八、其他收入
+\t3.00
+\t二、外交支出
+\t1.00
+\t2.00
+"""
+    result = parse(text)
+    # a missing cell, but only one placement fits: label 支出 side, figure after it
+    health = lines_of(result, "收入支出决算总表", name="九、卫生健康支出")
+    assert [(x.side, x.amount) for x in health] == [("支出", D("56.98"))]
+    # one figure too many for the row: reported, nothing taken from it
+    assert lines_of(result, "收入支出决算总表", name="八、其他收入") == []
+    assert [c.check for c in result.checks if c.severity == "warning"] == ["row_not_aligned"]
+
+
+def test__parse_basic_table_pdf__left_half_wrapped_after_figures_blank_amount() -> None:
+    text = """2020年度一般公共预算财政拨款基本支出决算表
+单位：万元
+经济分类科目编码 科目名称 决算数 经济分类科目编码 科目名称 决算数
+301 工资福利支出 10.00 302 商品和服务支出 5.00
+30108 机关事业单位基本养老保 2.00 30206 电费 1.00
+险缴费
+31013 公务用车购置
+31019 其他交通工具购置 0.50
+人员经费合计 12.00 公用经费合计 5.50
+"""
+    result = parse(text)
+    basic = "一般公共预算财政拨款基本支出决算表"
+    by_code = {x.code: (x.name, x.amount) for x in lines_of(result, basic) if x.code}
+    assert by_code["30108"] == ("机关事业单位基本养老保险缴费", D("2.00"))
+    assert by_code["30206"] == ("电费", D("1.00"))
+    assert "31013" not in by_code and by_code["31019"] == ("其他交通工具购置", D("0.50"))
+    assert {x.name for x in lines_of(result, basic) if x.is_total} == {"人员经费合计", "公用经费合计"}
+
+
+THREE_PUBLIC_HEADER = """一般公共预算财政拨款“三公”经费支出决算表
+单位：万元
+合计 因公出国（境）费 公务用车购置及运行维护费 公务接待费
+小计 公务用车购置费 公务用车运行维护费
+预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数
+"""
+
+
+def test__parse_three_public__blank_pair_by_spacing() -> None:
+    result = parse(THREE_PUBLIC_HEADER + "2.60 1.99   0.00 0.00 0.00 0.00 0.00 0.00 2.60 1.99 \n")
+    items = {t.item: (t.budget, t.actual) for t in result.three_public}
+    assert "因公出国（境）费" not in items  # both cells blank
+    assert items["公务接待费"] == (D("2.60"), D("1.99"))
+    assert items["公务用车购置及运行维护费"] == (D("0.00"), D("0.00"))
+
+
+def test__parse_three_public__too_few_figures_reported() -> None:
+    result = parse(THREE_PUBLIC_HEADER + "2.60 1.99 0.00 0.00 0.00 0.00 0.00 0.00 2.60 1.99\n")
+    assert result.three_public == []
+    assert [c.check for c in result.checks] == ["row_column_mismatch"]
+
+
+def test__parse__title_in_contents_list_without_table() -> None:
+    result = parse("目录\n一、收入支出决算总表\n二、收入决算表\n第三部分 说明\n")
+    assert result.budget_lines == []
+    assert check_ids(result) == ["title_without_table", "title_without_table"]
+
+
+def test__parse__vocabulary_is_data() -> None:
+    # the readers are chosen from the title vocabulary, not from positions
+    assert final_accounts.STATEMENT_KINDS["一般公共预算财政拨款基本支出决算表"] == "economic"
+    assert final_accounts.STATEMENT_KINDS["资产负债情况表"] == "skip"
+
+
+def test__parse_pdf__header_repeated_one_word_per_line_after_a_name_tail() -> None:
+    text = """支出决算表
+单位：万元
+项目 本年支出合计 基本支出 项目支出
+功能分类科目编码 科目名称
+208 社会保障和就业 613.55 613.55 0.00
+支出
+
+项目
+本年支出合计
+基本支出
+项目支出
+功能分类
+科目编码
+科目名称
+210 卫生健康支出 1,280.68 1,280.68 0.00
+"""
+    result = parse(text)
+    assert {x.name for x in lines_of(result, "支出决算表", code="208")} == {"社会保障和就业支出"}
+    assert {x.name for x in lines_of(result, "支出决算表", code="210")} == {"卫生健康支出"}
+    assert figures(lines_of(result, "支出决算表", code="210"))["本年支出合计"] == D("1280.68")
+
+
+def test__parse__no_row_fits_the_header_gives_one_header_warning() -> None:
+    text = """支出决算表
+单位：万元
+项目 本年支出合计 基本支出 项目支出 经营支出
+科目编码 科目名称
+201 一般公共服务支出 1.00 2.00 3.00
+202 外交支出 1.00 2.00 3.00
+"""
+    result = parse(text)
+    assert result.budget_lines == []
+    assert [(c.check, c.severity) for c in result.checks] == [("header_not_understood", "warning")]
+    assert "3个数字" in result.checks[0].message
