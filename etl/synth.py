@@ -56,7 +56,7 @@ ECONOMIC = {
         "工资福利支出",
         {"30101": "基本工资", "30102": "津贴补贴", "30108": "机关事业单位基本养老保险缴费"},
     ),
-    "302": ("商品和服务支出", {"30201": "办公费", "30211": "差旅费", "30217": "公务接待费"}),
+    "302": ("商品和服务支出", {"30201": "办公费", "30211": "差旅费", "30213": "维修（护）费"}),
     "303": ("对个人和家庭的补助", {"30302": "退休费"}),
     "310": ("资本性支出", {"31002": "办公设备购置"}),
 }
@@ -114,6 +114,20 @@ class TruthProject:
 
 
 @dataclass
+class TruthThreePublic:
+    item: str
+    budget: Decimal  # 万元
+    actual: Decimal
+
+
+@dataclass
+class TruthNarrativeItem:
+    item: str
+    budget_initial: Decimal  # 万元
+    final: Decimal
+
+
+@dataclass
 class SynthDoc:
     file_name: str
     text: str
@@ -123,6 +137,8 @@ class SynthDoc:
     layout: str
     lines: list[TruthLine] = field(default_factory=list)
     projects: list[TruthProject] = field(default_factory=list)
+    three_public: list[TruthThreePublic] = field(default_factory=list)
+    narrative_items: list[TruthNarrativeItem] = field(default_factory=list)
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -301,6 +317,74 @@ def _final_accounts_pdf(doc: SynthDoc, acc: _Accounts, rng: random.Random) -> st
     return "".join(out)
 
 
+# The 三公 table's header exactly as the Word rendering prints it (cells, wrapped labels).
+_THREE_PUBLIC_HEADER = (
+    "一般公共预算财政拨款“三公”经费支出决算表\n\n单位：万元\n\n\t一般公共预算财政拨款“三公”经费\n\n\t合计\n\t因公出国\n\n"
+    "（境）费\n\t公务用车购置及运行维护费\n\t公务接待费\n\n\t\n\t\n\t小计\n\t公务用车\n\n购置费\n\t公务用车\n\n运行维护费\n\t\n\n"
+    + "".join("\t预算数\n\t决算数\n" for _ in range(6))
+    + "\n"
+)
+THREE_PUBLIC_ITEMS = (
+    "合计",
+    "因公出国（境）费",
+    "公务用车购置及运行维护费",
+    "公务用车购置费",
+    "公务用车运行维护费",
+    "公务接待费",
+)
+
+
+def _three_public_word(doc: SynthDoc, rng: random.Random) -> str:
+    """The 三公 table: 合计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行维护 (预算数 and 决算数)."""
+    pairs = {}
+    for item in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"):
+        budget = _money(rng, 0, 30)
+        pairs[item] = (budget, (budget * Decimal(rng.randint(50, 100)) / 100).quantize(CENT))
+    car = tuple(pairs["公务用车购置费"][i] + pairs["公务用车运行维护费"][i] for i in range(2))
+    pairs["公务用车购置及运行维护费"] = car
+    pairs["合计"] = tuple(pairs["因公出国（境）费"][i] + car[i] + pairs["公务接待费"][i] for i in range(2))
+    values = []
+    for item in THREE_PUBLIC_ITEMS:
+        budget, actual = pairs[item]
+        doc.three_public.append(TruthThreePublic(item, budget, actual))
+        values += [budget, actual]
+    return (
+        _THREE_PUBLIC_HEADER
+        + "".join(f"\t{_fmt(v)}\n" for v in values)
+        + "\n\n注：本表反映部门本年度“三公”经费支出预决算情况。\n"
+    )
+
+
+def _narrative_items(doc: SynthDoc, acc: _Accounts, rng: random.Random) -> str:
+    """The 说明's 具体情况: each 项's 年初预算 and 支出决算 with a reason."""
+    out = ["（三）一般公共预算财政拨款支出决算具体情况\n"]
+    paths = {}
+    for code, name, _, _ in acc.rows:
+        if len(code) == 3:
+            cls = name
+        elif len(code) == 5:
+            kuan = name
+        else:
+            paths[code] = f"{cls}（类）{kuan}（款）{name}（项）"
+    items = [(c, paths[c], b + p) for c, _, b, p in acc.rows if len(c) == 7]
+    total_budget = Decimal(0)
+    lines = []
+    for i, (_code, path, final) in enumerate(items, start=1):
+        budget = (final * Decimal(rng.randint(70, 130)) / 100).quantize(CENT)
+        total_budget += budget
+        word = "大于" if final > budget else "小于"
+        lines.append(
+            f"{i}、{path}。主要用于：日常工作。年初预算为{_fmt(budget)}万元，支出决算为{_fmt(final)}万元。"
+            f"决算数{word}预算数的主要原因：预算调整。\n"
+        )
+        doc.narrative_items.append(TruthNarrativeItem(path, budget, final))
+    total = sum((f for _, _, f in items), Decimal(0))
+    out.append(
+        f"一般公共预算财政拨款支出年初预算为{_fmt(total_budget)}万元，支出决算为{_fmt(total)}万元。其中：\n"
+    )
+    return "".join(out + lines)
+
+
 # --- self-evaluations and declarations ------------------------------------------------
 
 
@@ -421,12 +505,14 @@ def generate_document(index: int, seed: int = 0, layout: str | None = None) -> S
             f" 第一部分    {department_full}概况\n"
             f"纳入{department_full}{year}年度部门决算编制范围的单位包括：{department_full}（本级）。\n"
         )
-        body = (
-            _final_accounts_word(doc, acc) if layout.endswith("word") else _final_accounts_pdf(doc, acc, rng)
-        )
+        if layout.endswith("word"):
+            body = _final_accounts_word(doc, acc) + _three_public_word(doc, rng)
+        else:
+            body = _final_accounts_pdf(doc, acc, rng)
         narrative = (
             f"第三部分  {department_full}\n{year}年度部门决算情况说明\n"
             f"三、支出决算情况说明\n本年支出合计{_fmt(total)}万元，其中：基本支出{_fmt(basic)}万元；项目支出{_fmt(project)}万元。\n"
+            "五、一般公共预算财政拨款支出决算情况说明\n" + _narrative_items(doc, acc, rng)
         )
         doc.text = head + body + narrative
     elif layout == "self_evaluation":

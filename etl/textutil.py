@@ -21,14 +21,23 @@ _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _BLANK_MARKERS = {"", "-", "—", "——", "－", "/"}
 
 
+def _has_special_space(text: str) -> bool:
+    return "\u3000" in text or "\u00a0" in text or "\u200b" in text or "\ufeff" in text
+
+
 def clean_cell(text: str) -> str:
     """Strip a cell: ideographic/NBSP spaces become spaces, outer space removed."""
-    return text.translate(_SPACE_TABLE).strip()
+    if _has_special_space(text):
+        text = text.translate(_SPACE_TABLE)
+    return text.strip()
 
 
 def squash(text: str) -> str:
     """Remove every whitespace character: for matching wrapped Chinese words."""
-    return re.sub(r"\s+", "", text.translate(_SPACE_TABLE))
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.translate(_SPACE_TABLE)
+    # str.split() splits on all Unicode whitespace (ideographic space and NBSP included).
+    return "".join(text.split())
 
 
 def is_blank(text: str | None) -> bool:

@@ -448,34 +448,29 @@ def narrative_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
             )
             if c:
                 out.append(c)
-    # Items: match each 说明 paragraph to a 项 of 一般公共预算财政拨款支出决算表 by its 项 name.
+    # Items: match each 说明 paragraph to the 项 of 一般公共预算财政拨款支出决算表 it names (one or several).
     t5 = {c: r for c, r in idx.codes(T5, "合计").items() if len(c) == 7}
     for item in doc.narrative_items:
-        m = re.search(r"）([^（）]+?)[（(]项[)）]", item["item"]) or re.search(
-            r"([^（）]+?)[（(]项[)）]", item["item"]
-        )
-        if not m:
+        codes = _item_codes(item["item"], t5)
+        if not codes:
             continue
-        name = squash(m.group(1))
-        matches = [c for c, r in t5.items() if squash(r["name"]) == name]
-        if len(matches) == 1:
-            item["code"] = matches[0]
-            row = t5[matches[0]]
-            if item["final_yuan"] is not None:
-                c = _compare(
-                    "narrative_item_vs_table",
-                    f"说明中“{item['item']}”的支出决算与一般公共预算财政拨款支出决算表 {matches[0]}",
-                    item["final_yuan"],
-                    row["amount_yuan"],
-                    1,
-                    statement=T5,
-                    code=matches[0],
-                    source_line=item["source_line"],
-                    printed_label="说明",
-                    computed_label="表中",
-                )
-                if c:
-                    out.append(c)
+        item["code"] = ",".join(codes)
+        if item["final_yuan"] is None:
+            continue
+        c = _compare(
+            "narrative_item_vs_table",
+            f"说明中“{item['item']}”的支出决算与一般公共预算财政拨款支出决算表 {'+'.join(codes)}",
+            item["final_yuan"],
+            sum((t5[code]["amount_yuan"] for code in codes), Decimal(0)),
+            len(codes),
+            statement=T5,
+            code=codes[0] if len(codes) == 1 else None,
+            source_line=item["source_line"],
+            printed_label="说明",
+            computed_label="表中",
+        )
+        if c:
+            out.append(c)
     fig = figures.get("gpb_budget_initial")
     budgets = [i["budget_initial_yuan"] for i in doc.narrative_items if i["budget_initial_yuan"] is not None]
     if fig and budgets and fig["unit"] == "万元":
@@ -492,6 +487,24 @@ def narrative_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
         if c:
             out.append(c)
     return out
+
+
+_ITEM_NAME = re.compile(r"([^（）()，,、]+?)[（(]项[)）]")
+
+
+def _item_codes(item: str, t5: dict[str, dict]) -> list[str]:
+    """Codes of the 项 a 说明 paragraph names ('…（款）A（项），B（项）' -> codes of A and B).
+
+    Each 项 name must match exactly one row of the table, else nothing is matched.
+    """
+    codes = []
+    for m in _ITEM_NAME.finditer(item):
+        name = squash(re.sub(r"^.*[)）]", "", m.group(1)))
+        matches = [c for c, r in t5.items() if squash(r["name"]) == name]
+        if len(matches) != 1:
+            return []
+        codes.append(matches[0])
+    return codes
 
 
 def _grade(score: Decimal | None) -> str | None:

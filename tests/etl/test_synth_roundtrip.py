@@ -85,3 +85,14 @@ def test__write_corpus__writes_files_of_every_layout(tmp_path: Path) -> None:
     assert write_corpus(tmp_path, docs=8, seed=1) == 8
     names = sorted(p.name for p in tmp_path.iterdir())
     assert len(names) == 8 and all(any(layout in n for n in names) for layout in LAYOUTS)
+
+
+@pytest.mark.parametrize("index", range(12))
+def test__roundtrip__three_public_and_narrative_items_exact(index: int) -> None:
+    doc = generate_document(index, seed=7, layout="final_accounts_word")
+    out = _roundtrip(doc)
+    got = {(r["item"], r["budget_yuan"], r["actual_yuan"]) for r in out["three_public"]}
+    assert got == {(t.item, t.budget * WAN, t.actual * WAN) for t in doc.three_public}
+    items = [(r["item"], r["budget_initial_yuan"], r["final_yuan"]) for r in out["narrative_items"]]
+    assert items == [(t.item, t.budget_initial * WAN, t.final * WAN) for t in doc.narrative_items]
+    assert not [c for c in out["checks"] if c["severity"] != "info"], [c["message"] for c in out["checks"]]
