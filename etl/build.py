@@ -216,6 +216,43 @@ def project_links(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return links
 
 
+def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same project (same district, year, kind, department, unit, name, budget) in several files."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for p in projects:
+        key = (
+            p["district"],
+            p["year"],
+            p["kind"],
+            p["department"],
+            p["unit"],
+            squash(p["project_name"]),
+            p["budget_full_year_yuan"],
+        )
+        groups.setdefault(key, []).append(p)
+    out = []
+    for group in groups.values():
+        files = sorted({p["source_file"] for p in group})
+        if len(files) < 2:
+            continue
+        first = group[0]
+        check = Check(
+            "project_in_several_files",
+            "warning",
+            f"项目“{first['project_name']}”（{first['district']} {first['year']}）出现在 {len(files)} 个文件中：{'、'.join(files)}；"
+            "各文件的记录分别保留，汇总时请注意重复计算",
+            source_line=first["source_line"],
+        )
+        who = {"district": first["district"], "year": first["year"], "department": first["department"]}
+        for p in group:
+            row = _check_row(p["source_file"], check, {}, who)
+            row["project_id"] = p["project_id"]
+            row["source_line"] = p["source_line"]
+            row["check_id"] = hashlib.sha1(f"{row['check_id']}|{p['project_id']}".encode()).hexdigest()[:16]
+            out.append(row)
+    return out
+
+
 def _outcomes(paths: list[Path], workers: int) -> Iterator[dict[str, Any]]:
     if workers <= 1 or len(paths) < 64:
         for p in paths:
@@ -250,6 +287,7 @@ def build(
     if not useful:
         reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in rows["documents"][:5])
         raise BuildError(f"no file yielded any table ({len(paths)} files; {reasons})")
+    rows["checks"].extend(duplicate_project_checks(rows["projects"]))
     rows["project_links"] = project_links(rows["projects"])
     tables = {name: frame(name, rows[name]) for name in TABLES}
     severities = Counter(r["severity"] for r in rows["checks"])

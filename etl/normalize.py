@@ -329,7 +329,8 @@ def project_rows(
         prior = to_yuan(p.prior_year_budget, unit, checks, where)
         identity = [meta.district, year, p.kind, department, unit_name, squash(p.project_name), full_year]
         seen[tuple(identity)] += 1
-        pid = project_id([*identity, seen[tuple(identity)]])
+        # The file is part of the identity: the same form in two files stays two rows (reported at build level).
+        pid = project_id([source_file, *identity, seen[tuple(identity)]])
         refs[str(p.source_line)] = pid
         score_max = p.score_max
         if score_max is None and p.kind == SELF_EVALUATION:

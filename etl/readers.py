@@ -73,8 +73,9 @@ def _decode_utf8(data: bytes, checks: list[Check]) -> str:
         checks.append(
             Check(
                 check="file_truncated",
-                severity="warning",
-                message="文件末尾有不完整的字符，文件可能被截断；已读取截断前的内容",
+                severity="error",
+                message=f"文件末尾有不完整的字符（共 {len(data)} 字节，在第 {exc.start} 字节处截断），文件可能不完整；"
+                "已读取截断前的内容，截断处之后的表格缺失",
             )
         )
         return data[: exc.start].decode("utf-8")
