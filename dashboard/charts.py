@@ -105,7 +105,7 @@ def class_shares(df: pl.DataFrame) -> go.Figure:
         part = df.filter(pl.col("name") == name)
         fig.add_bar(
             y=part["label"].to_list(),
-            x=[float(s) * 100 for s in part["share"].to_list()],
+            x=[None if s is None else float(s) * 100 for s in part["share"].to_list()],
             name=name,
             orientation="h",
             customdata=to_wan(part["amount_yuan"]),
@@ -170,35 +170,104 @@ def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
     return _layout(fig, f"绩效自评总分（分）按{label}分布", label, "总分（分）")
 
 
+def _hierarchy(df: pl.DataFrame) -> dict:
+    """ids / labels / parents / sizes for a 类 → 款 → 项 chart with ``branchvalues="total"``.
+
+    Printed tables are not always additive (a 类 printed smaller than the sum of its 款,
+    or rounding: 110.53 vs 110.54). Plotly draws *nothing* when a child outgrows its
+    parent, so a parent's tile is sized max(printed, Σ children); the printed figure
+    stays in the hover and tile text, and ``mismatched`` lists the parents concerned.
+    """
+    codes = [str(c) for c in df["code"].to_list()]
+    known = set(codes)
+    parents = [p if p in known else "" for p in (p or "" for p in df["parent"].to_list())]
+    printed = to_wan(df["amount_yuan"])
+    size = {c: max(v or 0.0, 0.0) for c, v in zip(codes, printed, strict=True)}
+    children: dict[str, list[str]] = {}
+    for code, parent in zip(codes, parents, strict=True):
+        if parent:
+            children.setdefault(parent, []).append(code)
+
+    parent_of = dict(zip(codes, parents, strict=True))
+
+    def depth(code: str) -> int:
+        n, seen, parent = 0, {code}, parent_of.get(code, "")
+        while parent and parent not in seen:  # `seen` guards against a cycle in bad data
+            seen.add(parent)
+            n += 1
+            parent = parent_of.get(parent, "")
+        return n
+
+    own = dict(zip(codes, printed, strict=True))
+    mismatched = []
+    for code in sorted(children, key=depth, reverse=True):  # deepest parents first
+        kids = children[code]
+        excess = sum(own[k] or 0.0 for k in kids) - (own[code] or 0.0)
+        if excess > 0.005 * len(kids) + 1e-6:  # beyond the rounding of printed 0.01 万元 figures
+            mismatched.append(code)
+        total = sum(size[k] for k in kids)
+        if total > size[code]:
+            size[code] = total * (1 + 1e-9)  # stay above the children in any summation order
+    return {
+        "ids": codes,
+        "labels": [f"{c} {n}" for c, n in zip(codes, df["name"].to_list(), strict=True)],
+        "parents": parents,
+        "values": [size[c] for c in codes],
+        "customdata": [v for v in printed],
+        "mismatched": mismatched,
+    }
+
+
+def _mismatch_note(fig: go.Figure, mismatched: list[str]) -> None:
+    if mismatched:
+        fig.add_annotation(
+            text=f"注：{'、'.join(sorted(mismatched)[:5])}{' 等' if len(mismatched) > 5 else ''} 的原表数字小于下级科目之和（原文如此）；"
+            "<br>图形按下级合计绘制，悬停显示原表数字。",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.02,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 11, "color": "#777777"},
+        )
+
+
 def treemap(df: pl.DataFrame, title: str) -> go.Figure:
     """类 → 款 → 项 treemap that drills on click (ids = codes, parents = parent codes)."""
-    values = to_wan(df["amount_yuan"])
+    h = _hierarchy(df)
     fig = go.Figure(
         go.Treemap(
-            ids=df["code"].to_list(),
-            labels=[f"{c} {n}" for c, n in zip(df["code"], df["name"], strict=True)],
-            parents=[p or "" for p in df["parent"].to_list()],
-            values=values,
+            ids=h["ids"],
+            labels=h["labels"],
+            parents=h["parents"],
+            values=h["values"],
+            customdata=h["customdata"],
             branchvalues="total",
-            hovertemplate="%{label}<br>%{value:,.2f} 万元<br>占上级 %{percentParent:.1%}<extra></extra>",
-            texttemplate="%{label}<br>%{value:,.2f} 万元",
+            hovertemplate="%{label}<br>%{customdata:,.2f} 万元<br>占上级 %{percentParent:.1%}<extra></extra>",
+            texttemplate="%{label}<br>%{customdata:,.2f} 万元",
         )
     )
+    _mismatch_note(fig, h["mismatched"])
     return _layout(fig, title, height=520)
 
 
 def economic_sunburst(df: pl.DataFrame) -> go.Figure:
     """基本支出 by economic class and 款."""
+    h = _hierarchy(df)
     fig = go.Figure(
         go.Sunburst(
-            ids=df["code"].to_list(),
-            labels=[f"{c} {n}" for c, n in zip(df["code"], df["name"], strict=True)],
-            parents=[p or "" for p in df["parent"].to_list()],
-            values=to_wan(df["amount_yuan"]),
+            ids=h["ids"],
+            labels=h["labels"],
+            parents=h["parents"],
+            values=h["values"],
+            customdata=h["customdata"],
             branchvalues="total",
-            hovertemplate="%{label}<br>%{value:,.2f} 万元<extra></extra>",
+            hovertemplate="%{label}<br>%{customdata:,.2f} 万元<extra></extra>",
         )
     )
+    _mismatch_note(fig, h["mismatched"])
     return _layout(fig, "基本支出经济分类（类 → 款，万元）", height=480)
 
 
@@ -273,11 +342,20 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
                 showlegend=False,
                 hoverinfo="skip",
             )
+    fig.update_yaxes(autorange="reversed")  # rows in the frame's order, first at the top
+    amounts = [
+        v
+        for c in ("budget_initial_yuan", "budget_full_year_yuan", "executed_yuan")
+        for v in to_wan(df[c])
+        if v is not None
+    ]
+    if amounts and min(amounts) > 0 and max(amounts) / min(amounts) > 100:
+        fig.update_xaxes(type="log")  # budgets span orders of magnitude; a log axis cannot show 0
     return _layout(
         fig,
         "项目预算：年初预算 → 全年预算 → 执行数（万元）",
         "金额（万元）",
-        None,
+        "项目（区 年度）",
         height=max(360, 26 * len(names) + 120),
     )
 
@@ -309,9 +387,14 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
             customdata=[None if r is None else float(r) * 100 for r in part["rate"].to_list()],
             hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
         )
-    top = max([v for v in to_wan(df["budget_full_year_yuan"]) if v is not None] or [1.0])
+    positive = [
+        v
+        for v in (*to_wan(df["budget_full_year_yuan"]), *to_wan(df["executed_yuan"]))
+        if v is not None and v > 0
+    ]
+    low, top = (min(positive), max(positive)) if positive else (0.01, 1.0)
     fig.add_scatter(
-        x=[0, top], y=[0, top], mode="lines", name="全额执行线", line={"dash": "dot", "color": "#999999"}
+        x=[low, top], y=[low, top], mode="lines", name="全额执行线", line={"dash": "dot", "color": "#999999"}
     )
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
@@ -336,7 +419,7 @@ def points_lost(df: pl.DataFrame) -> go.Figure:
         fig,
         "失分分布：按一级 / 二级指标汇总的失分（分）",
         "失分（分）",
-        None,
+        "一级 / 二级指标",
         height=max(320, 28 * len(labels) + 120),
     )
 
@@ -370,7 +453,7 @@ def trend(
 def narrative_items(df: pl.DataFrame) -> go.Figure:
     """The 说明's 年初预算 vs 支出决算 per functional item (万元)."""
     labels = [
-        f"{d} {y}：{(c or '')} {i[-18:]}"
+        f"{d} {y}：{(c or '')} {(i or '')[-18:]}"
         for d, y, c, i in zip(df["district"], df["year"], df["code"], df["item"], strict=True)
     ]
     fig = go.Figure()
@@ -388,7 +471,7 @@ def narrative_items(df: pl.DataFrame) -> go.Figure:
         fig,
         "说明中的年初预算与支出决算（按功能分类项，万元）",
         "金额（万元）",
-        None,
+        "功能分类项（区 年度：科目）",
         height=max(360, 40 * len(labels) + 120),
     )
 
@@ -407,7 +490,8 @@ def project_waterfall(
         if executed is not None:
             steps.append(("未执行", "relative", -float(full_year - executed)))
     if executed is not None:
-        steps.append(("全年执行数", "total", float(executed)))
+        # "total" sums the steps before it: right only when 全年预算数 and 未执行 precede it.
+        steps.append(("全年执行数", "total" if full_year is not None else "absolute", float(executed)))
     fig = go.Figure(
         go.Waterfall(
             x=[s[0] for s in steps],
@@ -417,4 +501,5 @@ def project_waterfall(
             hovertemplate="%{x}：%{y:,.2f} 元<extra></extra>",
         )
     )
-    return _layout(fig, "预算步骤：年初预算 → 全年预算 → 执行（元）", None, "金额（元）", height=380)
+    fig.update_yaxes(tickformat=",.0f")  # 20,000 rather than 20k
+    return _layout(fig, "预算步骤：年初预算 → 全年预算 → 执行（元）", "预算步骤", "金额（元）", height=380)

@@ -21,11 +21,22 @@ from etl.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = "_build.json"
-BUILD_COMMAND = "make rebuild   （或：python -m etl build --raw data/raw --out data/warehouse）"
+DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse"
+
+
+def build_command(path: Path | None = None) -> str:
+    """The command that builds the warehouse the dashboard is configured to read."""
+    path = path or warehouse_path()
+    out = "data/warehouse" if path == DEFAULT_WAREHOUSE else str(path)
+    return f"python -m etl build --raw data/raw --out {out}"
 
 
 class WarehouseMissing(Exception):
     """No usable warehouse at the configured path; the message says how to build one."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message)
+        self.command = command
 
 
 @dataclass(frozen=True)
@@ -41,28 +52,40 @@ class Snapshot:
 def warehouse_path() -> Path:
     """The configured warehouse (environment variable BUDGET_WAREHOUSE)."""
     raw = os.environ.get("BUDGET_WAREHOUSE")
-    path = Path(raw) if raw else ROOT / "data" / "warehouse"
+    path = Path(raw) if raw else DEFAULT_WAREHOUSE
     return path if path.is_absolute() else ROOT / path
 
 
 def current_snapshot(path: Path | None = None) -> Snapshot:
     """Resolve the warehouse link now; raise WarehouseMissing with the fix when absent."""
     path = path or warehouse_path()
+    command = build_command(path)
     resolved = path.resolve()
     manifest = resolved / MANIFEST
-    if not manifest.exists():
-        raise WarehouseMissing(f"未找到数据仓库：{path}。请先在项目目录运行：{BUILD_COMMAND}")
-    meta = json.loads(manifest.read_text(encoding="utf-8"))
-    missing = [t for t in TABLES if not (resolved / f"{t}.parquet").exists()]
+    if not manifest.is_file():
+        raise WarehouseMissing(
+            f"未找到数据仓库：{path}（环境变量 BUDGET_WAREHOUSE）。请先在项目目录运行：{command}", command
+        )
+    try:
+        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        build_id = str(meta["build_id"])
+        files = tuple(str(f["source_file"]) for f in meta.get("files", []))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise WarehouseMissing(
+            f"数据仓库 {path} 的清单文件 {MANIFEST} 无法读取（{type(exc).__name__}）。请重新构建：{command}",
+            command,
+        ) from exc
+    missing = [t for t in TABLES if not (resolved / f"{t}.parquet").is_file()]
     if missing:
         raise WarehouseMissing(
-            f"数据仓库 {path} 不完整（缺少 {', '.join(missing)}），可能由旧版本生成。请重新构建：{BUILD_COMMAND}"
+            f"数据仓库 {path} 不完整（缺少 {', '.join(missing)}），可能由旧版本生成。请重新构建：{command}",
+            command,
         )
     return Snapshot(
         path=resolved,
-        build_id=str(meta["build_id"]),
+        build_id=build_id,
         created_at=str(meta.get("created_at", "")),
-        files=tuple(f["source_file"] for f in meta.get("files", [])),
+        files=files,
     )
 
 

@@ -137,11 +137,13 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         con,
         f"""
         SELECT district, year, 'final_accounts' AS kind, count(DISTINCT department) AS n
-        FROM budget_lines WHERE {_WHERE} GROUP BY ALL
+        FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")} GROUP BY ALL
         UNION ALL
-        SELECT district, year, kind, count(*) AS n FROM projects WHERE {_WHERE} GROUP BY ALL
+        SELECT district, year, kind, count(*) AS n FROM projects
+        WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind) GROUP BY ALL
         ORDER BY district, year, kind
         """,
+        kinds=_project_kinds(f),
         **f.params(),
     )
 
@@ -260,7 +262,9 @@ _PROJECT_COLUMNS = """
 
 def projects(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None) -> pl.DataFrame:
     """Projects in the filter, one row each (self-evaluations and/or declarations)."""
-    kinds = [kind] if kind else _project_kinds(f)
+    # an explicit kind still honours the sidebar's 文件类型 filter
+    wanted = [kind] if kind is not None and f.wants(kind) else []
+    kinds = wanted if kind is not None else _project_kinds(f)
     return run(
         con,
         f"""
@@ -285,7 +289,7 @@ def points_lost(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
                count(*) FILTER (WHERE i.score < i.weight) AS indicators_short
         FROM indicators i JOIN projects p USING (project_id)
         WHERE p.kind = 'self_evaluation' AND i.weight IS NOT NULL AND i.score IS NOT NULL
-          AND {_where("p", "year")}
+          AND {_where("p", "year")} AND {_kind_guard(f, "self_evaluation")}
         GROUP BY ALL ORDER BY points_lost DESC
         """,
         **f.params(),
@@ -300,23 +304,23 @@ def anomalies(
     return run(
         con,
         f"""
-        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation'),
+        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation' AND {_kind_guard(f, "self_evaluation")}),
         low_rate_high_score AS (
             SELECT p.project_id, '执行率低但得分高' AS finding,
-                   printf('执行率 %.2f%%，总分 %s', 100 * coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)), p.score_total) AS detail
+                   printf('执行率 %.2f%%，总分 %g', 100 * coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0))::DOUBLE, p.score_total::DOUBLE) AS detail
             FROM p WHERE coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)) < $low_rate
               AND p.score_total >= $high_score AND {where}
         ),
         missed_full_points AS (
             SELECT p.project_id, '未达目标却得满分' AS finding,
-                   string_agg(printf('%s：目标 %s，实际 %s，得分 %s/%s', i.level3, i.target_value, i.actual_value, i.score, i.weight), '；') AS detail
+                   string_agg(printf('%s：目标 %s，实际 %s，得分 %g/%g', i.level3, i.target_value, i.actual_value, i.score::DOUBLE, i.weight::DOUBLE), '；') AS detail
             FROM p JOIN indicators i USING (project_id)
             WHERE i.meets_target = FALSE AND i.score >= i.weight AND {where}
             GROUP BY p.project_id
         ),
         weights_off AS (
             SELECT p.project_id, '分值合计不为满分' AS finding,
-                   printf('指标分值 %s + 预算执行 %s ≠ %s', sum(i.weight), any_value(coalesce(p.execution_weight, 0)), any_value(p.score_max)) AS detail
+                   printf('指标分值 %g + 预算执行 %g ≠ %g', sum(i.weight)::DOUBLE, any_value(coalesce(p.execution_weight, 0))::DOUBLE, any_value(p.score_max)::DOUBLE) AS detail
             FROM p JOIN indicators i USING (project_id)
             WHERE {where}
             GROUP BY p.project_id
@@ -324,7 +328,7 @@ def anomalies(
         ),
         identical AS (
             SELECT p.project_id, '目标值与实际值全部相同' AS finding,
-                   printf('%s 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
+                   printf('%d 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
             FROM p JOIN indicators i USING (project_id)
             WHERE {where}
             GROUP BY p.project_id
@@ -354,13 +358,14 @@ def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
             SELECT district, department, year, sum(amount_yuan) AS total_expenditure_yuan
             FROM budget_lines
             WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND measure = '本年支出合计' AND {_WHERE}
+              AND {_kind_guard(f, "final_accounts")}
             GROUP BY ALL
         ), evals AS (
             SELECT district, department, year, count(*) FILTER (WHERE kind = 'self_evaluation') AS evaluated,
                    count(*) FILTER (WHERE kind = 'target_declaration') AS declared,
                    avg(score_total) AS avg_score,
                    sum(budget_full_year_yuan) FILTER (WHERE kind = 'self_evaluation') AS evaluated_budget_yuan
-            FROM projects WHERE {_WHERE} GROUP BY ALL
+            FROM projects WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind) GROUP BY ALL
         )
         SELECT coalesce(s.district, e.district) AS district, coalesce(s.department, e.department) AS department,
                coalesce(s.year, e.year) AS year, s.total_expenditure_yuan,
@@ -369,6 +374,7 @@ def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         FROM spend s FULL JOIN evals e USING (district, department, year)
         ORDER BY district, department, year
         """,
+        kinds=_project_kinds(f),
         **f.params(),
     )
 
@@ -399,7 +405,8 @@ def narrative_items(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         f"""
         SELECT district, year, department, item, code, budget_initial_yuan, final_yuan,
                final_yuan - budget_initial_yuan AS difference_yuan, reason, source_file, source_line
-        FROM narrative_items WHERE {_WHERE} ORDER BY district, year, department, source_line
+        FROM narrative_items WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
+        ORDER BY district, year, department, source_line
         """,
         **f.params(),
     )
@@ -509,7 +516,7 @@ def download_table(
     elif table == "budget_lines":
         sql = f"""
             SELECT * FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
-              AND (name LIKE '%' || $needle || '%' ESCAPE '\\' OR coalesce(code, '') LIKE $needle || '%')
+              AND (name LIKE '%' || $needle || '%' ESCAPE '\\' OR coalesce(code, '') LIKE $needle || '%' ESCAPE '\\')
             ORDER BY district, year, department, statement, source_line{lim}
         """
     else:

@@ -20,7 +20,10 @@ from dashboard import db, queries
 from dashboard.queries import KIND_LABELS, KINDS, Filters
 
 MAX_PARAM_LENGTH = 200
+MAX_PARAM_VALUES = 20
 PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
+# Other parameters the pages read (项目详情: project, q) or may read; anything else is dropped.
+OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev"}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -58,7 +61,9 @@ def _clean_list(
     raw: list[str], allowed: list[Any], label: str, notes: list[str], cast=str
 ) -> tuple[Any, ...]:
     kept: list[Any] = []
-    for value in raw:
+    if len(raw) > MAX_PARAM_VALUES:
+        notes.append(f"链接中的{label}取值过多（{len(raw)} 个），只读取前 {MAX_PARAM_VALUES} 个")
+    for value in raw[:MAX_PARAM_VALUES]:
         value = value[:MAX_PARAM_LENGTH]
         try:
             typed = cast(value)
@@ -82,7 +87,7 @@ def filters_from_params(
     years = _clean_list(params.get("year", []), options["years"], "年度", notes, cast=int)
     departments = _clean_list(params.get("department", []), options["departments"], "部门", notes)
     kinds = _clean_list(params.get("kind", []), list(KINDS), "文件类型", notes)
-    unknown = sorted(set(params) - set(PARAM_KEYS) - {"project", "q", "table", "page", "mode", "sev"})
+    unknown = sorted(set(params) - set(PARAM_KEYS) - OTHER_PARAMS)
     for key in unknown[:3]:
         notes.append(f"链接中的参数“{key[:20]}”无法识别，已忽略")
     return Filters(districts, years, departments, kinds), notes
@@ -101,6 +106,12 @@ def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+def _reset_filters() -> None:
+    for attr in ("districts", "years", "departments", "kinds"):
+        st.session_state[f"w_{attr}"] = []
+    st.session_state["filter_notes"] = []
+
+
 def sidebar_filters(snap: db.Snapshot) -> Filters:
     """Draw the shared sidebar; keep the chosen filters in session state and the URL."""
     options = data(snap, "filter_options")
@@ -110,7 +121,15 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         st.session_state["filter_notes"] = notes
         for attr in ("districts", "years", "departments", "kinds"):
             st.session_state[f"w_{attr}"] = list(getattr(f, attr))
-    f = st.session_state["filters"]
+    # A rebuild may drop a value still held by a widget: a multiselect refuses unknown values.
+    for attr, allowed in (
+        ("districts", options["districts"]),
+        ("years", options["years"]),
+        ("departments", options["departments"]),
+        ("kinds", list(KINDS)),
+    ):
+        held = st.session_state.get(f"w_{attr}", [])
+        st.session_state[f"w_{attr}"] = [v for v in held if v in allowed]
     with st.sidebar:
         st.markdown("### 筛选条件")
         st.multiselect("区", options["districts"], key="w_districts", placeholder="全部区")
@@ -123,22 +142,23 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
             format_func=lambda k: KIND_LABELS[k],
             placeholder="全部类型",
         )
-        if st.button("重置筛选", width="stretch"):
-            for attr in ("districts", "years", "departments", "kinds"):
-                st.session_state[f"w_{attr}"] = []
-            st.rerun()
+        # A widget's state can only be changed before it is drawn: reset in the callback.
+        st.button("重置筛选", width="stretch", on_click=_reset_filters)
         st.caption(f"数据版本：{snap.build_id[:15]}（{snap.created_at}）")
-        for note in st.session_state.get("filter_notes", []):
-            st.warning(note)
     f = Filters(
         tuple(st.session_state["w_districts"]),
         tuple(st.session_state["w_years"]),
         tuple(st.session_state["w_departments"]),
         tuple(st.session_state["w_kinds"]),
     )
+    if f != st.session_state["filters"]:
+        st.session_state["filter_notes"] = []  # the link's notes are stale once the user filters
     st.session_state["filters"] = f
-    keep = {k: st.query_params.get_all(k) for k in st.query_params if k not in PARAM_KEYS}
-    wanted = {**{k: v for k, v in keep.items()}, **params_from_filters(f)}
+    with st.sidebar:
+        for note in st.session_state.get("filter_notes", []):
+            st.warning(note, icon="⚠️")
+    keep = {k: st.query_params.get_all(k) for k in st.query_params if k in OTHER_PARAMS}
+    wanted = {**keep, **params_from_filters(f)}
     if wanted != _query_params():
         st.query_params.from_dict(wanted)
     return f

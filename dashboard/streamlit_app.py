@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +35,17 @@ PAGES = [
 page = st.navigation(PAGES)
 try:
     snap = state.snapshot()
+    state.connection(snap)  # opens (and caches) the build: unreadable Parquet fails here, not mid-page
 except db.WarehouseMissing as exc:
     st.title("区级预算与绩效看板")
-    st.error(str(exc))
-    st.code("make rebuild\n# 或\npython -m etl build --raw data/raw --out data/warehouse", language="bash")
+    st.error(str(exc), icon="🚫")
+    st.markdown("在项目目录运行以下命令构建数据仓库，然后刷新本页：")
+    st.code(exc.command, language="bash")
+    st.stop()
+except duckdb.Error as exc:
+    st.title("区级预算与绩效看板")
+    st.error(f"数据仓库无法读取（{type(exc).__name__}），可能已损坏。请重新构建后刷新本页。", icon="🚫")
+    st.code(db.build_command(), language="bash")
     st.stop()
 
 filters = state.sidebar_filters(snap)

@@ -6,6 +6,8 @@ dashboard.charts and show them through these helpers.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +61,19 @@ LABELS = {
     "check": "校验项",
     "message": "说明",
     "statement": "报表",
+    "evaluated": "自评项目数",
+    "declared": "申报项目数",
+    "declaration_year": "申报年度",
+    "evaluation_year": "自评年度",
+    "evaluation_name": "自评项目名称",
+    "match_method": "匹配方式",
+    "candidates": "候选数",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "points_lost": "失分",
+    "indicators": "指标数",
+    "indicators_short": "未得满分指标数",
 }
 KIND_TEXT = {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -117,7 +132,7 @@ def column_config(df: pl.DataFrame) -> dict:
             config[name] = st.column_config.NumberColumn(label, format="%.2f")
         elif name in ("project_id", "declaration_id", "evaluation_id"):
             config[name] = None  # internal ids: hidden
-        elif name == "year":
+        elif name in ("year", "declaration_year", "evaluation_year"):
             config[name] = st.column_config.NumberColumn(label, format="%d")
         else:
             config[name] = st.column_config.Column(label)
@@ -155,9 +170,16 @@ def project_table(
         width="stretch",
     )
     st.caption("点击表格左侧的选择框可打开该项目的详情。")
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        open_project(str(df["project_id"][rows[0]]))
+    rows = tuple(event.selection.rows) if event is not None else ()
+    # A selection outlives the switch (same page, same key): act on a *new* selection
+    # only, or 项目详情 would switch to itself forever (or hop along a changed table).
+    seen_key = f"_seen_selection_{key}"
+    seen = st.session_state.get(seen_key)
+    st.session_state[seen_key] = rows
+    if rows and rows != seen and rows[0] < df.height:
+        target = str(df["project_id"][rows[0]])
+        if target != st.query_params.get("project"):
+            open_project(target)
 
 
 def open_project(project_id: str) -> None:
@@ -165,6 +187,19 @@ def open_project(project_id: str) -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params if k != "project"}
     params["project"] = [project_id]
     st.switch_page(PROJECT_DETAIL_PAGE, query_params=params)
+
+
+_TAG = re.compile(r"<\s*(br|/p)\s*/?>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+def plain_text(text: str | None, empty: str = "（未填写）") -> None:
+    """Show a narrative field as plain text: some forms were exported with <p> markup."""
+    if not text or not text.strip():
+        st.caption(empty)
+        return
+    clean = html.unescape(_ANY_TAG.sub("", _TAG.sub("\n", text))).strip()
+    st.text(clean or empty, width="stretch")
 
 
 def metric_wan(label: str, yuan: object, help: str | None = None) -> None:

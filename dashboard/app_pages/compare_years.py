@@ -19,7 +19,10 @@ column = "district" if by == "区" else "department"
 grouped = (
     trend.group_by(column, "year")
     .agg(
-        pl.col("total_expenditure_yuan").sum(min_count=1),
+        # all-null stays null (no 决算 that year), not 0
+        pl.when(pl.col("total_expenditure_yuan").is_not_null().any())
+        .then(pl.col("total_expenditure_yuan").sum())
+        .alias("total_expenditure_yuan"),
         pl.col("evaluated").sum(),
         pl.col("declared").sum(),
         pl.col("avg_score").cast(pl.Float64).mean(),

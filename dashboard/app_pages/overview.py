@@ -19,19 +19,25 @@ else:
     for row in head.iter_rows(named=True):
         with st.container(border=True):
             st.markdown(f"**{row['district']}区 {row['year']} 年度**")
-            c1, c2, c3, c4, c5 = st.columns(5)
+            # two rows of three: five metrics in one row cut "3,984.05 万元" to "3,984.05 …"
+            c1, c2, c3 = st.columns(3)
+            no_accounts = None if row["total_expenditure_yuan"] is not None else "该区该年度没有部门决算"
             with c1:
-                ui.metric_wan("本年支出合计", row["total_expenditure_yuan"], "部门决算·支出决算表合计行")
+                ui.metric_wan(
+                    "本年支出合计", row["total_expenditure_yuan"], no_accounts or "部门决算·支出决算表合计行"
+                )
             with c2:
-                ui.metric_wan("基本支出", row["basic_yuan"])
+                ui.metric_wan("基本支出", row["basic_yuan"], no_accounts)
             with c3:
-                ui.metric_wan("项目支出", row["project_yuan"])
+                ui.metric_wan("项目支出", row["project_yuan"], no_accounts)
+            c4, c5, c6 = st.columns(3)
             c4.metric("绩效自评项目", f"{row['evaluated_projects']} 个")
-            avg = row["avg_score"]
-            rate = row["execution_rate"]
-            c5.metric(
-                "平均分 / 总体执行率",
-                f"{'—' if avg is None else f'{float(avg):.2f} 分'} / {'—' if rate is None else f'{float(rate) * 100:.2f}%'}",
+            avg, rate = row["avg_score"], row["execution_rate"]
+            c5.metric("平均分", "—" if avg is None else f"{float(avg):.2f} 分")
+            c6.metric(
+                "总体执行率",
+                "—" if rate is None else f"{float(rate) * 100:.2f}%",
+                help="自评项目全年执行数之和 ÷ 全年预算数之和",
             )
     spend = head.filter(pl.col("total_expenditure_yuan").is_not_null())
     if charts.has_data(spend):

@@ -55,21 +55,20 @@ st.header(p["project_name"])
 st.markdown(
     f"**{p['district']}区 · {p['year']} 年度 · {kind}** ｜ 主管部门：{p['department'] or '—'} ｜ 实施单位：{p['unit'] or '—'}"
 )
-c1, c2, c3, c4, c5 = st.columns(5)
-money = lambda v: "—" if v is None else f"{float(v):,.2f} 元"  # noqa: E731
+# two rows of three: five metrics in a row cut "20,000.00 元" to "20,000.0…"
+c1, c2, c3 = st.columns(3)
+money = lambda v: "—" if v is None else f"{v:,.2f} 元"  # noqa: E731  (Decimal: exact)
 c1.metric(
     "年初预算数" if p["kind"] == "self_evaluation" else "年度资金申请总额", money(p["budget_initial_yuan"])
 )
 c2.metric("全年预算数", money(p["budget_full_year_yuan"]))
 c3.metric("全年执行数", money(p["executed_yuan"]))
+c4, c5, c6 = st.columns(3)
 rate = p["execution_rate"]
-c4.metric("执行率", "—" if rate is None else f"{float(rate) * 100:.2f}%")
+c4.metric("执行率", "—" if rate is None else f"{float(rate) * 100:.2f}%", help="自评表所印执行率")
 score = p["score_total"]
-c5.metric(
-    "总分",
-    "—" if score is None else f"{float(score):.2f} / {float(p['score_max'] or 100):.0f}",
-    help=f"绩效等级：{p['grade'] or '未打印'}",
-)
+c5.metric("总分", "—" if score is None else f"{float(score):.2f} / {float(p['score_max'] or 100):.0f}")
+c6.metric("绩效等级", p["grade"] or "—", help=None if p["grade"] else "自评表未打印绩效等级")
 
 if p["kind"] == "self_evaluation" and (
     p["budget_full_year_yuan"] is not None or p["budget_initial_yuan"] is not None
@@ -133,13 +132,16 @@ else:
 col1, col2 = st.columns(2)
 with col1:
     st.subheader("年度目标")
-    st.write(p["goal"] or "（未填写）")
+    ui.plain_text(p["goal"])
 with col2:
     st.subheader("实际完成情况")
-    st.write(p["result"] or "（未填写）")
+    ui.plain_text(p["result"])
 if p["extra_json"]:
     with st.expander("其他信息"):
-        st.json(json.loads(p["extra_json"]))
+        try:
+            st.json(json.loads(p["extra_json"]))
+        except ValueError:
+            st.text(p["extra_json"])
 
 st.subheader("与该项目有关的校验")
 checks = state.data(snap, "project_checks", pid)

@@ -1,0 +1,68 @@
+"""Shared helpers for the browser benchmarks: start the app, drive Debian's chromium."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PAGES = {
+    "总览": "",
+    "区际比较": "compare_districts",
+    "年度比较": "compare_years",
+    "支出结构": "structure",
+    "预算执行": "execution",
+    "绩效评分": "scores",
+    "项目详情": "project_detail",
+    "数据下载": "download",
+    "数据质量": "quality",
+}
+
+
+def settle(pg, timeout: float = 120_000) -> None:
+    """Wait until the script run has finished (twice, to skip a rerun that follows at once)."""
+    pg.wait_for_selector(IDLE, timeout=timeout)
+    pg.wait_for_timeout(150)
+    pg.wait_for_selector(IDLE, timeout=timeout)
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+class App:
+    """A Streamlit server on a free port over ``warehouse``; stopped by PID on exit."""
+
+    def __init__(self, warehouse: Path, log: Path) -> None:
+        self.port = free_port()
+        self.proc = start_server(warehouse, self.port, log)
+        self.url = f"http://127.0.0.1:{self.port}"
+        wait_healthy(self.url)
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        stop_server(self.proc)
+
+
+def launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def pick_district(pg, name: str) -> None:
+    """Type a district into the sidebar's 区 filter (a user's filter change)."""
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    box.click()
+    pg.keyboard.type(name)
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Escape")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]

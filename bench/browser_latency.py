@@ -1,0 +1,63 @@
+"""Real-browser latency per page on a large warehouse: first load, and filter change -> updated page.
+
+    python -m bench.browser_latency [--warehouse bench/out/warehouse-10000] [--changes 20]
+
+For every page: the time from navigation to the finished script run (first load),
+then ``--changes`` filter changes in the sidebar (pick a district, then reset),
+each timed from the keystroke to the finished run. Prints median and p95 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from bench.browser import PAGES, App, launch, p95, pick_district, settle, timed
+
+OUT = Path(__file__).resolve().parent / "out"
+DISTRICTS = ("松江", "闵行", "青浦", "黄浦", "徐汇", "普陀", "嘉定", "奉贤")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--warehouse", default=str(OUT / "warehouse-10000"))
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args()
+    rng = random.Random(3)
+    result: dict[str, dict[str, float]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        App(Path(args.warehouse), Path(tmp) / "server.log") as app,
+        sync_playwright() as p,
+    ):
+        browser = launch(p)
+        pg = browser.new_page(viewport={"width": 1440, "height": 1200})
+        pg.goto(app.url)  # warm the server's caches of the connection once
+        settle(pg)
+        for title, path in PAGES.items():
+            first = timed(lambda path=path: (pg.goto(f"{app.url}/{path}"), settle(pg)))
+            changes = []
+            for i in range(args.changes):
+                if i % 2 == 0:
+                    changes.append(timed(lambda: (pick_district(pg, rng.choice(DISTRICTS)), settle(pg))))
+                else:
+                    button = pg.get_by_role("button", name="重置筛选")
+                    changes.append(timed(lambda button=button: (button.click(), settle(pg))))
+            result[title] = {
+                "first_load_s": round(first, 2),
+                "change_median_s": round(statistics.median(changes), 3),
+                "change_p95_s": round(p95(changes), 3),
+            }
+            print(title, result[title], flush=True)
+        browser.close()
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

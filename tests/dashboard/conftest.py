@@ -1,0 +1,68 @@
+"""Dashboard fixtures: one seed warehouse per session, named by BUDGET_WAREHOUSE.
+
+The warehouse is built from data/raw with the documented command
+(``python -m etl build --raw data/raw --out <tmp>``) into a temporary
+directory, so the tests never read or write data/warehouse.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import db, queries
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "data" / "raw"
+APP = ROOT / "dashboard" / "streamlit_app.py"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Build the seed corpus once and point the dashboard at it for the whole session."""
+    out = tmp_path_factory.mktemp("warehouse") / "warehouse"
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--raw", str(RAW), "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BUDGET_WAREHOUSE", str(out))
+        yield out
+
+
+@pytest.fixture(scope="session")
+def snap(warehouse: Path) -> db.Snapshot:
+    return db.current_snapshot(warehouse)
+
+
+@pytest.fixture(scope="session")
+def con(snap: db.Snapshot) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = db.connect(snap.path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def everything() -> queries.Filters:
+    """No filter at all."""
+    return queries.Filters()
+
+
+def project_id(con: duckdb.DuckDBPyConnection, name: str, district: str) -> str:
+    """The id of the one project of that exact name in that district (found through the search query)."""
+    found = queries.search_projects(con, name)
+    ids = [
+        r["project_id"]
+        for r in found.iter_rows(named=True)
+        if r["project_name"] == name and r["district"] == district
+    ]
+    assert len(ids) == 1, f"expected one {district} project named {name!r}, found {ids}"
+    return ids[0]

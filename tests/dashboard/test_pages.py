@@ -1,0 +1,360 @@
+"""Every page through streamlit.testing.v1.AppTest, from the entry file as `streamlit run` would.
+
+Figures checked here are the seed documents' own (see test_queries.py for where
+each was read); pages show money in 万元.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import APP, project_id
+
+PAGES = [
+    "overview",
+    "compare_districts",
+    "compare_years",
+    "structure",
+    "execution",
+    "scores",
+    "project_detail",
+    "download",
+    "quality",
+]
+TITLES = {
+    "overview": "总览",
+    "compare_districts": "区际比较",
+    "compare_years": "年度比较",
+    "structure": "支出结构",
+    "execution": "预算执行",
+    "scores": "绩效评分",
+    "project_detail": "项目详情",
+    "download": "数据下载",
+    "quality": "数据质量",
+}
+
+
+def open_page(page: str = "overview", params: dict | None = None) -> AppTest:
+    """Run the entry file (with URL parameters), then switch to the page."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params.update(params or {})
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def table(at: AppTest, *columns: str):
+    """The first st.dataframe holding all the given columns (as pandas)."""
+    for df in at.dataframe:
+        value = df.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def district_block(at: AppTest, heading: str) -> dict[str, str]:
+    for block in at.container:
+        if any(m.value == heading for m in block.markdown):
+            return {m.label: m.value for m in block.metric}
+    raise AssertionError(f"no block {heading}")
+
+
+# --- every page runs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page):
+    at = open_page(page)
+    assert_clean(at)
+    assert [t.value for t in at.title] == [TITLES[page]]
+    assert not at.error
+    # the shared sidebar filters are drawn on every page
+    assert [m.label for m in at.sidebar.multiselect] == ["区", "年度", "部门", "文件类型"]
+
+
+# --- key figures per page ----------------------------------------------------------------
+
+
+def test_overview_shows_headline_figures():
+    at = open_page("overview")
+    assert_clean(at)
+    songjiang = district_block(at, "**松江区 2020 年度**")
+    assert songjiang["本年支出合计"] == "3,984.05 万元"
+    assert songjiang["基本支出"] == "2,026.81 万元"
+    assert songjiang["项目支出"] == "1,957.24 万元"
+    assert songjiang["绩效自评项目"] == "9 个"
+    qingpu = district_block(at, "**青浦区 2020 年度**")
+    assert qingpu["本年支出合计"] == "4,638.73 万元"
+    assert qingpu["绩效自评项目"] == "7 个"
+    minhang = district_block(at, "**闵行区 2022 年度**")
+    assert minhang["绩效自评项目"] == "21 个"
+    assert minhang["本年支出合计"] == "—"
+    assert any("万元" in t for t in chart_titles(at))
+    coverage = table(at, "区")
+    assert sorted(coverage["区"]) == sorted(["松江", "闵行", "青浦"])
+
+
+def test_compare_districts_uses_each_districts_latest_year():
+    at = open_page("compare_districts")
+    assert_clean(at)
+    assert len(chart_titles(at)) == 3
+    assert any(c.value.startswith("无部门决算数据的区：闵行") for c in at.caption)
+    summary = table(at, "district", "evaluated_projects")
+    counts = dict(zip(summary["district"], summary["evaluated_projects"], strict=True))
+    years = dict(zip(summary["district"], summary["year"], strict=True))
+    assert counts == {"松江": 5, "闵行": 21, "青浦": 7}
+    assert years == {"松江": 2021, "闵行": 2022, "青浦": 2020}
+
+
+def test_compare_years_table_in_wan():
+    at = open_page("compare_years")
+    assert_clean(at)
+    grouped = table(at, "district", "year", "total_expenditure_yuan")
+    row = grouped[(grouped["district"] == "松江") & (grouped["year"] == 2020)]
+    assert row["total_expenditure_yuan"].iloc[0] == pytest.approx(3984.05)
+    # 松江 2021 has no 决算: shown empty, not as 0
+    no_spend = grouped[(grouped["district"] == "松江") & (grouped["year"] == 2021)]
+    assert no_spend["total_expenditure_yuan"].isna().all()
+    titles = chart_titles(at)
+    assert any("万元" in t for t in titles) and any("分" in t for t in titles)
+
+
+def test_structure_shows_tree_and_three_public():
+    at = open_page("structure")
+    assert_clean(at)
+    titles = chart_titles(at)
+    assert any(t.startswith("支出决算表") for t in titles)
+    assert any("三公" in t for t in titles)
+    tp = table(at, "district", "item", "budget_yuan", "actual_yuan")
+    total = tp[(tp["district"] == "青浦") & (tp["item"] == "合计")]
+    assert total["budget_yuan"].iloc[0] == pytest.approx(2.60)
+    assert total["actual_yuan"].iloc[0] == pytest.approx(1.99)
+
+
+def test_execution_lists_under_executed_projects():
+    at = open_page("execution")
+    assert_clean(at)
+    # rates printed under 90%: 52.64% and 55.77% (闵行 lines 285, 党建经费), 70.41% and 38.57%
+    # (青浦 lines 1338, 2235); every other form prints 93.69% or more
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["自评项目"] == "42 个"
+    assert metrics["执行不足项目"] == "4 个"
+    under = table(at, "project_name", "execution_rate")  # the first such table: 执行不足的项目
+    assert set(under["project_name"]) == {
+        "公共安全隐患举报奖励",
+        "党建经费",
+        "台式电脑",
+        "“互联网+政务服务”建设经费",
+    }
+    rates = dict(zip(under["project_name"], under["execution_rate"], strict=True))
+    assert rates["公共安全隐患举报奖励"] == pytest.approx(52.64)
+    assert rates["“互联网+政务服务”建设经费"] == pytest.approx(38.57)
+
+
+def test_scores_lists_the_anomalies():
+    at = open_page("scores")
+    assert_clean(at)
+    anomalies = table(at, "finding", "detail")
+    missed = anomalies[anomalies["finding"] == "未达目标却得满分"]
+    assert missed["detail"].str.contains("居民知晓度：目标 100%，实际 0%，得分 9/9", regex=False).any()
+    assert "窗口业务管理" not in set(missed["project_name"])
+    assert any("分" in t for t in chart_titles(at))
+
+
+def test_project_detail_from_the_url(con):
+    pid = project_id(con, "公共安全隐患举报奖励", "闵行")
+    at = open_page("project_detail", {"project": pid})
+    assert_clean(at)
+    assert [h.value for h in at.header] == ["公共安全隐患举报奖励"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["执行率"] == "52.64%"
+    assert metrics["总分"].startswith("95.26")
+    assert metrics["年初预算数"] == "20,000.00 元"
+    assert metrics["全年执行数"] == "500.00 元"
+    indicators = table(at, "三级指标", "得分")
+    assert "公共安全隐患案件发现处置及时性" in set(indicators["三级指标"])
+    # the goal text is shown without the <p> markup of the source form
+    assert not any("<p>" in t.value for t in at.text)
+    assert any("区城运中心每月及时梳理" in t.value for t in at.text)
+
+
+def test_project_detail_search_and_open():
+    at = open_page("project_detail")
+    at.text_input(key="pd_q").input("热线").run()
+    assert_clean(at)
+    found = table(at, "project_name")
+    assert set(found["project_name"]) == {
+        "962000民生热线电话费项目（线路租费）",
+        "闵行区网格化中心市民服务热线功能拓展(2022运维)",
+    }
+    row = list(found["project_name"]).index("闵行区网格化中心市民服务热线功能拓展(2022运维)")
+    at.session_state["pd_found"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()  # would time out if the page kept switching to itself
+    assert_clean(at)
+    assert [h.value for h in at.header] == ["闵行区网格化中心市民服务热线功能拓展(2022运维)"]
+    assert at.query_params["q"] == "热线"
+    at.run()
+    assert [h.value for h in at.header] == ["闵行区网格化中心市民服务热线功能拓展(2022运维)"]
+
+
+def test_clicking_an_anomaly_opens_the_project(con):
+    pid = project_id(con, "公共安全隐患举报奖励", "闵行")
+    at = open_page("scores", {"district": "闵行"})
+    anomalies = table(at, "finding", "project_name")
+    row = list(anomalies["project_name"]).index("公共安全隐患举报奖励")
+    at.session_state["sc_anomalies"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert_clean(at)
+    assert [t.value for t in at.title] == ["项目详情"]
+    assert at.query_params["project"] == pid
+    assert at.query_params["district"] == "闵行"  # shared filters travel with the link
+    assert {m.label: m.value for m in at.metric}["执行率"] == "52.64%"
+
+
+def test_download_page_offers_both_formats():
+    at = open_page("download")
+    assert_clean(at)
+    assert any("共 49 行" in c.value for c in at.caption)
+    assert len(at.get("download_button")) == 2
+    at.text_input(key="dl_text").input("热线").run()
+    assert_clean(at)
+    assert any("共 2 行" in c.value for c in at.caption)
+    at.selectbox(key="dl_table").set_value("indicators").run()
+    assert_clean(at)
+    assert "三级指标" in at.dataframe[0].value.columns
+
+
+def test_quality_page_lists_checks_per_file():
+    at = open_page("quality")
+    assert_clean(at)
+    summary = table(at, "来源文件", "警告")
+    assert "minhang_city_operation_center_2022_self_evaluation.txt" in set(summary["来源文件"])
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def test_filters_from_the_url_and_across_pages():
+    at = open_page("overview", {"district": "青浦"})
+    assert_clean(at)
+    assert at.sidebar.multiselect[0].value == ["青浦"]
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**青浦区 2020 年度**"]
+    at.switch_page("app_pages/execution.py").run()
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}["自评项目"] == "7 个"
+    assert at.query_params["district"] == "青浦"
+
+
+def test_reset_clears_the_filters():
+    at = open_page("overview", {"district": "青浦", "year": "2020"})
+    at.sidebar.button[0].click().run()
+    assert_clean(at)
+    assert at.sidebar.multiselect[0].value == []
+    assert "district" not in at.query_params and "year" not in at.query_params
+    assert len([m for m in at.markdown if m.value.startswith("**")]) == 4
+
+
+def test_a_kind_filter_that_excludes_self_evaluations():
+    at = open_page("scores", {"kind": "target_declaration"})
+    assert_clean(at)
+    assert any("没有绩效自评项目" in i.value for i in at.info)
+
+
+# --- a missing warehouse ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["overview", "scores"])
+def test_missing_warehouse_explains_how_to_build(monkeypatch, tmp_path: Path, page):
+    empty = tmp_path / "nowhere"
+    empty.mkdir()
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(empty))
+    at = open_page(page)
+    assert_clean(at)
+    (error,) = at.error
+    assert "未找到数据仓库" in error.value
+    assert f"python -m etl build --raw data/raw --out {empty}" in error.value
+    assert [c.value for c in at.code] == [f"python -m etl build --raw data/raw --out {empty}"]
+    assert not at.sidebar.multiselect  # no page drawn over a missing warehouse
+
+
+def test_broken_manifest_is_explained(monkeypatch, tmp_path: Path):
+    (tmp_path / "_build.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path))
+    at = open_page("overview")
+    assert_clean(at)
+    assert "清单文件" in at.error[0].value
+    assert "python -m etl build" in at.error[0].value
+
+
+# --- hostile URL parameters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "note"),
+    [
+        ({"district": "不存在"}, "链接中的区“不存在”不在数据范围内，已忽略"),
+        ({"year": "abc"}, "链接中的年度“abc”无效，已忽略"),
+        ({"district": "区" * 10_000}, "链接中的区“" + "区" * 20 + "”不在数据范围内，已忽略"),
+        ({"year": "9" * 10_000}, "不在数据范围内，已忽略"),
+        ({"district": "1;DROP TABLE projects"}, "不在数据范围内，已忽略"),
+        ({"department": "x' OR '1'='1"}, "链接中的部门"),
+        ({"kind": "<script>"}, "链接中的文件类型"),
+        ({"evil": "1"}, "链接中的参数“evil”无法识别，已忽略"),
+        ({"district": ["松江"] * 50}, "取值过多"),
+    ],
+)
+def test_hostile_url_parameters_show_a_note(params, note):
+    at = open_page("overview", params)
+    assert_clean(at)
+    assert any(note in w.value for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
+    # the page still shows the data (the bad value was dropped) and the URL is cleaned
+    assert len(at.metric) >= 5
+    for key, value in at.query_params.items():
+        assert key in {"district", "year"} and len(str(value)) < 200
+
+
+@pytest.mark.parametrize("page", ["project_detail", "scores", "download", "quality"])
+def test_hostile_parameters_on_other_pages(page):
+    params = {
+        "project": "1;DROP TABLE projects",
+        "q": "q" * 10_000,
+        "district": "1;DROP TABLE projects",
+        "year": "abc",
+    }
+    at = open_page(page, params)
+    assert_clean(at)
+    assert at.sidebar.warning
+    if page == "project_detail":
+        assert any("项目编号在当前数据中不存在" in w.value for w in at.warning)
+        assert len(at.text_input(key="pd_q").value) <= 100
+
+
+def test_hostile_project_id_leaves_the_data_intact(con):
+    at = open_page("project_detail", {"project": "x'; DROP TABLE projects; --"})
+    assert_clean(at)
+    at2 = open_page("execution")
+    assert {m.label: m.value for m in at2.metric}["自评项目"] == "42 个"
+
+
+def test_link_notes_go_once_the_user_filters():
+    at = open_page("overview", {"district": "不存在"})
+    assert any("不存在" in w.value for w in at.sidebar.warning)
+    at.run()  # a rerun keeps the note
+    assert any("不存在" in w.value for w in at.sidebar.warning)
+    at.sidebar.multiselect[0].set_value(["松江"]).run()
+    assert_clean(at)
+    assert not at.sidebar.warning
+    assert at.query_params["district"] == "松江"

@@ -1,0 +1,189 @@
+"""What an official does in a real browser, journey by journey (Debian chromium via Playwright)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+PAGES = {
+    "": "总览",
+    "compare_districts": "区际比较",
+    "compare_years": "年度比较",
+    "structure": "支出结构",
+    "execution": "预算执行",
+    "scores": "绩效评分",
+    "project_detail": "项目详情",
+    "download": "数据下载",
+    "quality": "数据质量",
+}
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def settle(pg, timeout: float = 30_000) -> None:
+    """Wait until the script run is over and the page has drawn."""
+    pg.wait_for_selector(IDLE, timeout=timeout)
+    pg.wait_for_timeout(600)
+    pg.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_app(pg, server: str, path: str = "", query: str = "") -> None:
+    pg.goto(f"{server}/{path}{'?' + query if query else ''}")
+    settle(pg)
+
+
+def main_text(pg) -> str:
+    return pg.locator('[data-testid="stMain"]').inner_text()
+
+
+def shows(pg, *texts: str, where: str = '[data-testid="stMain"]', timeout: float = 20_000) -> None:
+    """Wait until every text is on screen (elements may draw just after the run ends)."""
+    for text in texts:
+        expect(pg.locator(where)).to_contain_text(text, timeout=timeout)
+
+
+def assert_clean(pg, where: str) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, f"exception on {where}"
+    assert "Traceback" not in pg.content(), where
+
+
+def click_first_row(pg, table_index: int = 0) -> None:
+    """Select the first data row of a st.dataframe (canvas grid: click its row-marker cell)."""
+    grid = pg.locator('[data-testid="stDataFrame"]').nth(table_index)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    pg.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    settle(pg)
+
+
+def test__overview_shows_the_three_districts_with_seed_figures(page, server) -> None:
+    open_app(page, server)
+    shows(page, "松江区 2020 年度", "闵行区 2022 年度", "青浦区 2020 年度")
+    shows(page, "3,984.05", "4,638.73")  # 松江 2020 and 青浦 2020 本年支出合计, 万元
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert_clean(page, "总览")
+    screenshot(page, "overview")
+
+
+def _choose(pg, label: str, option: str) -> None:
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label).first
+    box.click()
+    pg.keyboard.type(option)
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Escape")
+    settle(pg)
+
+
+def test__filters_change_the_view_and_the_url_reproduces_it(page, browser, server) -> None:
+    open_app(page, server)
+    _choose(page, "区", "闵行")
+    shows(page, "闵行区 2022 年度")
+    assert "松江区 2020 年度" not in main_text(page)
+    params = parse_qs(urlparse(page.url).query)
+    assert params.get("district") == ["闵行"]
+    url = page.url
+    fresh = browser.new_context(viewport={"width": 1440, "height": 2200})
+    try:
+        other = fresh.new_page()
+        other.goto(url)
+        settle(other)
+        shows(other, "闵行区 2022 年度", "21")
+        assert "松江区 2020 年度" not in main_text(other)
+    finally:
+        fresh.close()
+
+
+def test__click_a_project_row_opens_its_detail(page, server) -> None:
+    open_app(page, server, "execution", "district=闵行")
+    # The 执行不足 table lists 公共安全隐患举报奖励 first (lowest rate, 52.64%).
+    heading = page.get_by_text("执行不足的项目")
+    heading.scroll_into_view_if_needed()
+    click_first_row(page, table_index=0)
+    page.wait_for_url(re.compile(r".*project_detail.*project=.*"), timeout=30_000)
+    settle(page)
+    shows(page, "公共安全隐患举报奖励", "52.64%", "95.26")
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1  # indicator table
+    assert_clean(page, "项目详情")
+    screenshot(page, "project_detail")
+
+
+def test__search_by_chinese_substring_and_open(page, server) -> None:
+    open_app(page, server, "project_detail")
+    box = page.get_by_label(re.compile("按项目名称搜索"))
+    box.fill("举报奖励")
+    box.press("Enter")
+    settle(page)
+    shows(page, "找到 1 个项目")
+    click_first_row(page, table_index=0)
+    page.wait_for_url(re.compile(r".*project=.*"), timeout=30_000)
+    settle(page)
+    shows(page, "公共安全隐患举报奖励", "52.64%")
+
+
+def test__download_filtered_table_as_xlsx_and_csv(page, server, warehouse: Path) -> None:
+    open_app(page, server, "download", "district=松江&year=2021")
+    page.get_by_label(re.compile("按名称筛选")).fill("培训")
+    page.keyboard.press("Enter")
+    settle(page)
+    shows(page, "名称包含：培训")
+    caption = re.search(r"共 ([\d,]+) 行", main_text(page))
+    assert caption, main_text(page)
+    shown_rows = int(caption.group(1).replace(",", ""))
+    with page.expect_download() as xlsx_info:
+        page.get_by_role("button", name=re.compile("下载 Excel")).click()
+    xlsx = Path(xlsx_info.value.path()).read_bytes()
+    with page.expect_download() as csv_info:
+        page.get_by_role("button", name=re.compile("下载 CSV")).click()
+    raw = Path(csv_info.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    wb = load_workbook(io.BytesIO(xlsx), read_only=True)
+    sheet = wb[wb.sheetnames[0]]
+    xrows = [[("" if v is None else v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [str(v) for v in xrows[0]]  # same header
+    assert len(rows) - 1 == len(xrows) - 1 == shown_rows
+    con = duckdb.connect()
+    expected = con.sql(
+        "SELECT project_name FROM read_parquet(?) WHERE district = '松江' AND year = 2021 AND project_name LIKE '%培训%'",
+        params=[str(warehouse / "projects.parquet")],
+    ).fetchall()
+    assert shown_rows == len(expected) == 1
+    name_col = rows[0].index("项目名称")
+    assert rows[1][name_col] == "业务培训" == xrows[1][name_col]
+    assert "说明" in wb.sheetnames
+
+
+def test__every_page_renders_without_error(page, server) -> None:
+    for path, title in PAGES.items():
+        open_app(page, server, path)
+        shows(page, title)
+        assert_clean(page, title)
+        # A chart is never drawn empty: every plotly figure holds at least one trace with data.
+        for i in range(page.locator(".js-plotly-plot").count()):
+            n = (
+                page.locator(".js-plotly-plot")
+                .nth(i)
+                .evaluate(
+                    "el => (el.data || []).filter(t => (t.x && t.x.length) || (t.y && t.y.length) || (t.values && t.values.length)).length"
+                )
+            )
+            assert n > 0, f"empty chart on {title}"
+        screenshot(page, f"page_{path or 'overview'}")
+
+
+def test__hostile_url_parameters_are_ignored_with_a_note(page, server) -> None:
+    long = "松" * 10_000
+    query = f"district=不存在&year=abc&department={long}&district=1;DROP TABLE projects&evil=%27%20OR%201=1"
+    open_app(page, server, "", query)
+    shows(page, "已忽略", where='[data-testid="stSidebar"]')
+    shows(page, "3,984.05")  # the view falls back to all data
+    assert_clean(page, "hostile url")
