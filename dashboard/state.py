@@ -156,7 +156,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     st.session_state["filters"] = f
     with st.sidebar:
         for note in st.session_state.get("filter_notes", []):
-            st.warning(note, icon="⚠️")
+            st.warning(note, icon=":material/warning:")
     keep = {k: st.query_params.get_all(k) for k in st.query_params if k in OTHER_PARAMS}
     wanted = {**keep, **params_from_filters(f)}
     if wanted != _query_params():

@@ -18,18 +18,18 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 
 from dashboard import db, state, ui  # noqa: E402
 
-st.set_page_config(page_title="区级预算与绩效看板", page_icon="📊", layout="wide")
+st.set_page_config(page_title="区级预算与绩效看板", page_icon=":material/bar_chart:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="总览", icon="🏠", default=True),
-    st.Page("app_pages/compare_districts.py", title="区际比较", icon="🗺️"),
-    st.Page("app_pages/compare_years.py", title="年度比较", icon="📈"),
-    st.Page("app_pages/structure.py", title="支出结构", icon="🧩"),
-    st.Page("app_pages/execution.py", title="预算执行", icon="💰"),
-    st.Page("app_pages/scores.py", title="绩效评分", icon="🎯"),
-    st.Page("app_pages/project_detail.py", title="项目详情", icon="🔎"),
-    st.Page("app_pages/download.py", title="数据下载", icon="⬇️"),
-    st.Page("app_pages/quality.py", title="数据质量", icon="🩺"),
+    st.Page("app_pages/overview.py", title="总览", icon=":material/home:", default=True),
+    st.Page("app_pages/compare_districts.py", title="区际比较", icon=":material/compare_arrows:"),
+    st.Page("app_pages/compare_years.py", title="年度比较", icon=":material/timeline:"),
+    st.Page("app_pages/structure.py", title="支出结构", icon=":material/account_tree:"),
+    st.Page("app_pages/execution.py", title="预算执行", icon=":material/payments:"),
+    st.Page("app_pages/scores.py", title="绩效评分", icon=":material/grade:"),
+    st.Page("app_pages/project_detail.py", title="项目详情", icon=":material/search:"),
+    st.Page("app_pages/download.py", title="数据下载", icon=":material/download:"),
+    st.Page("app_pages/quality.py", title="数据质量", icon=":material/fact_check:"),
 ]
 
 page = st.navigation(PAGES)
@@ -38,13 +38,16 @@ try:
     state.connection(snap)  # opens (and caches) the build: unreadable Parquet fails here, not mid-page
 except db.WarehouseMissing as exc:
     st.title("区级预算与绩效看板")
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/error:")
     st.markdown("在项目目录运行以下命令构建数据仓库，然后刷新本页：")
     st.code(exc.command, language="bash")
     st.stop()
 except duckdb.Error as exc:
     st.title("区级预算与绩效看板")
-    st.error(f"数据仓库无法读取（{type(exc).__name__}），可能已损坏。请重新构建后刷新本页。", icon="🚫")
+    st.error(
+        f"数据仓库无法读取（{type(exc).__name__}），可能已损坏。请重新构建后刷新本页。",
+        icon=":material/error:",
+    )
     st.code(db.build_command(), language="bash")
     st.stop()
 

@@ -92,7 +92,7 @@ def context() -> Context:
 
 def empty(message: str) -> None:
     """An empty state that says what is missing (never an empty axis)."""
-    st.info(message, icon="ℹ️")
+    st.info(message, icon=":material/info:")
 
 
 def plot(fig: go.Figure, key: str | None = None) -> None:

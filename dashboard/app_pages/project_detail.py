@@ -83,7 +83,7 @@ inds = state.data(snap, "project_indicators", pid)
 if inds.is_empty():
     ui.empty("该项目没有可读的绩效指标行。")
 else:
-    marks = {True: "✅ 达标", False: "❌ 未达标"}
+    marks = {True: "达标", False: "未达标"}
     shown = inds.with_columns(
         pl.col("meets_target").replace_strict(marks, default="—", return_dtype=pl.String).alias("达标判断"),
     ).drop("meets_target")

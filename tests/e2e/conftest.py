@@ -123,5 +123,6 @@ def page(browser) -> Iterator[object]:
 def screenshot(pg, name: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
+    pg.wait_for_timeout(2000)  # charts and tables finish drawing after the run ends
     pg.screenshot(path=str(path), full_page=True)
     return path
