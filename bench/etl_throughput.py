@@ -43,6 +43,7 @@ def main() -> None:
         "documents": result.documents,
         "megabytes": round(size / 1e6, 1),
         "seconds": round(result.elapsed, 2),
+        "phases": result.phases,
         "documents_per_second": round(result.documents / result.elapsed, 1),
         "peak_rss_mb_main": round(peak_self, 1),
         "peak_rss_mb_worker": round(peak_children, 1),

@@ -371,6 +371,8 @@ def _narrative_items(doc: SynthDoc, acc: _Accounts, rng: random.Random) -> str:
     lines = []
     for i, (_code, path, final) in enumerate(items, start=1):
         budget = (final * Decimal(rng.randint(70, 130)) / 100).quantize(CENT)
+        if budget == final:
+            budget += CENT
         total_budget += budget
         word = "大于" if final > budget else "小于"
         lines.append(
@@ -484,9 +486,12 @@ LAYOUTS = ("final_accounts_word", "final_accounts_pdf", "self_evaluation", "targ
 def generate_document(index: int, seed: int = 0, layout: str | None = None) -> SynthDoc:
     """One synthetic document; the same (index, seed) always gives the same text."""
     rng = random.Random(seed * 1_000_003 + index)
-    district = DISTRICTS[index % len(DISTRICTS)]
-    dept_name = DEPARTMENTS[(index // len(DISTRICTS)) % len(DEPARTMENTS)]
-    year = 2019 + (index // (len(DISTRICTS) * len(DEPARTMENTS))) % 5
+    # Four consecutive documents (one per layout) belong to the same department and year, so
+    # declarations and self-evaluations can be followed across documents as in real corpora.
+    group = index // len(LAYOUTS)
+    district = DISTRICTS[group % len(DISTRICTS)]
+    dept_name = DEPARTMENTS[(group // len(DISTRICTS)) % len(DEPARTMENTS)]
+    year = 2019 + (group // (len(DISTRICTS) * len(DEPARTMENTS))) % 5
     layout = layout or LAYOUTS[index % len(LAYOUTS)]
     short = district.removesuffix("新")
     department_full = f"上海市{district}区{dept_name}"

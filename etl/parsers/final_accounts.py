@@ -23,6 +23,7 @@ Every figure is kept as printed. What cannot be aligned becomes a Check.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -259,12 +260,20 @@ def _norm(text: str) -> str:
 _TITLES_LONGEST_FIRST = sorted(STATEMENT_KINDS, key=len, reverse=True)
 
 
+@functools.cache
+def _title_keys() -> tuple[tuple[str, str], ...]:
+    """(canonical title, its normalised form), computed once: match_title runs on every line."""
+    return tuple((canonical, _norm(canonical)) for canonical in _TITLES_LONGEST_FIRST)
+
+
 def match_title(line: str) -> tuple[str, str, bool] | None:
     """A table title line -> (title as printed without year, canonical title, is continuation).
 
     The title may carry a numbering ('表3'), a department and year ('…2020年度')
     in front and '（续）' behind; nothing else.
     """
+    if "表" not in line:  # every title ends in …表 (or …表（续）)
+        return None
     printed = squash(UNIT_RE.sub("", line))
     if not printed or len(printed) > 80:
         return None
@@ -272,8 +281,7 @@ def match_title(line: str) -> tuple[str, str, bool] | None:
     if continued:
         printed = CONTINUED_RE.sub("", printed)
     normalised = printed.translate(_NORMALISE)
-    for canonical in _TITLES_LONGEST_FIRST:
-        key = _norm(canonical)
+    for canonical, key in _title_keys():
         if normalised.endswith(key) and TITLE_PREFIX_RE.fullmatch(normalised[: -len(key)]):
             return printed[-len(key) :], canonical, continued
     return None
