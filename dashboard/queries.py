@@ -238,14 +238,19 @@ def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame
 
 
 def three_public(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """三公经费 budget vs actual per item, district and year."""
+    """三公经费 budget vs actual per item, district and year (departments summed)."""
     if not f.wants("final_accounts"):
         return pl.DataFrame()
     return run(
         con,
         f"""
-        SELECT district, year, department, item, budget_yuan, actual_yuan, source_file, source_line
-        FROM three_public WHERE {_WHERE} ORDER BY district, year, department, source_line
+        SELECT district, year, item, sum(budget_yuan) AS budget_yuan, sum(actual_yuan) AS actual_yuan,
+               count(DISTINCT department) AS departments
+        FROM three_public WHERE {_WHERE}
+        GROUP BY district, year, item
+        ORDER BY district, year,
+                 list_position(['合计', '因公出国（境）费', '公务用车购置及运行维护费', '公务用车购置费',
+                                '公务用车运行维护费', '公务接待费'], item) NULLS LAST, item
         """,
         **f.params(),
     )
@@ -508,7 +513,7 @@ def download_table(
         params["kinds"] = _project_kinds(f)
     elif table == "projects":
         sql = f"""
-            SELECT * FROM projects WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind)
+            SELECT * EXCLUDE (source_excerpt) FROM projects WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind)
               AND project_name LIKE '%' || $needle || '%' ESCAPE '\\'
             ORDER BY district, year, department, project_name{lim}
         """

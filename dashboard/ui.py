@@ -52,6 +52,7 @@ LABELS = {
     "declared_yuan": "申报金额（万元）",
     "evaluated_budget_yuan": "自评项目预算（万元）",
     "item": "项目",
+    "departments": "部门数",
     "reason": "原因说明",
     "code": "科目编码",
     "name": "科目名称",

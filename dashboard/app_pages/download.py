@@ -55,5 +55,7 @@ c2.download_button(
     key="dl_xlsx",
     on_click="ignore",
 )
-if df.height > 100_000:
-    st.caption("行数较多时 Excel 文件生成需要数秒；CSV 更快。")
+if df.height > 20_000:
+    st.caption(
+        f"共 {df.height:,} 行：Excel 文件约需 {df.height * df.width // 100_000 + 1} 秒生成（每秒约 10 万个单元格），CSV 不到 1 秒。"
+    )

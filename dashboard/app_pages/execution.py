@@ -5,6 +5,19 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 
+MAX_ITEM_BARS = 30  # 说明 items drawn as bars; the table below lists all
+BUDGET_COLUMNS = [
+    "district",
+    "year",
+    "department",
+    "project_name",
+    "budget_initial_yuan",
+    "budget_full_year_yuan",
+    "executed_yuan",
+    "execution_rate",
+    "score_total",
+]
+
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("预算执行")
@@ -35,17 +48,7 @@ else:
         ui.project_table(
             under.sort("rate"),
             key="ex_under",
-            columns=[
-                "district",
-                "year",
-                "department",
-                "project_name",
-                "budget_initial_yuan",
-                "budget_full_year_yuan",
-                "executed_yuan",
-                "execution_rate",
-                "score_total",
-            ],
+            columns=BUDGET_COLUMNS,
         )
     st.subheader("逐项目预算步骤：年初预算 → 全年预算 → 执行")
     n = st.slider("显示全年预算最大的项目数", 5, 60, 20, 5, key="ex_n")
@@ -55,17 +58,7 @@ else:
     ui.project_table(
         projects,
         key="ex_all",
-        columns=[
-            "district",
-            "year",
-            "department",
-            "project_name",
-            "budget_initial_yuan",
-            "budget_full_year_yuan",
-            "executed_yuan",
-            "execution_rate",
-            "score_total",
-        ],
+        columns=BUDGET_COLUMNS,
     )
 
 st.subheader("部门决算说明：年初预算与支出决算（按功能分类项）")
@@ -73,5 +66,12 @@ items = state.data(snap, "narrative_items", f)
 if items.is_empty():
     ui.empty("当前范围内的部门决算说明没有逐项列出年初预算与支出决算。")
 else:
-    ui.plot(charts.narrative_items(items), key="ex_items")
+    if items.height > MAX_ITEM_BARS:
+        st.caption(f"共 {items.height} 项，图中画出年初预算与决算差额最大的 {MAX_ITEM_BARS} 项；全部见下表。")
+        chart_items = items.sort(pl.col("difference_yuan").abs(), descending=True, nulls_last=True).head(
+            MAX_ITEM_BARS
+        )
+    else:
+        chart_items = items
+    ui.plot(charts.narrative_items(chart_items), key="ex_items")
     ui.table(items, key="ex_items_table")

@@ -6,6 +6,8 @@ import streamlit as st
 from dashboard import charts, state, ui
 from dashboard.queries import KIND_LABELS
 
+MAX_CARDS = 8  # more district-year cards than this are read more easily as the table below
+
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("总览")
@@ -16,7 +18,11 @@ if head.is_empty():
     ui.empty("当前筛选条件下没有任何部门决算或绩效自评数据。请在左侧放宽筛选条件，或点击“重置筛选”。")
 else:
     st.subheader("各区主要指标")
-    for row in head.iter_rows(named=True):
+    if head.height > MAX_CARDS:
+        st.caption(
+            f"当前范围有 {head.height} 个“区 × 年度”组合，下方以表格列出；在左侧选择区或年度后显示逐区指标卡。"
+        )
+    for row in head.head(MAX_CARDS if head.height <= MAX_CARDS else 0).iter_rows(named=True):
         with st.container(border=True):
             st.markdown(f"**{row['district']}区 {row['year']} 年度**")
             # two rows of three: five metrics in one row cut "3,984.05 万元" to "3,984.05 …"

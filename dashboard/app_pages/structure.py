@@ -6,6 +6,8 @@ import streamlit as st
 from dashboard import charts, state, ui
 from dashboard.queries import T3, T5
 
+MAX_ITEM_BARS = 4  # district-years whose 三公 items are drawn one by one
+
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("支出结构")
@@ -41,6 +43,12 @@ if charts.has_data(tp):
     if nonzero.is_empty():
         st.info("当前范围内的“三公”经费预算数和决算数均为 0.00 万元。")
     else:
+        pairs = nonzero.select("district", "year").unique().height
+        if pairs > MAX_ITEM_BARS:
+            st.caption(
+                f"当前范围有 {pairs} 个“区 × 年度”组合，图中只画“三公”经费合计；选择区或年度后显示各项明细。"
+            )
+            nonzero = nonzero.filter(pl.col("item") == "合计")
         ui.plot(charts.three_public(nonzero), key="st_tp")
     ui.table(tp, key="st_tp_table")
 else:
