@@ -28,6 +28,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", default=str(OUT / "warehouse-10000"))
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument(
+        "--pages", nargs="*", default=list(PAGES), help="page titles to measure (default: all)"
+    )
     args = parser.parse_args()
     rng = random.Random(3)
     result: dict[str, dict[str, float]] = {}
@@ -41,6 +44,8 @@ def main() -> None:
         pg.goto(app.url)  # warm the server's caches of the connection once
         settle(pg)
         for title, path in PAGES.items():
+            if title not in args.pages:
+                continue
             first = timed(lambda path=path: (pg.goto(f"{app.url}/{path}"), settle(pg)))
             changes = []
             for i in range(args.changes):

@@ -34,6 +34,8 @@ DISTRICT_COLORS = {
     "崇明": "#3182bd",
 }
 SEQUENCE = list(DISTRICT_COLORS.values())
+# Beyond this many projects in one box, only outliers are drawn as points (thousands of SVG points are slow).
+MAX_BOX_POINTS = 400
 
 
 def district_color(district: str | None) -> str:
@@ -124,7 +126,7 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
         fig.add_box(
             y=[None if r is None else float(r) * 100 for r in part["rate"].to_list()],
             name=district,
-            boxpoints="all",
+            boxpoints="all" if part.height <= MAX_BOX_POINTS else "outliers",
             jitter=0.4,
             marker={"color": district_color(district)},
             text=part["project_name"].to_list(),
@@ -160,7 +162,7 @@ def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
         fig.add_box(
             y=[float(s) for s in part["score_total"].to_list() if s is not None],
             name=str(key),
-            boxpoints="all",
+            boxpoints="all" if part.height <= MAX_BOX_POINTS else "outliers",
             jitter=0.4,
             marker={"color": color} if color else None,
             text=[n for n, s in zip(part["project_name"], part["score_total"], strict=True) if s is not None],
@@ -371,8 +373,9 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
             continue
         part = df[idx]
         fig.add_scatter(
-            x=to_wan(part["budget_full_year_yuan"]),
-            y=to_wan(part["executed_yuan"]),
+            # numpy arrays: plotly validates them in one step (thousands of points stay cheap)
+            x=(part["budget_full_year_yuan"].cast(pl.Float64) / WAN).to_numpy(),
+            y=(part["executed_yuan"].cast(pl.Float64) / WAN).to_numpy(),
             mode="markers",
             name=name,
             marker={
@@ -384,7 +387,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
                 f"{n}（{d} {y}）"
                 for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
             ],
-            customdata=[None if r is None else float(r) * 100 for r in part["rate"].to_list()],
+            customdata=(part["rate"].cast(pl.Float64) * 100).to_numpy(),
             hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
         )
     positive = [

@@ -483,6 +483,7 @@ DOWNLOAD_TABLES = {
     "projects": "项目",
     "indicators": "绩效指标",
     "budget_lines": "决算数据",
+    "narrative_items": "决算说明逐项",
     "checks": "校验结果",
 }
 
@@ -523,6 +524,12 @@ def download_table(
             SELECT * FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
               AND (name LIKE '%' || $needle || '%' ESCAPE '\\' OR coalesce(code, '') LIKE $needle || '%' ESCAPE '\\')
             ORDER BY district, year, department, statement, source_line{lim}
+        """
+    elif table == "narrative_items":
+        sql = f"""
+            SELECT * FROM narrative_items WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
+              AND item LIKE '%' || $needle || '%' ESCAPE '\\'
+            ORDER BY district, year, department, source_line{lim}
         """
     else:
         sql = f"""

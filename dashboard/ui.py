@@ -19,6 +19,7 @@ from dashboard import db
 from dashboard.queries import Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
+MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
 PLOT_CONFIG = {"displaylogo": False, "locale": "zh-CN", "toImageButtonOptions": {"scale": 2}}
 LABELS = {
     "district": "区",

@@ -55,11 +55,12 @@ else:
     top = projects.sort("budget_full_year_yuan", descending=True, nulls_last=True).head(n)
     ui.plot(charts.budget_dumbbell(top), key="ex_dumbbell")
     st.subheader("全部自评项目")
-    ui.project_table(
-        projects,
-        key="ex_all",
-        columns=BUDGET_COLUMNS,
-    )
+    if projects.height <= ui.MAX_TABLE_PROJECTS:
+        ui.project_table(projects, key="ex_all", columns=BUDGET_COLUMNS)
+    else:
+        st.caption(
+            f"当前范围有 {projects.height:,} 个自评项目；请缩小筛选范围后在此查看，或到“数据下载”页导出全部项目。"
+        )
 
 st.subheader("部门决算说明：年初预算与支出决算（按功能分类项）")
 items = state.data(snap, "narrative_items", f)
@@ -74,4 +75,11 @@ else:
     else:
         chart_items = items
     ui.plot(charts.narrative_items(chart_items), key="ex_items")
+    if items.height > ui.MAX_TABLE_PROJECTS:
+        st.caption(
+            f"下表列出差额最大的 {ui.MAX_TABLE_PROJECTS:,} 项（共 {items.height:,} 项）；全部可在“数据下载”页导出。"
+        )
+        items = items.sort(pl.col("difference_yuan").abs(), descending=True, nulls_last=True).head(
+            ui.MAX_TABLE_PROJECTS
+        )
     ui.table(items, key="ex_items_table")

@@ -59,17 +59,22 @@ else:
     )
 
 st.subheader("项目得分表")
-ui.project_table(
-    projects.sort("score_total", nulls_last=True),
-    key="sc_projects",
-    columns=[
-        "district",
-        "year",
-        "department",
-        "project_name",
-        "score_total",
-        "grade",
-        "execution_rate",
-        "n_indicators",
-    ],
-)
+if projects.height > ui.MAX_TABLE_PROJECTS:
+    st.caption(
+        f"当前范围有 {projects.height:,} 个自评项目；请缩小筛选范围后在此查看，或到“数据下载”页导出全部项目。"
+    )
+else:
+    ui.project_table(
+        projects.sort("score_total", nulls_last=True),
+        key="sc_projects",
+        columns=[
+            "district",
+            "year",
+            "department",
+            "project_name",
+            "score_total",
+            "grade",
+            "execution_rate",
+            "n_indicators",
+        ],
+    )
