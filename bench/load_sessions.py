@@ -30,6 +30,7 @@ from etl.synth import write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_ID = re.compile(r"数据版本：(\S+?)（")
+COMBOS = re.compile(r"当前范围有 (\d+) 个“区 × 年度”组合")
 
 
 def session(url: str, seconds: float, seed: int, queue: mp.Queue) -> None:
@@ -52,14 +53,16 @@ def session(url: str, seconds: float, seed: int, queue: mp.Queue) -> None:
                 latencies.append(time.perf_counter() - t)
                 side = pg.locator('[data-testid="stSidebar"]').inner_text()
                 m = BUILD_ID.search(side)
-                cards = (
-                    pg.locator('[data-testid="stMain"]')
-                    .get_by_text(re.compile(r"^\S+区 \d{4} 年度$"))
-                    .count()
-                    if path == ""
-                    else None
-                )
-                views.append({"path": path, "build": m.group(1) if m else None, "cards": cards})
+                signature = None
+                if path == "":
+                    # What 总览 shows of the data: its district-year cards, or the count it states.
+                    main = pg.locator('[data-testid="stMain"]')
+                    cards = main.get_by_text(re.compile(r"^\S+区 \d{4} 年度$")).count()
+                    stated = COMBOS.search(main.inner_text())
+                    signature = (
+                        f"{cards} cards" if cards else (f"{stated.group(1)} combos" if stated else "none")
+                    )
+                views.append({"path": path, "build": m.group(1) if m else None, "cards": signature})
                 if pg.locator('[data-testid="stException"]').count():
                     errors.append(f"exception on /{path}")
             except Exception as exc:  # noqa: BLE001 - every failure is reported
@@ -134,7 +137,11 @@ def main() -> None:
             if v["cards"] is not None:
                 builds.setdefault(v["build"], set()).add(v["cards"])
     mixtures = {b: sorted(c) for b, c in builds.items() if len(c) > 1}
-    bad_log = [line for line in server_log.splitlines() if re.search(r"\b(ERROR|CRITICAL|Traceback)\b", line)]
+    log_lines = server_log.splitlines()
+    bad_log = []
+    for i, line in enumerate(log_lines):
+        if re.search(r"\b(ERROR|CRITICAL|Traceback)\b", line):
+            bad_log.extend(log_lines[i : i + 25])
     print(
         json.dumps(
             {
@@ -149,7 +156,7 @@ def main() -> None:
                 "builds_seen": {b: sorted(c) for b, c in builds.items()},
                 "mixtures": mixtures,
                 "server_peak_rss_mb": round(peak_rss / 1e6),
-                "server_log_above_warning": bad_log[:10],
+                "server_log_above_warning": bad_log[:60],
             },
             ensure_ascii=False,
             indent=1,

@@ -7,10 +7,29 @@ an explanation instead; see :func:`has_data`).
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import ParamSpec
 
 import plotly.graph_objects as go
 import polars as pl
+
+P = ParamSpec("P")
+# Plotly builds its property validators lazily and not thread-safely: two sessions (threads)
+# drawing their first figure at once can fail inside plotly. Figures are built one at a time.
+_PLOTLY_LOCK = threading.RLock()
+
+
+def _serialized(fn: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+        with _PLOTLY_LOCK:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
 
 WAN = 10000.0
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -83,6 +102,7 @@ def _layout(
     return fig
 
 
+@_serialized
 def headline_bars(df: pl.DataFrame) -> go.Figure:
     """决算 本年支出合计 per district and year, split into 基本 and 项目."""
     fig = go.Figure()
@@ -99,6 +119,7 @@ def headline_bars(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "部门决算支出合计（基本支出 + 项目支出，万元）", "区 / 年度", "金额（万元）")
 
 
+@_serialized
 def class_shares(df: pl.DataFrame) -> go.Figure:
     """Spending structure: each 类's share of 本年支出合计, one bar per district (and year)."""
     fig = go.Figure()
@@ -118,6 +139,7 @@ def class_shares(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "支出结构：各功能分类（类）占本年支出合计的比重（%）", "占比（%）", "区 / 年度")
 
 
+@_serialized
 def execution_box(df: pl.DataFrame) -> go.Figure:
     """Execution rate distribution per district (box with every project as a point)."""
     fig = go.Figure()
@@ -136,6 +158,7 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "项目预算执行率分布（执行数 ÷ 全年预算数，%）", "区", "执行率（%）")
 
 
+@_serialized
 def score_distribution(df: pl.DataFrame) -> go.Figure:
     """Histogram of 总分 per district (overlaid)."""
     fig = go.Figure()
@@ -153,6 +176,7 @@ def score_distribution(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "绩效自评总分分布（分，满分 100）", "总分（分）", "项目数（个）")
 
 
+@_serialized
 def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
     """Box and points of 总分 by district, year or department."""
     fig = go.Figure()
@@ -236,6 +260,7 @@ def _mismatch_note(fig: go.Figure, mismatched: list[str]) -> None:
         )
 
 
+@_serialized
 def treemap(df: pl.DataFrame, title: str) -> go.Figure:
     """类 → 款 → 项 treemap that drills on click (ids = codes, parents = parent codes)."""
     h = _hierarchy(df)
@@ -255,6 +280,7 @@ def treemap(df: pl.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, height=520)
 
 
+@_serialized
 def economic_sunburst(df: pl.DataFrame) -> go.Figure:
     """基本支出 by economic class and 款."""
     h = _hierarchy(df)
@@ -273,6 +299,7 @@ def economic_sunburst(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "基本支出经济分类（类 → 款，万元）", height=480)
 
 
+@_serialized
 def basic_vs_project(df: pl.DataFrame) -> go.Figure:
     """基本支出 vs 项目支出 per district and year (grouped bars, 万元)."""
     fig = go.Figure()
@@ -290,6 +317,7 @@ def basic_vs_project(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "基本支出与项目支出（万元）", "区 / 年度", "金额（万元）")
 
 
+@_serialized
 def three_public(df: pl.DataFrame) -> go.Figure:
     """三公经费 预算数 vs 决算数 per item (grouped bars, 万元)."""
     fig = go.Figure()
@@ -309,6 +337,7 @@ def three_public(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "“三公”经费预算数与决算数（万元）", "区 / 年度 / 项目", "金额（万元）")
 
 
+@_serialized
 def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
     """Per project: 年初预算 → 全年预算 → 执行数 on one line (万元)."""
     fig = go.Figure()
@@ -362,6 +391,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
     )
 
 
+@_serialized
 def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     """全年预算 vs 执行数 per project; under-executed projects highlighted."""
     fig = go.Figure()
@@ -404,6 +434,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     return _layout(fig, "全年预算数与执行数（万元，对数坐标）", "全年预算数（万元）", "全年执行数（万元）")
 
 
+@_serialized
 def points_lost(df: pl.DataFrame) -> go.Figure:
     """Points lost by 一级 / 二级 indicator."""
     labels = [f"{a} / {b}" for a, b in zip(df["level1"], df["level2"], strict=True)]
@@ -427,6 +458,7 @@ def points_lost(df: pl.DataFrame) -> go.Figure:
     )
 
 
+@_serialized
 def trend(
     df: pl.DataFrame, value: str, title: str, y_title: str, by: str = "district", money: bool = True
 ) -> go.Figure:
@@ -453,6 +485,7 @@ def trend(
     return _layout(fig, title, "年度", y_title)
 
 
+@_serialized
 def narrative_items(df: pl.DataFrame) -> go.Figure:
     """The 说明's 年初预算 vs 支出决算 per functional item (万元)."""
     labels = [
@@ -479,6 +512,7 @@ def narrative_items(df: pl.DataFrame) -> go.Figure:
     )
 
 
+@_serialized
 def project_waterfall(
     initial: Decimal | None, full_year: Decimal | None, executed: Decimal | None
 ) -> go.Figure:
@@ -506,3 +540,13 @@ def project_waterfall(
     )
     fig.update_yaxes(tickformat=",.0f")  # 20,000 rather than 20k
     return _layout(fig, "预算步骤：年初预算 → 全年预算 → 执行（元）", "预算步骤", "金额（元）", height=380)
+
+
+def _warm_up() -> None:
+    """Build one trace of every kind at import (under the import lock), before sessions race."""
+    with _PLOTLY_LOCK:
+        for trace in (go.Bar, go.Scatter, go.Box, go.Histogram, go.Treemap, go.Sunburst, go.Waterfall):
+            go.Figure(trace(customdata=[1], hovertemplate="%{x}", text=["a"])).to_plotly_json()
+
+
+_warm_up()
