@@ -141,7 +141,7 @@ def main() -> None:
     bad_log = []
     for i, line in enumerate(log_lines):
         if re.search(r"\b(ERROR|CRITICAL|Traceback)\b", line):
-            bad_log.extend(log_lines[i : i + 25])
+            bad_log.extend(log_lines[i : i + 45])
     print(
         json.dumps(
             {
@@ -156,7 +156,7 @@ def main() -> None:
                 "builds_seen": {b: sorted(c) for b, c in builds.items()},
                 "mixtures": mixtures,
                 "server_peak_rss_mb": round(peak_rss / 1e6),
-                "server_log_above_warning": bad_log[:60],
+                "server_log_above_warning": bad_log[:90],
             },
             ensure_ascii=False,
             indent=1,

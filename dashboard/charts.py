@@ -13,13 +13,23 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import ParamSpec
 
+import pandas  # noqa: F401 - see below
 import plotly.graph_objects as go
 import polars as pl
+
+# Plotly imports pandas lazily the first time a figure holds data; when two sessions (threads) do
+# that at once, one of them sees a half-imported pandas ("partially initialized module"). Importing
+# it here, while this module is imported once under Python's import lock, closes that race.
 
 P = ParamSpec("P")
 # Plotly builds its property validators lazily and not thread-safely: two sessions (threads)
 # drawing their first figure at once can fail inside plotly. Figures are built one at a time.
 _PLOTLY_LOCK = threading.RLock()
+
+
+def plotly_lock() -> threading.RLock:
+    """The lock every use of Plotly's object model takes (building and serialising figures)."""
+    return _PLOTLY_LOCK
 
 
 def _serialized(fn: Callable[P, go.Figure]) -> Callable[P, go.Figure]:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import db
+from dashboard import charts, db
 from dashboard.queries import Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
@@ -98,7 +98,9 @@ def empty(message: str) -> None:
 
 
 def plot(fig: go.Figure, key: str | None = None) -> None:
-    st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
+    # st.plotly_chart serialises the figure through Plotly's validators: same lock as building it.
+    with charts.plotly_lock():
+        st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
 
 
 def for_display(df: pl.DataFrame) -> pl.DataFrame:
