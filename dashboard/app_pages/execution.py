@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 
+MAX_SCATTER_POINTS = 2000  # beyond this the scatter shows the under-executed projects only
 MAX_ITEM_BARS = 30  # 说明 items drawn as bars; the table below lists all
 BUDGET_COLUMNS = [
     "district",
@@ -39,7 +40,15 @@ else:
     c3.metric(
         "总体执行率", "—" if not total_budget else f"{float(total_exec) / float(total_budget) * 100:.2f}%"
     )
-    ui.plot(charts.budget_scatter(projects, threshold), key="ex_scatter")
+    if projects.height > MAX_SCATTER_POINTS:
+        # Thousands of points take seconds to draw in a browser: show the ones this chart is for.
+        st.caption(
+            f"当前范围有 {projects.height:,} 个项目，散点图只画执行率低于 {threshold:.0%} 的 {under.height:,} 个；"
+            "选择区或年度后显示全部项目。"
+        )
+        ui.plot(charts.budget_scatter(under, threshold), key="ex_scatter")
+    else:
+        ui.plot(charts.budget_scatter(projects, threshold), key="ex_scatter")
     ui.plot(charts.execution_box(projects), key="ex_box")
     st.subheader("执行不足的项目")
     if under.is_empty():
