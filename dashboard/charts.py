@@ -112,21 +112,33 @@ def _layout(
     return fig
 
 
-@_serialized
-def headline_bars(df: pl.DataFrame) -> go.Figure:
-    """决算 本年支出合计 per district and year, split into 基本 and 项目."""
+def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure:
+    """基本支出 and 项目支出 bars per district and year from a long frame (measure, amount_yuan)."""
     fig = go.Figure()
-    labels = [f"{d} {y}" for d, y in zip(df["district"], df["year"], strict=True)]
-    for measure, column, pattern in (("基本支出", "basic_yuan", ""), ("项目支出", "project_yuan", "/")):
+    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
+    for measure, pattern in (("基本支出", ""), ("项目支出", "/")):
+        part = df.filter(pl.col("measure") == measure)
         fig.add_bar(
-            x=labels,
-            y=to_wan(df[column]),
+            x=part["label"].to_list(),
+            y=to_wan(part["amount_yuan"]),
             name=measure,
-            marker={"color": [district_color(d) for d in df["district"]], "pattern": {"shape": pattern}},
+            marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
             hovertemplate="%{x}<br>" + measure + "：%{y:,.2f} 万元<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
-    return _layout(fig, "部门决算支出合计（基本支出 + 项目支出，万元）", "区 / 年度", "金额（万元）")
+    fig.update_layout(barmode=barmode)
+    return _layout(fig, title, "区 / 年度", "金额（万元）")
+
+
+@_serialized
+def headline_bars(df: pl.DataFrame) -> go.Figure:
+    """决算 本年支出合计 per district and year, stacked into 基本 and 项目."""
+    long = df.unpivot(
+        on=["basic_yuan", "project_yuan"],
+        index=["district", "year"],
+        variable_name="measure",
+        value_name="amount_yuan",
+    ).with_columns(pl.col("measure").replace_strict({"basic_yuan": "基本支出", "project_yuan": "项目支出"}))
+    return _basic_project_bars(long, "stack", "部门决算支出合计（基本支出 + 项目支出，万元）")
 
 
 @_serialized
@@ -312,19 +324,7 @@ def economic_sunburst(df: pl.DataFrame) -> go.Figure:
 @_serialized
 def basic_vs_project(df: pl.DataFrame) -> go.Figure:
     """基本支出 vs 项目支出 per district and year (grouped bars, 万元)."""
-    fig = go.Figure()
-    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
-    for measure, pattern in (("基本支出", ""), ("项目支出", "/")):
-        part = df.filter(pl.col("measure") == measure)
-        fig.add_bar(
-            x=part["label"].to_list(),
-            y=to_wan(part["amount_yuan"]),
-            name=measure,
-            marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
-            hovertemplate="%{x}<br>" + measure + "：%{y:,.2f} 万元<extra></extra>",
-        )
-    fig.update_layout(barmode="group")
-    return _layout(fig, "基本支出与项目支出（万元）", "区 / 年度", "金额（万元）")
+    return _basic_project_bars(df, "group", "基本支出与项目支出（万元）")
 
 
 @_serialized
