@@ -478,9 +478,74 @@ def _declaration_form(rng: random.Random, doc: SynthDoc, name: str, index: int) 
     return text
 
 
+# 青浦's form: 投入与管理 (36) has six standard indicators, names wrapped as the PDF prints them.
+_QINGPU_INPUT = (
+    ("项目设立的\n规范性", "项目设立的规范性", 5),
+    ("绩效目标合\n理性", "绩效目标合理性", 8),
+    ("预算执行率", "预算执行率", 8),
+    ("财务（资\n产）管理制\n度的健全性\n和执行的有\n效性", "财务（资产）管理制度的健全性和执行的有效性", 5),
+    ("资金使用的\n合规性", "资金使用的合规性", 6),
+    ("项目管理制\n度的健全性\n和执行的有\n效性", "项目管理制度的健全性和执行的有效性", 4),
+)
+_QINGPU_SECTIONS = (
+    ("产出目标", 24, ("计划完成率", "合格率")),
+    ("效果目标", 20, ("专款专用率",)),
+    ("影响力目标", 20, ("人员到位率", "长效管理制度建设")),
+)
+
+
+def _qingpu_form(rng: random.Random, doc: SynthDoc, name: str) -> str:
+    """青浦's 财政项目绩效自评价: 投入与管理 36 / 产出 24 / 效果 20 / 影响力 20, 绩效等级."""
+    _, full, executed = _project_figures(rng)
+    rate = (executed / full * 100).quantize(CENT) if full else Decimal(0)
+    lines, indicators, total = [], [], Decimal(0)
+
+    def score_for(weight: int) -> Decimal:
+        return Decimal(weight if rng.random() < 0.8 else max(weight - rng.randint(1, 3), 0))
+
+    lines.append("投入与管理\n(36分) ")
+    for printed, full_name, weight in _QINGPU_INPUT:
+        score = score_for(weight)
+        total += score
+        lines.append(f"{printed} \n{weight} \n{score} ")
+        indicators.append(TruthIndicator("投入与管理", None, full_name, None, None, Decimal(weight), score))
+    for section, points, names in _QINGPU_SECTIONS:
+        lines.append(f"{section}\n({points}分) ")
+        for item, weight in zip(names, _weights(rng, len(names), points), strict=True):
+            score = score_for(weight)
+            total += score
+            lines.append(
+                f"{item}  {weight}  {score}  " if rng.random() < 0.5 else f"{item} \n{weight} \n{score} "
+            )
+            indicators.append(TruthIndicator(section, None, item, None, None, Decimal(weight), score))
+    grade = "优" if total >= 90 else "良" if total >= 80 else "合格" if total >= 60 else "不合格"
+    whole, cents = f"{total:.2f}"[:-1], f"{total:.2f}"[-1]  # the PDF splits '96.00' as '96.0' + '0'
+    doc.projects.append(
+        TruthProject(name, "self_evaluation", None, full, executed, total.quantize(CENT), indicators)
+    )
+    return (
+        f"{doc.year}年度财政项目绩效自评价 \n"
+        f"项目名称 {name} 预算单位 {doc.department} \n"
+        f"具体实施处（科室） 办公室 是否为经常性项目 {'是' if rng.random() < 0.7 else '否'} \n"
+        f"当年预算数（元） {_fmt(full)} 上年预算金额（元） 0.00 \n"
+        f"预算执行数（元） {_fmt(executed)} 预算执行率（%） {rate:.2f}% \n"
+        f"项目年度总目标 \n完成{name}年度任务。 \n自评时间 {doc.year + 1}-03-15 \n绩效等级 {grade} \n"
+        f"主要绩效 \n按期完成{name}。 \n主要问题 \n无 \n改进措施 \n无 \n"
+        "一级指标 指标名称 指标解释 权重 评分规则 \n自评 \n分 备注 \n"
+        + "\n".join(lines)
+        + f"\n合计 \n100.00 \n{whole} \n{cents} \n"
+    )
+
+
 # --- documents -------------------------------------------------------------------------
 
-LAYOUTS = ("final_accounts_word", "final_accounts_pdf", "self_evaluation", "target_declaration")
+LAYOUTS = (
+    "final_accounts_word",
+    "final_accounts_pdf",
+    "self_evaluation",
+    "target_declaration",
+    "self_evaluation_qingpu",
+)
 
 
 def generate_document(index: int, seed: int = 0, layout: str | None = None) -> SynthDoc:
@@ -523,6 +588,11 @@ def generate_document(index: int, seed: int = 0, layout: str | None = None) -> S
     elif layout == "self_evaluation":
         names = rng.sample(PROJECT_WORDS, k=rng.randint(2, 4))
         doc.text = "\n\n" + "".join(_tabbed_form(rng, doc, n) for n in names)
+    elif layout == "self_evaluation_qingpu":
+        names = rng.sample(PROJECT_WORDS, k=rng.randint(2, 4))
+        doc.text = f"{department_full}{year}年度项目绩效自评结果\n" + "".join(
+            _qingpu_form(rng, doc, n) for n in names
+        )
     else:
         names = rng.sample(PROJECT_WORDS, k=rng.randint(2, 4))
         forms = "".join(_declaration_form(rng, doc, n, i + 1) for i, n in enumerate(names))
