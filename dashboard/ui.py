@@ -207,5 +207,4 @@ def plain_text(text: str | None, empty: str = "（未填写）") -> None:
 
 
 def metric_wan(label: str, yuan: object, help: str | None = None) -> None:
-    value = "—" if yuan is None else f"{float(yuan) / 10000:,.2f} 万元"  # type: ignore[arg-type]
-    st.metric(label, value, help=help)
+    st.metric(label, charts.fmt_wan(yuan), help=help)  # type: ignore[arg-type]

@@ -377,8 +377,3 @@ def summary(result: BuildResult) -> str:
             f"  checks         {c['checks']} (error {s.get('error', 0)}, warning {s.get('warning', 0)}, info {s.get('info', 0)})",
         ]
     )
-
-
-def read_table(out: Path, table: str) -> pl.DataFrame:
-    """Read one table of a built warehouse (tests and tools)."""
-    return pl.read_parquet(out / f"{table}.parquet")

@@ -195,27 +195,21 @@ def dedup_renderings(projects: list[Project], checks: list[Check]) -> list[Proje
         i, kept = candidates[0]
         used.add(i)
         diffs = _rendering_differences(g, kept)
-        if diffs:
-            checks.append(
-                Check(
-                    "rendering_differs",
-                    "info",
-                    f"项目“{kept.project_name}”在文件中出现两次：粘连版式（第 {g.source_line} 行）与完整版式（第 {kept.source_line} 行）"
-                    f"不一致：{'；'.join(diffs)}。采用完整版式。",
-                    source_line=kept.source_line,
-                    project_ref=str(kept.source_line),
-                )
+        message = (
+            f"项目“{kept.project_name}”在文件中出现两次：粘连版式（第 {g.source_line} 行）与完整版式（第 {kept.source_line} 行）"
+            f"不一致：{'；'.join(diffs)}。采用完整版式。"
+            if diffs
+            else f"项目“{kept.project_name}”在粘连版式（第 {g.source_line} 行）中重复出现，内容一致，只保留一份"
+        )
+        checks.append(
+            Check(
+                "rendering_differs" if diffs else "rendering_duplicate",
+                "info",
+                message,
+                source_line=kept.source_line,
+                project_ref=str(kept.source_line),
             )
-        else:
-            checks.append(
-                Check(
-                    "rendering_duplicate",
-                    "info",
-                    f"项目“{kept.project_name}”在粘连版式（第 {g.source_line} 行）中重复出现，内容一致，只保留一份",
-                    source_line=kept.source_line,
-                    project_ref=str(kept.source_line),
-                )
-            )
+        )
     return complete
 
 

@@ -231,45 +231,41 @@ def _cross(out: list[Check], check: str, what: str, a: dict | None, b: dict | No
 def cross_table_checks(idx: LineIndex) -> list[Check]:
     """The same figure printed in two tables must agree."""
     out: list[Check] = []
-    _cross(
-        out,
-        "cross_table",
-        "收入支出决算总表“本年收入合计”与收入决算表合计",
-        idx.side(T1, "收入", "本年收入合计"),
-        idx.total(T2, "本年收入合计", "合计"),
-        T1,
-        T2,
-    )
-    _cross(
-        out,
-        "cross_table",
-        "收入支出决算总表“本年支出合计”与支出决算表合计",
-        idx.side(T1, "支出", "本年支出合计"),
-        idx.total(T3, "本年支出合计", "合计"),
-        T1,
-        T3,
-    )
-    _cross(
-        out,
-        "cross_table",
-        "收入决算表“财政拨款收入”合计与财政拨款收入支出决算总表“本年收入合计”",
-        idx.total(T2, "财政拨款收入", "合计"),
-        idx.side(T4, "收入", "本年收入合计"),
-        T2,
-        T4,
-    )
     t4_out = idx.side(T4, "支出", "本年支出合计", "一般公共预算财政拨款") or idx.side(
         T4, "支出", "本年支出合计", "合计"
     )
-    _cross(
-        out,
-        "cross_table",
-        "一般公共预算财政拨款支出决算表合计与财政拨款收入支出决算总表“本年支出合计”",
-        idx.total(T5, "合计", "合计"),
-        t4_out,
-        T5,
-        T4,
+    pairs = (
+        (
+            "收入支出决算总表“本年收入合计”与收入决算表合计",
+            idx.side(T1, "收入", "本年收入合计"),
+            idx.total(T2, "本年收入合计"),
+            T1,
+            T2,
+        ),
+        (
+            "收入支出决算总表“本年支出合计”与支出决算表合计",
+            idx.side(T1, "支出", "本年支出合计"),
+            idx.total(T3, "本年支出合计"),
+            T1,
+            T3,
+        ),
+        (
+            "收入决算表“财政拨款收入”合计与财政拨款收入支出决算总表“本年收入合计”",
+            idx.total(T2, "财政拨款收入"),
+            idx.side(T4, "收入", "本年收入合计"),
+            T2,
+            T4,
+        ),
+        (
+            "一般公共预算财政拨款支出决算表合计与财政拨款收入支出决算总表“本年支出合计”",
+            idx.total(T5, "合计"),
+            t4_out,
+            T5,
+            T4,
+        ),
     )
+    for what, a, b, la, lb in pairs:
+        _cross(out, "cross_table", what, a, b, la, lb)
     # 收入支出决算总表 per 类 vs 支出决算表 类.
     for code, row in sorted(idx.codes(T3, "本年支出合计").items()):
         if len(code) != 3:
