@@ -28,7 +28,8 @@ from etl import load
 from etl.model import Check
 from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
-from etl.readers import UnreadableDocument, decode_document
+from etl.readers import UnreadableDocument, read_document
+from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
 from etl.validate import validate_document
@@ -41,8 +42,22 @@ ROW_TABLES = (
     "narrative_items",
     "narrative_figures",
 )
-# A document is 'partial' when any of these was raised for it.
-PARTIAL_CHECKS = {"file_truncated", "parser_failed"}
+# A document is 'partial' when any of these was raised for it: something it holds was not read.
+PARTIAL_CHECKS = {
+    "file_truncated",
+    "parser_failed",
+    "page_unreadable",
+    "page_no_text_layer",
+    "table_missing",
+    "table_not_read",
+    "table_yielded_nothing",
+    "table_unit_missing",
+    "header_not_understood",
+    "row_not_placed",
+    "row_not_aligned",
+    "cell_not_understood",
+    "code_not_understood",
+}
 
 
 class BuildError(Exception):
@@ -76,32 +91,59 @@ def _check_row(source_file: str, c: Check, refs: dict[str, str], who: dict[str, 
         "code": c.code,
         "project_id": pid,
         "source_line": c.source_line,
+        "source_page": c.page,
         **who,
     }
 
 
-def process_document(source_file: str, data: bytes) -> dict[str, Any]:
-    """One document's bytes -> rows of every table (plain dicts, picklable)."""
-    sha = hashlib.sha256(data).hexdigest()
-    document = {
+def _empty_document(source_file: str, sha: str) -> dict[str, Any]:
+    return {
         "source_file": source_file,
         "sha256": sha,
         "district": None,
         "year": None,
         "department": None,
+        "kind": None,
+        "scope": None,
         "status": "failed",
+        "file_type": None,
         "encoding": None,
+        "n_pages": None,
         "layouts": None,
+        "tables_expected": None,
+        "tables_found": None,
+        "tables_missing": None,
         "n_budget_lines": 0,
         "n_projects": 0,
         "n_indicators": 0,
         "n_checks": 0,
         "error": None,
     }
+
+
+def _parse(doc: Document) -> tuple[list[tuple[str, Any]], list[Check]]:
+    """Every layout parser that recognises the document, each on its own (a bug loses one layout)."""
+    results, checks = [], []
+    for parser in layout_parsers():
+        try:
+            if parser.detect(doc):
+                results.append((parser.name, parser.parse(doc)))
+        except Exception as exc:  # a parser bug must not lose the other layouts
+            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            checks.append(
+                Check("parser_failed", "error", f"版式解析器 {parser.name} 出错：{tb}；该版式的数据未读入")
+            )
+    return results, checks
+
+
+def process_document(source_file: str, data: bytes) -> dict[str, Any]:
+    """One document's bytes -> rows of every table (plain dicts, picklable)."""
+    sha = hashlib.sha256(data).hexdigest()
+    document = _empty_document(source_file, sha)
     out: dict[str, Any] = {name: [] for name in ROW_TABLES}
     out["document"] = document
     try:
-        decoded = decode_document(data)
+        source = read_document(source_file, data)
     except UnreadableDocument as exc:
         document["error"] = str(exc)
         check = Check("file_unreadable", "error", f"无法读取文件：{exc}")
@@ -110,31 +152,36 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
         ]
         document["n_checks"] = 1
         return out
-    document["encoding"] = decoded.encoding
-    checks: list[Check] = list(decoded.checks)
-    results = []
-    for parser in layout_parsers():
-        try:
-            if parser.detect(decoded.text):
-                results.append((parser.name, parser.parse(decoded.text)))
-        except Exception as exc:  # a parser bug must not lose the other layouts
-            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            checks.append(
-                Check("parser_failed", "error", f"版式解析器 {parser.name} 出错：{tb}；该版式的数据未读入")
-            )
-    doc = normalize_document(source_file, results, decoded.text)
+    document["encoding"] = source.encoding
+    document["file_type"] = source.file_type
+    document["n_pages"] = len(source.pages)
+    results, parser_checks = _parse(source)
+    checks: list[Check] = list(source.checks) + parser_checks
+    doc = normalize_document(source, results)
     checks = checks + doc.checks + validate_document(doc)
     who = {"district": doc.meta.district, "year": doc.meta.year, "department": doc.meta.department}
     document.update(who)
+    document["kind"] = doc.meta.kind
+    document["scope"] = doc.meta.scope
+    if doc.tables_expected or doc.tables_found:
+        missing = [t for t in doc.tables_expected if t not in doc.tables_found]
+        document["tables_expected"] = len(doc.tables_expected)
+        document["tables_found"] = len(doc.tables_found)
+        document["tables_missing"] = "、".join(missing) or None
     nothing = not (
-        doc.budget_lines or doc.projects or doc.three_public or doc.narrative_items or doc.narrative_figures
+        doc.budget_lines
+        or doc.projects
+        or doc.three_public
+        or doc.narrative_items
+        or doc.narrative_figures
+        or doc.tables_found
     )
     if nothing:
         checks.append(
             Check(
                 "layout_unknown",
                 "error",
-                "未在文件中识别出任何已知表格（部门决算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入",
+                "未在文件中识别出任何已知表格（部门决算表、部门预算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入",
             )
         )
         document["error"] = "未识别出已知版式"
@@ -148,6 +195,7 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
     rows = []
     for c in checks:
         row = _check_row(source_file, c, doc.project_refs, who)
+        row["source_page"] = c.page if c.page is not None else source.page_of(c.source_line)
         if row["check_id"] not in seen:
             seen.add(row["check_id"])
             rows.append(row)

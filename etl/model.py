@@ -28,6 +28,7 @@ class Check:
     # Parser-local reference to a project: the project's ``source_line`` as text.
     # Normalisation maps it to the stable project_id.
     project_ref: str | None = None
+    page: int | None = None  # 1-based page, when the finding is about a page (or the line is unknown)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -48,6 +49,8 @@ class BudgetLine:
     classification: str | None = None  # 'functional' | 'economic' | None
     is_total: bool = False  # printed total row (合计, 总计, 本年收入合计 ...)
     side: str | None = None  # '收入' | '支出' in the two-sided summary tables
+    template: str | None = None  # the standard table it is (canonical title), when recognised
+    source_cell: str | None = None  # where in the grid: 'B7' or '表1 第5行第3列' (originals only)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,13 @@ class NarrativeItem:
     unit: str  # '万元'
     reason: str | None  # the stated reason (决算数大于/小于预算数的主要原因：…)
     source_line: int
+    # Budgets' 编制说明 state per item: the amount, last year's execution, this year's budget
+    # and the change between them as a percentage with its direction word.
+    stated: Decimal | None = None  # the item's amount as its heading states it ('…（99项）3845.49万元')
+    prior_executed: Decimal | None = None  # 上年当年预算执行数
+    budget: Decimal | None = None  # 本年预算安排
+    change_percent: Decimal | None = None  # the stated percentage as printed: 17.62 for '增加17.62%'
+    change_word: str | None = None  # 增加 / 减少 / 持平 as printed
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,8 @@ class DocumentMeta:
     year: int | None = None
     units: list[str] = field(default_factory=list)  # 纳入编制范围的单位, full names
     source_line: int | None = None
+    kind: str | None = None  # final_accounts | budget | self_evaluation | target_declaration
+    scope: str | None = None  # department (部门) | unit (单位)
 
 
 @dataclass
@@ -162,6 +174,9 @@ class ParseResult:
     narrative_figures: list[NarrativeFigure] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    # Standard tables the document promises (its 目录, else the template's set) and those read.
+    tables_expected: list[str] = field(default_factory=list)
+    tables_found: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         """True when the parser recognised nothing in the document."""

@@ -26,6 +26,7 @@ from etl.model import (
     ParseResult,
     Project,
 )
+from etl.readers.model import Document
 from etl.textutil import code_level, squash
 
 CENT = Decimal("0.01")
@@ -57,6 +58,8 @@ class NormalizedDocument:
     checks: list[Check] = field(default_factory=list)
     # Parser-local project reference (source_line as text) -> project_id.
     project_refs: dict[str, str] = field(default_factory=dict)
+    tables_expected: list[str] = field(default_factory=list)
+    tables_found: list[str] = field(default_factory=list)
 
 
 def to_yuan(amount: Decimal | None, unit: str | None, checks: list[Check], where: str) -> Decimal | None:
@@ -102,18 +105,53 @@ def complete_unit(printed: str | None, units: list[str]) -> tuple[str | None, bo
     return name, False
 
 
+# Whose reading of the document's facts wins: the cover of an original, then the prose.
+_META_ORDER = ("template_tables", "narrative")
+_TEXT_KINDS = (
+    ("final_accounts", "final_accounts"),
+    ("self_eval_tabbed", SELF_EVALUATION),
+    ("self_eval_qingpu", SELF_EVALUATION),
+    ("self_eval_glued", SELF_EVALUATION),
+    ("target_declaration", TARGET_DECLARATION),
+    ("declaration_forms", TARGET_DECLARATION),
+)
+
+
+_META_CHECKS = {
+    "meta_district_missing": "district",
+    "meta_department_missing": "department",
+    "meta_year_missing": "year",
+}
+
+
+def _fact_found_elsewhere(check: Check, meta: DocumentMeta) -> bool:
+    """A parser's 'fact missing' check is moot when another parser (the cover) read the fact."""
+    attr = _META_CHECKS.get(check.check)
+    return attr is not None and getattr(meta, attr) is not None
+
+
+def _meta_rank(name: str) -> int:
+    return _META_ORDER.index(name) if name in _META_ORDER else len(_META_ORDER)
+
+
 def merge_meta(results: list[tuple[str, ParseResult]]) -> DocumentMeta:
-    """Document facts: the narrative parser's reading first, then any other parser's."""
+    """Document facts: the cover's reading first, then the narrative's, then any other parser's."""
     meta = DocumentMeta()
-    for _, result in sorted(results, key=lambda r: r[0] != "narrative"):
+    for _, result in sorted(results, key=lambda r: _meta_rank(r[0])):
         m = result.meta
         meta.district = meta.district or m.district
         meta.department = meta.department or m.department
         meta.year = meta.year or m.year
         meta.source_line = meta.source_line or m.source_line
+        meta.kind = meta.kind or m.kind
+        meta.scope = meta.scope or m.scope
         for unit in m.units:
             if unit not in meta.units:
                 meta.units.append(unit)
+    if meta.kind is None:
+        # A text extraction says what it is by the layouts found in it, the 决算 first.
+        found = {name for name, r in results if not r.is_empty()}
+        meta.kind = next((kind for name, kind in _TEXT_KINDS if name in found), None)
     return meta
 
 
@@ -139,7 +177,10 @@ def budget_rows(
             {
                 "source_file": source_file,
                 "source_line": line.source_line,
+                "source_cell": line.source_cell,
                 **_who(meta),
+                "doc_kind": meta.kind,
+                "template": line.template,
                 "statement": line.statement,
                 "side": line.side,
                 "code": line.code,
@@ -411,6 +452,11 @@ def narrative_rows(result: ParseResult, source_file: str, meta: DocumentMeta, ch
             "budget_initial_yuan": to_yuan(it.budget_initial, it.unit, checks, f"说明“{it.item}”"),
             "final_yuan": to_yuan(it.final, it.unit, checks, f"说明“{it.item}”"),
             "reason": it.reason,
+            "stated_yuan": to_yuan(it.stated, it.unit, checks, f"说明“{it.item}”"),
+            "prior_executed_yuan": to_yuan(it.prior_executed, it.unit, checks, f"说明“{it.item}”"),
+            "budget_yuan": to_yuan(it.budget, it.unit, checks, f"说明“{it.item}”"),
+            "change_percent": it.change_percent,
+            "change_word": it.change_word,
         }
         for it in result.narrative_items
     ]
@@ -443,17 +489,31 @@ def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta,
     ]
 
 
-def normalize_document(
-    source_file: str, results: list[tuple[str, ParseResult]], text: str | None = None
-) -> NormalizedDocument:
+def _add_pages(doc: NormalizedDocument, source: Document) -> None:
+    """Every row's page, from its line: provenance is (file, page, line)."""
+    for name in (
+        "budget_lines",
+        "projects",
+        "indicators",
+        "three_public",
+        "narrative_items",
+        "narrative_figures",
+    ):
+        for row in getattr(doc, name):
+            row["source_page"] = source.page_of(row["source_line"])
+
+
+def normalize_document(source: Document, results: list[tuple[str, ParseResult]]) -> NormalizedDocument:
     """All parsers' results for one document -> rows of every table."""
+    source_file = source.source_file
+    text = source.text
     meta = merge_meta(results)
     doc = NormalizedDocument(
         source_file=source_file, meta=meta, layouts=[n for n, r in results if not r.is_empty()]
     )
     checks = doc.checks
     for _, result in results:
-        checks.extend(result.checks)
+        checks.extend(c for c in result.checks if not _fact_found_elsewhere(c, meta))
     figures = [f for _, r in results for f in r.narrative_figures]
     projects: list[Project] = [p for _, r in results for p in r.projects]
     projects = dedup_renderings(projects, checks)
@@ -464,6 +524,10 @@ def normalize_document(
         doc.narrative_items += items
         doc.narrative_figures += figs
     doc.projects, doc.indicators, doc.project_refs = project_rows(
-        projects, source_file, meta, figures, checks
+        projects, source_file, meta, figures, checks, text.split("\n")
     )
+    for _, result in results:
+        doc.tables_expected += [t for t in result.tables_expected if t not in doc.tables_expected]
+        doc.tables_found += [t for t in result.tables_found if t not in doc.tables_found]
+    _add_pages(doc, source)
     return doc

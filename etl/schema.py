@@ -34,7 +34,13 @@ def _c(name: str, dtype: Any, label: str, description: str, unit: str | None = N
 
 _PROVENANCE = [
     _c("source_file", pl.String, "来源文件", "File name in data/raw the figure was read from."),
-    _c("source_line", pl.Int32, "来源行号", "1-based line of the source text the figure starts on."),
+    _c(
+        "source_line",
+        pl.Int32,
+        "来源行号",
+        "1-based line of the document: a text file's line; in a PDF/DOCX/XLSX a prose line or table row.",
+    ),
+    _c("source_page", pl.Int32, "来源页码", "1-based page (PDF page, XLSX sheet; text: form-feed pages)."),
 ]
 _WHO = [
     _c("district", pl.String, "区", "District short name as the document gives it (松江, 闵行, 青浦 …)."),
@@ -47,10 +53,37 @@ TABLES: dict[str, list[Column]] = {
         _c("source_file", pl.String, "来源文件", "File name in data/raw."),
         _c("sha256", pl.String, "SHA-256", "Hash of the file's bytes: identifies the exact input."),
         *_WHO,
-        _c("status", pl.String, "状态", "ok: parsed; partial: parsed with errors; failed: nothing read."),
-        _c("encoding", pl.String, "编码", "Text encoding detected (utf-8, utf-8-sig, gb18030)."),
+        _c(
+            "kind",
+            pl.String,
+            "文件类型",
+            "Main kind: final_accounts (决算), budget (预算), self_evaluation (绩效自评), target_declaration (绩效目标).",
+        ),
+        _c("scope", pl.String, "编报范围", "department (部门) or unit (单位), where the cover says."),
+        _c(
+            "status",
+            pl.String,
+            "状态",
+            "ok: every listed table read; partial: something was not read (see checks); failed: nothing read.",
+        ),
+        _c("file_type", pl.String, "文件格式", "pdf, docx, xlsx or text, told by the file's bytes."),
+        _c(
+            "encoding",
+            pl.String,
+            "编码",
+            "Text encoding detected (utf-8, utf-8-sig, gb18030); text files only.",
+        ),
+        _c("n_pages", pl.Int32, "页数", "Pages (PDF), sheets (XLSX), form-feed pages (text)."),
         _c("layouts", pl.String, "版式", "Layouts recognised in the file, comma-separated."),
-        _c("n_budget_lines", pl.Int32, "决算数据行", "Budget lines read from the file."),
+        _c(
+            "tables_expected",
+            pl.Int32,
+            "应有报表数",
+            "Standard tables the 目录 lists (else the template's set).",
+        ),
+        _c("tables_found", pl.Int32, "读到报表数", "Standard tables found and read."),
+        _c("tables_missing", pl.String, "缺少的报表", "Expected tables not found, '、'-separated."),
+        _c("n_budget_lines", pl.Int32, "报表数据行", "Figures read from the 决算/预算 tables of the file."),
         _c("n_projects", pl.Int32, "项目数", "Projects (self-evaluations and declarations) kept."),
         _c("n_indicators", pl.Int32, "指标数", "Indicators of the kept projects."),
         _c("n_checks", pl.Int32, "校验条目", "Checks raised for the file."),
@@ -58,7 +91,20 @@ TABLES: dict[str, list[Column]] = {
     ],
     "budget_lines": [
         *_PROVENANCE,
+        _c(
+            "source_cell",
+            pl.String,
+            "来源单元格",
+            "Cell of an original: 'B7' in a sheet, else table/row/column.",
+        ),
         *_WHO,
+        _c("doc_kind", pl.String, "文件类型", "final_accounts (决算) or budget (预算): the document's kind."),
+        _c(
+            "template",
+            pl.String,
+            "标准报表",
+            "The standard table (canonical title) when recognised from an original; null for text files.",
+        ),
         _c("statement", pl.String, "报表", "Table title as printed without the year (支出决算表 …)."),
         _c("side", pl.String, "收支", "收入 or 支出 in the two-sided summary tables, else null."),
         _c("code", pl.String, "科目编码", "Classification code as printed; null for total and summary rows."),
@@ -158,6 +204,7 @@ TABLES: dict[str, list[Column]] = {
         _c("code", pl.String, "科目编码", "Code the finding concerns."),
         _c("project_id", pl.String, "项目编号", "Project the finding concerns."),
         _c("source_line", pl.Int32, "来源行号", "Line the finding points at."),
+        _c("source_page", pl.Int32, "来源页码", "Page the finding points at."),
         *_WHO,
     ],
     "three_public": [
@@ -175,6 +222,22 @@ TABLES: dict[str, list[Column]] = {
         _c("budget_initial_yuan", MONEY, "年初预算（元）", "年初预算为 … 万元.", "元"),
         _c("final_yuan", MONEY, "支出决算（元）", "支出决算为 … 万元.", "元"),
         _c("reason", pl.String, "原因说明", "The reason the 说明 gives for the difference."),
+        _c(
+            "stated_yuan",
+            MONEY,
+            "说明金额（元）",
+            "Budgets: the item's amount as its heading states it.",
+            "元",
+        ),
+        _c("prior_executed_yuan", MONEY, "上年执行数（元）", "Budgets: 上年当年预算执行数.", "元"),
+        _c("budget_yuan", MONEY, "本年预算（元）", "Budgets: 本年预算安排.", "元"),
+        _c(
+            "change_percent",
+            NUMBER,
+            "说明增减（%）",
+            "The change the 说明 states, in percent as printed (17.62).",
+        ),
+        _c("change_word", pl.String, "增减方向", "增加 / 减少 / 持平 as printed."),
     ],
     "narrative_figures": [
         *_PROVENANCE,

@@ -1,8 +1,10 @@
 """Layout parsers: one module per document layout, each with ``detect`` and ``parse``.
 
 A document may hold several layouts (a 决算 with self-evaluation forms appended),
-so every parser that detects its layout runs on the whole text; each one only
-reads the parts it recognises.
+so every parser that detects its layout runs on the whole document; each one only
+reads the parts it recognises. Text extractions (the seeds) are read by the text
+layouts; originals (PDF, DOCX, XLSX) by the grid layouts, which read cells. The
+narrative parser reads prose of either.
 """
 
 from __future__ import annotations
@@ -10,37 +12,55 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
 from etl.model import ParseResult
+from etl.readers.model import Document
 
 
 @dataclass(frozen=True)
 class LayoutParser:
     name: str
-    detect: Callable[[str], bool]
-    parse: Callable[[str], ParseResult]
+    detect: Callable[[Document], bool]
+    parse: Callable[[Document], ParseResult]
 
 
 # Order matters only for reporting; every detecting parser runs.
-_MODULES = (
-    "narrative",
+TEXT_LAYOUTS = (
     "final_accounts",
     "self_eval_tabbed",
     "self_eval_glued",
     "self_eval_qingpu",
     "target_declaration",
 )
+GRID_LAYOUTS = ("template_tables",)
 
 
-def _load(name: str) -> ModuleType:
-    return importlib.import_module(f"etl.parsers.{name}")
+def _text_parser(name: str) -> LayoutParser:
+    module = importlib.import_module(f"etl.parsers.{name}")
+    return LayoutParser(
+        name=name,
+        detect=lambda doc: doc.is_text and bool(module.detect(doc.text)),
+        parse=lambda doc: module.parse(doc.text),
+    )
+
+
+def _narrative() -> LayoutParser:
+    module = importlib.import_module("etl.parsers.narrative")
+
+    def text(doc: Document) -> str:
+        return doc.text if doc.is_text else doc.prose_text()
+
+    return LayoutParser(
+        name="narrative",
+        detect=lambda doc: bool(module.detect(text(doc))),
+        parse=lambda doc: module.parse(text(doc)),
+    )
 
 
 def layout_parsers() -> list[LayoutParser]:
     """All registered layout parsers."""
-    parsers = []
-    for name in _MODULES:
-        module = _load(name)
+    parsers = [_narrative()] + [_text_parser(n) for n in TEXT_LAYOUTS]
+    for name in GRID_LAYOUTS:
+        module = importlib.import_module(f"etl.parsers.{name}")
         parsers.append(LayoutParser(name=name, detect=module.detect, parse=module.parse))
     return parsers

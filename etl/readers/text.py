@@ -1,4 +1,4 @@
-"""Bytes -> text: the only place that knows about encodings and line ends.
+"""Text files -> the document model: the only place that knows about encodings and line ends.
 
 Documents arrive as UTF-8, UTF-8 with BOM, GB18030/GBK, with CRLF or LF
 line ends and form feeds between PDF pages. All of them must give the same
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.model import Check
+from etl.readers.model import TEXT, Document, DocumentBuilder
 
 
 class UnreadableDocument(Exception):
@@ -32,12 +33,12 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
-def decode_document(data: bytes) -> DecodedText:
-    """Decode document bytes into canonical text, or raise UnreadableDocument."""
+def _decode(data: bytes) -> DecodedText:
+    """Bytes -> text with '\\n' line ends (form feeds kept), or raise UnreadableDocument."""
     if not data.strip():
         raise UnreadableDocument("文件为空（0 字节或只有空白）")
     if _looks_binary(data):
-        raise UnreadableDocument("文件不是文本（含二进制字节），可能是 PDF/Excel 原件而非提取后的文本")
+        raise UnreadableDocument("文件既不是 PDF、DOCX、XLSX，也不是文本（含二进制字节）")
     checks: list[Check] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -60,8 +61,35 @@ def decode_document(data: bytes) -> DecodedText:
                     raise UnreadableDocument(
                         f"无法识别文本编码（既不是 UTF-8 也不是 GB18030，第 {exc2.start} 字节出错）"
                     ) from exc2
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return DecodedText(text=text, encoding=encoding, checks=tuple(checks))
+
+
+def decode_document(data: bytes) -> DecodedText:
+    """Decode document bytes into canonical text, or raise UnreadableDocument."""
+    raw = _decode(data)
+    return DecodedText(raw.text.replace("\f", "\n"), raw.encoding, raw.checks)
+
+
+def read_text(source_file: str, data: bytes) -> Document:
+    """A text extraction: one prose line per text line, a new page at each form feed.
+
+    The lines are exactly those of :func:`decode_document`, so line numbers of the
+    text layouts and of the model agree.
+    """
+    raw = _decode(data)
+    builder = DocumentBuilder(source_file, TEXT)
+    builder.page()
+    for text_line in raw.text.split("\n"):
+        parts = text_line.split("\f")
+        for i, part in enumerate(parts):
+            if i:
+                builder.page()
+            builder.prose(len(builder.document.pages), part)
+    doc = builder.document
+    doc.encoding = raw.encoding
+    doc.checks.extend(raw.checks)
+    return doc
 
 
 def _decode_utf8(data: bytes, checks: list[Check]) -> str:

@@ -1,0 +1,812 @@
+"""The standard 决算 and 预算 tables of an original document (PDF, DOCX, XLSX), read from cells.
+
+Each table grid is recognised by its title (the prose just above it, or a title
+row inside the grid) and read by the column roles its header gives: code columns
+(类/款/项, or one 编码 column), a name column and figure columns, whose header is the
+measure. Nothing depends on spacing: a blank cell is a blank figure, a code printed
+'302 99' stays in its code cells. A grid without a title directly after a table is
+that table's continuation on the next page, with or without its header repeated;
+a continuation that prints fewer columns (the 合计 row alone on a page, its label
+cells merged) is aligned from the right. What cannot be read becomes a check that
+names the table, the page and the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from etl.model import BudgetLine, Check, DocumentMeta, ParseResult, ThreePublicLine
+from etl.parsers.cover import read_cover, read_toc
+from etl.readers.model import PROSE, Cell, Document, Line, Table
+from etl.templates import TableTemplate, match_title, normalise, vocabulary
+from etl.textutil import parse_amount
+
+LAYOUT = "template_tables"
+
+CODE, NAME, MEASURE, EMPTY = "code", "name", "measure", "empty"
+_UNIT_RE = re.compile(r"单位\s*[：:]\s*(万元|元)")
+_CONTINUED_RE = re.compile(r"[（(]?续表?[)）]?$")
+_FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_ECONOMIC = re.compile(r"^\d{3}(?:\d{2})?$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s*\d{2}){0,2})\s*(\D.*)$")
+_DIGITS_ONLY = re.compile(r"^[\d\s]+$")
+_ROW_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))"
+)
+MAX_GAP_LINE = 8  # a line between two tables this short (no sentence) does not break a continuation
+UNREAD = "table_not_read"
+
+
+# --- column layout ------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """One block of columns read together: a coded group or one side of a two-sided table."""
+
+    code_cols: list[int] = field(default_factory=list)
+    name_col: int | None = None
+    measures: list[tuple[int, str]] = field(default_factory=list)  # (column, measure as printed)
+    side: str | None = None
+
+
+@dataclass
+class Layout:
+    header_rows: int  # rows of the grid that are title, unit or header
+    groups: list[Group]
+    n_cols: int
+    paths: list[tuple[str, ...]]  # header words of each column, top to bottom
+
+
+@dataclass
+class OpenTable:
+    """A standard table being read; it may continue over several grids and pages."""
+
+    template: TableTemplate
+    printed: str
+    unit: str | None
+    layout: Layout | None
+    page: int
+    title_line: int | None
+    n_lines: int = 0
+    has_body: bool = False  # any non-blank figure cell was seen
+
+
+def _is_blank(text: str) -> bool:
+    s = normalise(text)
+    return not s or s in vocabulary().header["blank_words"]
+
+
+def _is_amount(text: str) -> bool:
+    try:
+        return parse_amount(text) is not None
+    except ValueError:
+        return False
+
+
+def _is_total_label(text: str) -> bool:
+    s = normalise(text)
+    return bool(s) and (s in vocabulary().totals or s.startswith(("合计", "总计")))
+
+
+def _is_code_level_word(text: str) -> bool:
+    return normalise(text) in vocabulary().header["code_level_words"]
+
+
+def _is_data_row(row: list[Cell], totals: bool = True) -> bool:
+    """A row with a figure, or a total label in its first cell, is data, not header.
+
+    Header rows print total words too (本年收入合计, 合计 over a figure column), but
+    never in the first column, where a data row's label stands.
+    """
+    words = vocabulary().header["row_number_words"]
+    texts = [c.text for c in row if c.text.strip()]
+    if not texts or normalise(texts[0]) in words:
+        return False
+    first = row[0].text.strip()
+    if _ROW_LABEL.match(first) or _FUNCTIONAL.match("".join(first.split())):
+        return True  # an enumerated item ('一、…', '1.') or a code opens a data row
+    if totals and _is_total_label(first):
+        # A total row, unless the row also prints header words (合计 | 基本支出 | 项目支出).
+        return all(_is_amount(c.text) or normalise(c.text) == normalise(first) for c in row if c.text.strip())
+    return any(_is_amount(c.text) for c in row if c.text.strip())
+
+
+def _title_row(row: list[Cell]) -> bool:
+    """A grid row that is a title or a unit line (one merged cell, or 单位：…)."""
+    texts = {c.text for c in row if c.text.strip()}
+    if len(texts) != 1:
+        return any(_UNIT_RE.search(t) for t in texts) and not any(_is_amount(t) for t in texts)
+    (text,) = texts
+    return match_title(text) is not None or bool(_UNIT_RE.search(text))
+
+
+def _paths(table: Table, start: int, end: int) -> list[tuple[str, ...]]:
+    paths: list[list[str]] = [[] for _ in range(table.n_cols)]
+    for r in range(start, end):
+        for c, cell in enumerate(table.rows[r]):
+            if _is_blank(cell.text):
+                continue
+            s = normalise(cell.text)
+            if not paths[c] or paths[c][-1] != s:
+                paths[c].append(s)
+    return [tuple(p) for p in paths]
+
+
+def _role(path: tuple[str, ...]) -> str:
+    if not path:
+        return EMPTY
+    header = vocabulary().header
+    if any("编码" in p or "代码" in p or p in header["code_level_words"] for p in path):
+        return CODE
+    if any(any(w in p for w in ("名称",)) for p in path) or path[-1] in header["name_words"]:
+        return NAME
+    return MEASURE
+
+
+def _measure(path: tuple[str, ...]) -> str:
+    """The column's measure as printed: its lowest header, or the group's name for a 小计."""
+    leaf = path[-1]
+    if leaf in vocabulary().header["subtotal_words"] and len(path) > 1:
+        return path[-2]
+    return leaf
+
+
+def _side(path: tuple[str, ...]) -> str | None:
+    header = vocabulary().header
+    top = path[0] if path else ""
+    if len(path) > 1:
+        if any(top.endswith(w) for w in header["income_side"]):
+            return "收入"
+        if any(top.endswith(w) for w in header["expenditure_side"]):
+            return "支出"
+    return None
+
+
+def _coded_groups(paths: list[tuple[str, ...]]) -> list[Group]:
+    """Columns -> groups: each starts at a code column (side-by-side groups of the 基本支出 table)."""
+    groups: list[Group] = []
+    current: Group | None = None
+    previous_role = None
+    for c, path in enumerate(paths):
+        role = _role(path)
+        if role == CODE and previous_role != CODE:
+            current = Group()
+            groups.append(current)
+        if current is None:
+            current = Group()
+            groups.append(current)
+        if role == CODE:
+            current.code_cols.append(c)
+        elif role == NAME and current.name_col is None:
+            current.name_col = c
+        elif role == MEASURE:
+            current.measures.append((c, _measure(path)))
+        previous_role = role
+    return [g for g in groups if g.measures]
+
+
+def _two_sided_groups(paths: list[tuple[str, ...]]) -> list[Group]:
+    """Columns -> the 收入 and 支出 halves, each a 项目 column followed by its figures."""
+    groups: list[Group] = []
+    for c, path in enumerate(paths):
+        role = _role(path)
+        side = _side(path)
+        if role in (NAME, CODE):
+            groups.append(Group(name_col=c, side=side))
+        elif role == MEASURE and groups:
+            groups[-1].measures.append((c, _measure(path)))
+    sides = ("收入", "支出")
+    for i, g in enumerate(groups):
+        if g.side is None and i < len(sides):
+            g.side = sides[i]
+    return [g for g in groups if g.measures]
+
+
+def header_layout(table: Table, reader: str, start: int = 0) -> Layout | None:
+    """The layout a grid's own header gives, or None when its first rows are already data."""
+    end = start
+    totals = reader != "three_public"  # the 三公 header starts with 合计
+    while end < len(table.rows) and not _is_data_row(table.rows[end], totals):
+        end += 1
+    paths = _paths(table, start, end)
+    if end == start or not any(paths):
+        return None
+    if reader == "two_sided":
+        groups = _two_sided_groups(paths)
+    elif reader == "coded":
+        groups = _coded_groups(paths)
+    else:
+        groups = []
+    return Layout(end, groups, table.n_cols, paths)
+
+
+def continued_layout(previous: Layout, table: Table) -> Layout | None:
+    """The layout of a continuation grid printed without its header.
+
+    Same columns: the previous layout. Fewer columns (label cells merged on a page
+    of its own): the figure columns aligned from the right, the rest a label.
+    """
+    if table.n_cols == previous.n_cols:
+        return Layout(0, previous.groups, previous.n_cols, previous.paths)
+    if len(previous.groups) != 1:
+        return None
+    group = previous.groups[0]
+    m = len(group.measures)
+    labels = table.n_cols - m
+    if labels < 1:
+        return None
+    measures = [(labels + i, measure) for i, (_, measure) in enumerate(group.measures)]
+    shifted = Group(
+        code_cols=list(range(labels)) if group.code_cols else [],
+        name_col=None if group.code_cols else 0,
+        measures=measures,
+        side=group.side,
+    )
+    return Layout(0, [shifted], table.n_cols, [()] * table.n_cols)
+
+
+# --- reading rows ---------------------------------------------------------------------
+
+
+@dataclass
+class RowReading:
+    lines: list[BudgetLine] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    has_body: bool = False
+
+
+def _where(open_table: OpenTable, table: Table, r: int, c: int | None = None) -> str:
+    at = f"第 {table.page} 页" + (f"（{table.cell_ref(r, c)}）" if c is not None else f"表格第 {r + 1} 行")
+    return f"“{open_table.printed}”{at}"
+
+
+def _amount(cell: Cell) -> Decimal | None:
+    if cell.number is not None:
+        return cell.number
+    return parse_amount(cell.text)
+
+
+def _code_of(parts: list[str], classification: str | None) -> tuple[str | None, bool]:
+    """Code cells -> (one code, whether a 款/项 printed with one digit was padded).
+
+    '201','06','01' -> '2010601'; '208 05 05' -> '2080505'; '301','2' -> '30102' (padded).
+    """
+    tokens = ["".join(p.split()) for p in parts]
+    padded = False
+    if len(tokens) > 1 and len(tokens[0]) == 3 and all(1 <= len(t) <= 2 for t in tokens[1:]):
+        padded = any(len(t) == 1 for t in tokens[1:])
+        tokens = [tokens[0], *(t.zfill(2) for t in tokens[1:])]
+    digits = "".join(tokens)
+    pattern = _ECONOMIC if classification == "economic" else _FUNCTIONAL
+    return (digits, padded) if pattern.match(digits) else (None, False)
+
+
+def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, out: RowReading) -> None:
+    """One group of one row of a coded table -> BudgetLines (one per printed figure)."""
+    row = table.rows[r]
+    classification = open_table.template.classification
+    raw_parts = [row[c].text.strip() for c in group.code_cols]
+    parts = [p for p in raw_parts if p and not _is_code_level_word(p) and not _is_blank(p)]
+    name = row[group.name_col].text.strip() if group.name_col is not None else ""
+    if group.name_col is not None and _is_blank(name):
+        name = ""
+    code: str | None = None
+    label: str | None = None
+    if parts and all(_DIGITS_ONLY.match(p) for p in parts):
+        code, padded = _code_of(parts, classification)
+        if padded:
+            out.checks.append(
+                Check(
+                    "code_printed_short",
+                    "warning",
+                    f"{_where(open_table, table, r, group.code_cols[0])}的科目编码印为“{' | '.join(parts)}”，"
+                    f"款/项编码少一位，按“{code}”读入",
+                    source_line=table.line_of(r),
+                    statement=open_table.printed,
+                    code=code,
+                )
+            )
+        if code is None:
+            out.checks.append(
+                Check(
+                    "code_not_understood",
+                    "error",
+                    f"{_where(open_table, table, r, group.code_cols[0])}的科目编码“{' '.join(parts)}”不是有效的"
+                    f"{'经济' if classification == 'economic' else '功能'}分类编码，该行未读入",
+                    source_line=table.line_of(r),
+                    statement=open_table.printed,
+                )
+            )
+            return
+    elif parts:
+        first = parts[0]
+        m = _CODE_AND_NAME.match(first)
+        if m and not name:
+            code, _ = _code_of([m.group(1)], classification)
+            name = m.group(2).strip()
+        else:
+            label = first
+    if label and name and normalise(label) == normalise(name):
+        name = ""
+    name = name or label or ""
+    figures: list[tuple[int, str, Decimal]] = []
+    for c, measure in group.measures:
+        cell = row[c]
+        if cell.origin[1] not in (c, *[mc for mc, _ in group.measures]) and not cell.is_origin:
+            continue  # a label merged into a figure column
+        text = cell.text.strip()
+        if _is_blank(text):
+            continue
+        try:
+            value = _amount(cell)
+        except ValueError:
+            if _is_total_label(text) or normalise(text) == normalise(name):
+                continue
+            out.checks.append(
+                Check(
+                    "cell_not_understood",
+                    "error",
+                    f"{_where(open_table, table, r, c)}“{measure}”栏的内容“{text}”不是金额，未读入",
+                    source_line=table.line_of(r),
+                    statement=open_table.printed,
+                    code=code,
+                )
+            )
+            continue
+        if value is not None:
+            figures.append((c, measure, value))
+    if figures:
+        out.has_body = True
+    if not figures:
+        return
+    if code is None and not name:
+        out.checks.append(
+            Check(
+                "row_not_placed",
+                "error",
+                f"{_where(open_table, table, r)}有金额但没有科目编码或名称，无法确定属于哪一行，未读入",
+                source_line=table.line_of(r),
+                statement=open_table.printed,
+            )
+        )
+        return
+    for c, measure, value in figures:
+        out.lines.append(
+            BudgetLine(
+                statement=open_table.printed,
+                code=code,
+                name=name,
+                measure=measure,
+                amount=value,
+                unit=open_table.unit or "",
+                source_line=table.line_of(r),
+                classification=classification if code else None,
+                is_total=code is None and _is_total_label(name),
+                side=group.side,
+                template=open_table.template.template,
+                source_cell=table.cell_ref(r, c),
+            )
+        )
+
+
+def read_rows(open_table: OpenTable, table: Table, layout: Layout) -> RowReading:
+    out = RowReading()
+    for r in range(layout.header_rows, len(table.rows)):
+        for group in layout.groups:
+            read_coded_row(open_table, table, r, group, out)
+    return out
+
+
+# --- 三公 ---------------------------------------------------------------------------------
+
+
+def _three_public_item(path: tuple[str, ...]) -> tuple[str, bool] | None:
+    """(item, is_three_public) of a 三公 column from its header words, deepest first."""
+    voc = vocabulary()
+    for i in range(len(path) - 1, -1, -1):
+        word = path[i]
+        if word == voc.three_public_group_total and i > 0:
+            continue
+        for printed, item in voc.three_public_items:
+            if word == printed:
+                return item, True
+        for printed, item in voc.three_public_other:
+            if printed in word:
+                return item, False
+    return None
+
+
+def _three_public_measure(path: tuple[str, ...], default: str | None) -> str | None:
+    voc = vocabulary()
+    for word in reversed(path):
+        if any(w in word for w in voc.actual_words):
+            return "决算数"
+        if any(w in word for w in voc.budget_words):
+            return "预算数"
+    return default
+
+
+def read_three_public(open_table: OpenTable, table: Table, start: int, result: ParseResult) -> None:
+    layout = header_layout(table, "three_public", start)
+    if layout is None:
+        result.checks.append(
+            Check(
+                "header_not_understood",
+                "error",
+                f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别，三公经费未读入",
+                source_line=table.line_of(start),
+                statement=open_table.printed,
+            )
+        )
+        return
+    open_table.layout = layout
+    items: dict[str, dict[str, Decimal | None]] = {}
+    lines: dict[str, int] = {}
+    for r in range(layout.header_rows, len(table.rows)):
+        row = table.rows[r]
+        for c, path in enumerate(layout.paths):
+            text = row[c].text.strip()
+            if _is_blank(text):
+                continue
+            found = _three_public_item(path)
+            measure = _three_public_measure(path, open_table.template.default_measure)
+            if found is None or measure is None:
+                result.checks.append(
+                    Check(
+                        "header_not_understood",
+                        "error",
+                        f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的栏目“{'/'.join(path) or '（无表头）'}”"
+                        f"无法对应到三公经费项目，数值 {text} 未读入",
+                        source_line=table.line_of(r),
+                        statement=open_table.printed,
+                    )
+                )
+                continue
+            try:
+                value = _amount(row[c])
+            except ValueError:
+                result.checks.append(
+                    Check(
+                        "cell_not_understood",
+                        "error",
+                        f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的内容“{text}”不是金额，未读入",
+                        source_line=table.line_of(r),
+                        statement=open_table.printed,
+                    )
+                )
+                continue
+            open_table.has_body = True
+            item, is_three_public = found
+            if not is_three_public:
+                result.budget_lines.append(
+                    BudgetLine(
+                        statement=open_table.printed,
+                        code=None,
+                        name=item,
+                        measure=measure,
+                        amount=value,  # type: ignore[arg-type]
+                        unit=open_table.unit or "",
+                        source_line=table.line_of(r),
+                        template=open_table.template.template,
+                        source_cell=table.cell_ref(r, c),
+                    )
+                )
+                open_table.n_lines += 1
+                continue
+            slot = items.setdefault(item, {"预算数": None, "决算数": None})
+            slot[measure] = value
+            lines.setdefault(item, table.line_of(r))
+    for item, values in items.items():
+        result.three_public.append(
+            ThreePublicLine(
+                item=item,
+                budget=values["预算数"],
+                actual=values["决算数"],
+                unit=open_table.unit or "",
+                source_line=lines[item],
+            )
+        )
+        open_table.n_lines += 1
+
+
+# --- titles and continuations ---------------------------------------------------------------
+
+
+def _between(doc: Document, previous: Table | None, table: Table) -> list[Line]:
+    """Prose lines between the previous table and this one, on this page or the one before."""
+    start = previous.line_of(len(previous.rows)) if previous else 1
+    return [
+        ln
+        for ln in doc.lines[start - 1 : table.first_line - 1]
+        if ln.kind == PROSE and ln.page >= table.page - 1 and ln.text.strip()
+    ]
+
+
+def _unit_of(lines: list[Line], table: Table, start_row: int) -> str | None:
+    for ln in reversed(lines):
+        if m := _UNIT_RE.search(ln.text):
+            return m.group(1)
+    for r in range(start_row):
+        for cell in table.rows[r]:
+            if m := _UNIT_RE.search(cell.text):
+                return m.group(1)
+    return None
+
+
+def _title(lines: list[Line], table: Table, kind: str | None) -> tuple[object, int | None, int]:
+    """(TitleMatch or None, title line, grid rows taken by an in-grid title and unit)."""
+    for ln in reversed(lines):
+        if m := match_title(ln.text, kind):
+            return m, ln.number, 0
+    for a, b in zip(lines[-3:], lines[-2:], strict=False):
+        if m := match_title(a.text + b.text, kind):
+            return m, a.number, 0
+    skip = 0
+    found = None
+    while skip < len(table.rows) and _title_row(table.rows[skip]):
+        text = next(c.text for c in table.rows[skip] if c.text.strip())
+        if found is None and (m := match_title(text, kind)):
+            found = (m, table.line_of(skip))
+        skip += 1
+    if found:
+        return found[0], found[1], skip
+    return None, None, 0
+
+
+def _breaks_continuation(lines: list[Line]) -> bool:
+    """Prose between two grids other than unit lines, page furniture or '（续表）' ends a table."""
+    for ln in lines:
+        s = normalise(ln.text)
+        if _UNIT_RE.search(s) or _CONTINUED_RE.search(s):
+            continue
+        if len(s) <= MAX_GAP_LINE and not re.search(r"[。，；]", s):
+            continue
+        return True
+    return False
+
+
+# --- the document -------------------------------------------------------------------------
+
+
+def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result: ParseResult) -> None:
+    reader = open_table.template.reader
+    if reader == "three_public":
+        read_three_public(open_table, table, skip, result)
+        return
+    layout = header_layout(table, reader, skip)
+    if layout is None or not layout.groups:
+        result.checks.append(
+            Check(
+                "header_not_understood",
+                "error",
+                f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别（没有找到编码、名称和金额栏），该表未读入",
+                source_line=table.line_of(skip),
+                statement=open_table.printed,
+            )
+        )
+        return
+    open_table.layout = layout
+    _read_into(open_table, table, layout, result)
+    unknown = sorted({m for g in layout.groups for _, m in g.measures if m not in vocabulary().measures})
+    if unknown:
+        result.checks.append(
+            Check(
+                "header_measure_unknown",
+                "info",
+                f"“{open_table.printed}”（第 {table.page} 页）的栏目“{'、'.join(unknown)}”不在模板词表中，按原文栏目名读入",
+                source_line=table.line_of(skip),
+                statement=open_table.printed,
+            )
+        )
+
+
+def _read_into(open_table: OpenTable, table: Table, layout: Layout, result: ParseResult) -> None:
+    reading = read_rows(open_table, table, layout)
+    result.budget_lines += reading.lines
+    result.checks += reading.checks
+    open_table.n_lines += len(reading.lines)
+    open_table.has_body = open_table.has_body or reading.has_body
+
+
+def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
+    """Read a title-less grid as the open table's next page; False when it cannot be."""
+    reader = open_table.template.reader
+    if reader == "three_public" or open_table.layout is None:
+        return False
+    own = header_layout(table, reader)
+    if own is not None and own.groups and _measures(own) == _measures(open_table.layout):
+        layout: Layout | None = own  # the header repeated on the next page
+    elif own is not None and own.groups and set(_measures(own)) <= vocabulary().measures:
+        return False  # a header of its own: another table whose title was not recognised
+    else:
+        layout = continued_layout(open_table.layout, table)
+    if layout is None:
+        result.checks.append(
+            Check(
+                "row_not_placed",
+                "error",
+                f"第 {table.page} 页的表格紧接“{open_table.printed}”，但列数（{table.n_cols}）与前页（{open_table.layout.n_cols}）"
+                "不同且没有表头，无法对齐，未读入",
+                source_line=table.line_of(0),
+                statement=open_table.printed,
+            )
+        )
+        return True
+    _read_into(open_table, table, layout, result)
+    return True
+
+
+def _measures(layout: Layout) -> list[str]:
+    return [m for g in layout.groups for _, m in g.measures]
+
+
+def _has_figures(table: Table) -> bool:
+    return any(_is_amount(c.text) for row in table.rows for c in row if c.text.strip())
+
+
+def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[OpenTable]:
+    """Every standard table of the document, continuations joined; returns what was read."""
+    read: list[OpenTable] = []
+    open_table: OpenTable | None = None
+    previous: Table | None = None
+    used_titles: set[int] = set()
+    for table in doc.tables:
+        between = _between(doc, previous, table)
+        match, title_line, skip = _title(between, table, kind)
+        if match is not None:
+            template = match.template  # type: ignore[attr-defined]
+            unit = _unit_of(between, table, skip)
+            open_table = OpenTable(
+                template=template,
+                printed=match.printed,  # type: ignore[attr-defined]
+                unit=unit,
+                layout=None,
+                page=table.page,
+                title_line=title_line,
+            )
+            if title_line is not None:
+                used_titles.add(title_line)
+            read.append(open_table)
+            if unit is None:
+                result.checks.append(
+                    Check(
+                        "table_unit_missing",
+                        "warning",
+                        f"“{open_table.printed}”（第 {table.page} 页）没有注明金额单位（单位：万元/元），金额未换算",
+                        source_line=title_line,
+                        statement=open_table.printed,
+                    )
+                )
+            _start(doc, open_table, table, skip, result)
+        elif (
+            open_table is not None
+            and previous is not None
+            and not _breaks_continuation(between)
+            and _continue(open_table, table, result)
+        ):
+            pass
+        else:
+            open_table = None
+            if _has_figures(table) and not _is_form(table):
+                result.checks.append(
+                    Check(
+                        "table_unrecognised",
+                        "info",
+                        f"第 {table.page} 页有一个含数字的表格，未能按标题对应到标准报表，未读入",
+                        source_line=table.line_of(0),
+                    )
+                )
+        previous = table
+    _titles_without_tables(doc, kind, used_titles, result)
+    return read
+
+
+def _is_form(table: Table) -> bool:
+    """Performance forms are read by their own layouts."""
+    text = normalise(" ".join(c.text for row in table.rows[:3] for c in row))
+    return "绩效" in text or "项目名称" in text
+
+
+def _titles_without_tables(doc: Document, kind: str | None, used: set[int], result: ParseResult) -> None:
+    """A standard title printed in the body with no grid under it: the table was lost."""
+    _, toc_lines = read_toc(doc, kind)
+    for ln in doc.lines:
+        if ln.kind != PROSE or ln.number in used or ln.number in toc_lines:
+            continue
+        m = match_title(ln.text, kind)
+        if m is None:
+            continue
+        result.checks.append(
+            Check(
+                UNREAD,
+                "error",
+                f"第 {ln.page} 页有标题“{m.printed}”，但其下没有可读的表格（可能是图片或没有表格线），该表未读入",
+                source_line=ln.number,
+                statement=m.printed,
+                page=ln.page,
+            )
+        )
+
+
+def presence_checks(doc: Document, kind: str | None, read: list[OpenTable], result: ParseResult) -> None:
+    """Tables found against tables expected (the 目录's list, else the template's set)."""
+    entries, _ = read_toc(doc, kind)
+    found = [t.template.template for t in read]
+    if entries:
+        expected = list(dict.fromkeys(e.match.template.template for e in entries))
+        where = {e.match.template.template: e for e in entries}
+    elif kind is not None and found:
+        expected = [t.template for t in vocabulary().of_kind(kind)]
+        where = {}
+    else:
+        expected, where = [], {}
+    result.tables_expected = expected
+    result.tables_found = list(dict.fromkeys(found))
+    for template in expected:
+        if template in found:
+            continue
+        entry = where.get(template)
+        listed = f"目录（第 {entry.page} 页）列出的" if entry else "标准模板中的"
+        result.checks.append(
+            Check(
+                "table_missing",
+                "error",
+                f"{listed}“{entry.match.printed if entry else template}”在正文中没有找到，该表的数据缺失",
+                source_line=entry.line if entry else None,
+                statement=template,
+            )
+        )
+    for t in read:
+        if t.n_lines == 0 and t.has_body:
+            result.checks.append(
+                Check(
+                    "table_yielded_nothing",
+                    "error",
+                    f"“{t.printed}”（第 {t.page} 页）有数字但没有读出任何数据行",
+                    source_line=t.title_line,
+                    statement=t.printed,
+                )
+            )
+        elif t.n_lines == 0:
+            result.checks.append(
+                Check(
+                    "table_empty",
+                    "info",
+                    f"“{t.printed}”（第 {t.page} 页）是空表（没有填列金额）",
+                    source_line=t.title_line,
+                    statement=t.printed,
+                )
+            )
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def detect(doc: Document) -> bool:
+    """Originals with table grids; text extractions are read by the text layouts."""
+    return not doc.is_text and bool(doc.tables)
+
+
+def parse(doc: Document) -> ParseResult:
+    cover = read_cover(doc)
+    result = ParseResult(
+        layout=LAYOUT,
+        meta=DocumentMeta(
+            district=cover.district,
+            department=cover.department,
+            year=cover.year,
+            source_line=cover.line,
+            kind=cover.kind,
+            scope=cover.scope,
+        ),
+    )
+    read = parse_tables(doc, cover.kind, result)
+    if cover.kind is None and read:
+        kinds = {t.template.kind for t in read}
+        if len(kinds) == 1:
+            result.meta.kind = kinds.pop()
+    presence_checks(doc, result.meta.kind, read, result)
+    return result

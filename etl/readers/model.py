@@ -1,0 +1,219 @@
+"""The one document model every reader produces and every layout parser reads.
+
+A document is a sequence of pages; a page holds blocks in reading order: prose
+lines and table grids. Every block is also numbered into one document-wide list
+of lines (a prose line is one line, a table row is one line), so a figure's
+provenance is always (file, page, line) and, for a table cell, the cell too.
+Parsers never see bytes, file types or extractor quirks: only this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from etl.model import Check
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
+
+PDF, DOCX, XLSX, TEXT = "pdf", "docx", "xlsx", "text"
+PROSE, ROW = "prose", "row"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One grid position. A merged cell is expanded: every position it covers holds its text."""
+
+    text: str  # line breaks inside the cell already joined; '' for a blank cell
+    row: int  # 0-based position in the table grid
+    col: int
+    origin: tuple[int, int]  # top-left position of the (merged) cell covering this position
+    bbox: BBox | None = None  # PDF only
+    number: Decimal | None = None  # XLSX only: the cell's numeric value, not its display text
+
+    @property
+    def is_origin(self) -> bool:
+        """False for positions covered by a merged cell that starts elsewhere."""
+        return self.origin == (self.row, self.col)
+
+
+@dataclass
+class Table:
+    """A table grid as printed (PDF ruling lines, a DOCX table, an XLSX sheet)."""
+
+    page: int  # 1-based page (XLSX: sheet number)
+    index: int  # 1-based number of the table on its page
+    rows: list[list[Cell]]  # rectangular
+    first_line: int  # document-wide line number of the grid's first row
+    bbox: BBox | None = None
+    sheet: str | None = None  # XLSX sheet name
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def line_of(self, row: int) -> int:
+        """Document-wide line number of a grid row."""
+        return self.first_line + row
+
+    def cell_ref(self, row: int, col: int) -> str:
+        """Where a cell is, in words an official can find: 'B7' in a sheet, else table/row/column."""
+        if self.sheet is not None:
+            return f"{column_letter(col)}{row + 1}"
+        return f"表{self.index} 第{row + 1}行第{col + 1}列"
+
+    def texts(self, row: int) -> list[str]:
+        return [c.text for c in self.rows[row]]
+
+    def is_blank(self) -> bool:
+        return all(not c.text.strip() for r in self.rows for c in r)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document-wide numbering: a prose line or a table row."""
+
+    number: int  # 1-based, document-wide
+    page: int
+    text: str  # a table row is rendered with ' | ' between cells
+    kind: str  # PROSE or ROW
+    bbox: BBox | None = None
+    table: int | None = None  # index into Document.tables for ROW lines
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    has_text: bool = True
+    name: str | None = None  # XLSX sheet name
+    width: float | None = None
+    height: float | None = None
+
+
+@dataclass
+class Document:
+    """What a reader read from one file."""
+
+    source_file: str
+    file_type: str  # PDF | DOCX | XLSX | TEXT
+    pages: list[Page] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def is_text(self) -> bool:
+        """Plain text extractions are read by the text layouts; originals by the grid layouts."""
+        return self.file_type == TEXT
+
+    @property
+    def text(self) -> str:
+        """Every line, in order (for a text file: exactly its canonical text)."""
+        return "\n".join(line.text for line in self.lines)
+
+    def prose_text(self) -> str:
+        """Prose lines only; table rows become empty lines so line numbers stay the same."""
+        return "\n".join(line.text if line.kind == PROSE else "" for line in self.lines)
+
+    def line(self, number: int) -> Line | None:
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return None
+
+    def page_of(self, number: int | None) -> int | None:
+        """Page of a document-wide line number (None when unknown)."""
+        if number is None:
+            return None
+        line = self.line(number)
+        return line.page if line else None
+
+    def blocks(self, page: int) -> Iterator[Line | Table]:
+        """A page's blocks in reading order: prose lines and whole tables."""
+        seen: set[int] = set()
+        for line in self.lines:
+            if line.page != page:
+                continue
+            if line.kind == PROSE:
+                yield line
+            elif line.table is not None and line.table not in seen:
+                seen.add(line.table)
+                yield self.tables[line.table]
+
+
+class DocumentBuilder:
+    """Appends pages, prose lines and tables while keeping the line numbering consistent."""
+
+    def __init__(self, source_file: str, file_type: str) -> None:
+        self.document = Document(source_file=source_file, file_type=file_type)
+
+    def page(self, **kwargs: object) -> Page:
+        page = Page(number=len(self.document.pages) + 1, **kwargs)  # type: ignore[arg-type]
+        self.document.pages.append(page)
+        return page
+
+    def prose(self, page: int, text: str, bbox: BBox | None = None) -> Line:
+        line = Line(len(self.document.lines) + 1, page, text, PROSE, bbox)
+        self.document.lines.append(line)
+        return line
+
+    def table(
+        self, page: int, grid: list[list[Cell]], bbox: BBox | None = None, sheet: str | None = None
+    ) -> Table:
+        doc = self.document
+        index = sum(1 for t in doc.tables if t.page == page) + 1
+        table = Table(page, index, grid, len(doc.lines) + 1, bbox, sheet)
+        doc.tables.append(table)
+        position = len(doc.tables) - 1
+        for row in grid:
+            text = " | ".join(c.text for c in row)
+            doc.lines.append(Line(len(doc.lines) + 1, page, text, ROW, _row_bbox(row), position))
+        return table
+
+
+def _row_bbox(row: list[Cell]) -> BBox | None:
+    boxes = [c.bbox for c in row if c.bbox is not None]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def column_letter(col: int) -> str:
+    """0 -> 'A', 27 -> 'AB' (spreadsheet column names)."""
+    name = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def expand_grid(
+    n_rows: int,
+    n_cols: int,
+    spans: list[tuple[int, int, int, int, str]],
+    bboxes: dict[tuple[int, int], BBox] | None = None,
+    numbers: dict[tuple[int, int], Decimal] | None = None,
+) -> list[list[Cell]]:
+    """(row0, col0, row1, col1, text) spans (end-exclusive) -> a rectangular grid of Cells.
+
+    Positions no span covers are blank cells of their own.
+    """
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    bboxes = bboxes or {}
+    numbers = numbers or {}
+    for r0, c0, r1, c1, text in spans:
+        for r in range(r0, min(r1, n_rows)):
+            for c in range(c0, min(c1, n_cols)):
+                if grid[r][c] is None:
+                    grid[r][c] = Cell(text, r, c, (r0, c0), bboxes.get((r0, c0)), numbers.get((r0, c0)))
+    return [
+        [cell if cell is not None else Cell("", r, c, (r, c)) for c, cell in enumerate(row)]
+        for r, row in enumerate(grid)
+    ]

@@ -1,0 +1,207 @@
+"""PDF -> the document model, with pdfplumber.
+
+Tables come from ruling lines (``page.find_tables()``): each cell's text is read
+inside its own box, so a blank cell stays blank and a code printed '302 99'
+stays in its code cells. Merged cells are expanded from the cells' boxes.
+Prose is rebuilt from words with their coordinates: a word joins the line it
+overlaps most vertically, so a figure the PDF draws as a separate, slightly
+lower text run stays inside its sentence ('年初预算为1560.05万元').
+A page without a text layer (a scan) is reported; there is no OCR.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+from etl.model import Check
+from etl.readers.cells import cell_text, join_pieces
+from etl.readers.model import PDF, BBox, Document, DocumentBuilder, expand_grid
+from etl.readers.text import UnreadableDocument
+
+# pdfminer logs every odd object of a damaged file; the checks say what matters.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+_SNAP = 1.0  # points: boundaries closer than this are one boundary
+_MIN_OVERLAP = 0.5  # of the smaller height: a word belongs to a line it overlaps this much
+_FOOTER_SHARE = 0.06  # bottom share of a page where a bare number is a page number
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|第\s*\d{1,4}\s*页.{0,8})$")
+
+
+def _pdfplumber() -> Any:
+    import pdfplumber  # imported lazily: text-only builds never pay for it
+
+    return pdfplumber
+
+
+def read_pdf(source_file: str, data: bytes) -> Document:
+    """Read a PDF's pages into prose lines and table grids, or raise UnreadableDocument."""
+    pdfplumber = _pdfplumber()
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    builder = DocumentBuilder(source_file, PDF)
+    doc = builder.document
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise UnreadableDocument("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的原件") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise UnreadableDocument(f"PDF 文件已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
+    except Exception as exc:  # pdfminer raises many kinds for damaged files
+        text = f"{type(exc).__name__} {exc}".lower()
+        if "password" in text or "encrypt" in text:
+            raise UnreadableDocument("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的原件") from exc
+        raise UnreadableDocument(f"PDF 文件已损坏或不完整，无法打开（{exc}）") from exc
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            raise UnreadableDocument(f"PDF 文件已损坏或不完整，读不出页面（{type(exc).__name__}）") from exc
+        if not pages:
+            raise UnreadableDocument("PDF 中没有页面")
+        unread: list[int] = []
+        for page in pages:
+            try:
+                _read_page(builder, page)
+            except Exception as exc:  # one damaged page must not lose the others
+                number = len(doc.pages) if doc.pages and doc.pages[-1].number == page.page_number else None
+                if number is None:
+                    builder.page(has_text=False)
+                    number = len(doc.pages)
+                unread.append(number)
+                doc.checks.append(
+                    Check(
+                        "page_unreadable",
+                        "error",
+                        f"第 {number} 页无法读取（{type(exc).__name__}），该页的表格和文字缺失",
+                        page=number,
+                    )
+                )
+    scans = [p.number for p in doc.pages if not p.has_text and p.number not in unread]
+    if scans and len(scans) == len(doc.pages):
+        raise UnreadableDocument(
+            f"PDF 共 {len(scans)} 页，均没有文字层（扫描件或图片），无法读取；本系统不做文字识别（OCR），请提供可复制文字的原件"
+        )
+    for number in scans:
+        doc.checks.append(
+            Check(
+                "page_no_text_layer",
+                "warning",
+                f"第 {number} 页没有文字层（扫描图片），该页内容未读入（不做 OCR）",
+                page=number,
+            )
+        )
+    return doc
+
+
+def _read_page(builder: DocumentBuilder, page: Any) -> None:
+    # A page without characters is a scan only if it shows an image; else it is blank.
+    has_text = bool(page.chars) or not page.images
+    meta = builder.page(has_text=has_text, width=float(page.width), height=float(page.height))
+    if not page.chars:
+        return
+    tables = [t for t in page.find_tables() if t.cells]
+    grids = [(t.bbox, _grid(t)) for t in tables]
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    inside = [bbox for bbox, grid in grids if len(grid[0]) > 1]
+    prose = _lines([w for w in words if not any(_contains(b, w) for b in inside)])
+    prose = [ln for ln in prose if not _is_page_number(ln, float(page.height))]
+    blocks: list[tuple[float, int, Any]] = [(ln[1][1], 0, ln) for ln in prose]
+    for bbox, grid in grids:
+        if len(grid[0]) == 1:
+            # A one-column 'table' is a framed box of text (a 目录): its rows are prose.
+            for row in grid:
+                if row[0].text:
+                    blocks.append((row[0].bbox[1] if row[0].bbox else bbox[1], 0, (row[0].text, bbox)))
+            continue
+        blocks.append((bbox[1], 1, (grid, bbox)))
+    blocks.sort(key=lambda b: (b[0], b[1]))
+    for _, is_table, block in blocks:
+        if is_table:
+            grid, bbox = block
+            builder.table(meta.number, grid, bbox)
+        else:
+            text, bbox = block
+            builder.prose(meta.number, text, bbox)
+
+
+def _contains(bbox: BBox, word: dict[str, Any]) -> bool:
+    cx = (word["x0"] + word["x1"]) / 2
+    cy = (word["top"] + word["bottom"]) / 2
+    return bbox[0] - _SNAP <= cx <= bbox[2] + _SNAP and bbox[1] - _SNAP <= cy <= bbox[3] + _SNAP
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def _index(bounds: list[float], value: float) -> int:
+    """Index of the boundary nearest to value."""
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+
+
+def _grid(table: Any) -> list[list[Any]]:
+    """A pdfplumber table -> an expanded grid, merged cells from the cells' boxes."""
+    texts: dict[BBox, str] = {}
+    for row, extracted in zip(table.rows, table.extract(), strict=True):
+        for bbox, raw in zip(row.cells, extracted, strict=True):
+            if bbox is not None:
+                texts[tuple(bbox)] = cell_text(raw)
+    cells = [tuple(c) for c in table.cells]
+    xs = _snap([c[0] for c in cells] + [max(c[2] for c in cells)])
+    ys = _snap([c[1] for c in cells] + [max(c[3] for c in cells)])
+    spans = []
+    boxes: dict[tuple[int, int], BBox] = {}
+    for c in cells:
+        c0, c1 = _index(xs, c[0]), _index(xs, c[2])
+        r0, r1 = _index(ys, c[1]), _index(ys, c[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        spans.append((r0, c0, r1, c1, texts.get(c, "")))
+        boxes[(r0, c0)] = c
+    return expand_grid(len(ys) - 1, len(xs) - 1, spans, boxes)
+
+
+def _lines(words: list[dict[str, Any]]) -> list[tuple[str, BBox]]:
+    """Words -> lines by vertical overlap with each line's first word, left to right."""
+    lines: list[tuple[float, float, list[dict[str, Any]]]] = []  # anchor top, bottom, words
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        height = w["bottom"] - w["top"]
+        best, best_overlap = None, 0.0
+        for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            top, bottom, _ = lines[i]
+            overlap = min(bottom, w["bottom"]) - max(top, w["top"])
+            share = overlap / max(min(height, bottom - top), 0.1)
+            if share >= _MIN_OVERLAP and share > best_overlap:
+                best, best_overlap = i, share
+        if best is None:
+            lines.append((w["top"], w["bottom"], [w]))
+        else:
+            lines[best][2].append(w)
+    out = []
+    for _, _, ws in lines:
+        ws.sort(key=lambda w: w["x0"])
+        bbox = (
+            min(w["x0"] for w in ws),
+            min(w["top"] for w in ws),
+            max(w["x1"] for w in ws),
+            max(w["bottom"] for w in ws),
+        )
+        text = join_pieces([w["text"] for w in ws])
+        if text:
+            out.append((text, bbox))
+    out.sort(key=lambda ln: ln[1][1])
+    return out
+
+
+def _is_page_number(line: tuple[str, BBox], height: float) -> bool:
+    text, bbox = line
+    return bbox[1] > height * (1 - _FOOTER_SHARE) and bool(_PAGE_NUMBER.match(text))
