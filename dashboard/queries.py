@@ -108,7 +108,7 @@ def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
                    sum(amount_yuan) FILTER (WHERE measure = '项目支出') AS project_yuan,
                    count(DISTINCT department) AS departments
             FROM budget_lines
-            WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND {_WHERE}
+            WHERE template = '{T3}' AND level = 0 AND code IS NULL AND {_WHERE}
               AND {_kind_guard(f, "final_accounts")}
             GROUP BY ALL
         ), evals AS (
@@ -137,7 +137,8 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         con,
         f"""
         SELECT district, year, 'final_accounts' AS kind, count(DISTINCT department) AS n
-        FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")} GROUP BY ALL
+        FROM budget_lines WHERE doc_kind = 'final_accounts' AND {_WHERE} AND {_kind_guard(f, "final_accounts")}
+        GROUP BY ALL
         UNION ALL
         SELECT district, year, kind, count(*) AS n FROM projects
         WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind) GROUP BY ALL
@@ -154,7 +155,7 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
 def latest_year_per_district(con: duckdb.DuckDBPyConnection, f: Filters, kind: str) -> pl.DataFrame:
     """The latest year each district has data of a kind (the corpus is sparse)."""
     if kind == "final_accounts":
-        sql = f"SELECT district, max(year) AS year FROM budget_lines WHERE {_WHERE} GROUP BY district ORDER BY district"
+        sql = f"SELECT district, max(year) AS year FROM budget_lines WHERE doc_kind = 'final_accounts' AND {_WHERE} GROUP BY district ORDER BY district"
         return run(con, sql, **f.params())
     return run(
         con,
@@ -174,7 +175,7 @@ def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFram
         SELECT district, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan,
                sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share
         FROM budget_lines
-        WHERE statement = '{T3}' AND measure = '本年支出合计' AND level = 1 AND {_WHERE}
+        WHERE template = '{T3}' AND measure = '本年支出合计' AND level = 1 AND {_WHERE}
         GROUP BY district, year, code
         ORDER BY district, year, amount_yuan DESC
         """,
@@ -194,7 +195,7 @@ def functional_tree(con: duckdb.DuckDBPyConnection, f: Filters, statement: str =
                CASE WHEN level = 1 THEN NULL ELSE left(code, length(code) - 2) END AS parent,
                sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE statement = $statement AND measure = $measure AND level BETWEEN 1 AND 3
+        WHERE template = $statement AND measure = $measure AND level BETWEEN 1 AND 3
           AND classification = 'functional' AND {_WHERE}
         GROUP BY code, level ORDER BY code
         """,
@@ -214,7 +215,7 @@ def economic_basic(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         SELECT code, any_value(name) AS name, level,
                CASE WHEN level = 2 THEN left(code, 3) END AS parent, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE statement = '{T6}' AND classification = 'economic' AND level IN (1, 2) AND {_WHERE}
+        WHERE template = '{T6}' AND classification = 'economic' AND level IN (1, 2) AND {_WHERE}
         GROUP BY code, level ORDER BY code
         """,
         **f.params(),
@@ -230,7 +231,7 @@ def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame
         f"""
         SELECT district, year, measure, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
+        WHERE template = '{T3}' AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
         GROUP BY ALL ORDER BY district, year, measure
         """,
         **f.params(),
@@ -246,7 +247,7 @@ def three_public(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         f"""
         SELECT district, year, item, sum(budget_yuan) AS budget_yuan, sum(actual_yuan) AS actual_yuan,
                count(DISTINCT department) AS departments
-        FROM three_public WHERE {_WHERE}
+        FROM three_public WHERE doc_kind = 'final_accounts' AND {_WHERE}
         GROUP BY district, year, item
         ORDER BY district, year,
                  list_position(['合计', '因公出国（境）费', '公务用车购置及运行维护费', '公务用车购置费',
@@ -362,7 +363,7 @@ def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         WITH spend AS (
             SELECT district, department, year, sum(amount_yuan) AS total_expenditure_yuan
             FROM budget_lines
-            WHERE statement = '{T3}' AND level = 0 AND code IS NULL AND measure = '本年支出合计' AND {_WHERE}
+            WHERE template = '{T3}' AND level = 0 AND code IS NULL AND measure = '本年支出合计' AND {_WHERE}
               AND {_kind_guard(f, "final_accounts")}
             GROUP BY ALL
         ), evals AS (
@@ -482,7 +483,7 @@ def same_project_elsewhere(con: duckdb.DuckDBPyConnection, project_id: str) -> p
 DOWNLOAD_TABLES = {
     "projects": "项目",
     "indicators": "绩效指标",
-    "budget_lines": "决算数据",
+    "budget_lines": "决算与预算报表",
     "narrative_items": "决算说明逐项",
     "checks": "校验结果",
 }
@@ -563,8 +564,8 @@ def checks_list(
     return run(
         con,
         f"""
-        SELECT c.source_file, c.severity, c."check", c.message, c.statement, c.code, c.source_line,
-               c.project_id, p.project_name
+        SELECT c.source_file, c.severity, c."check", c.message, c.statement, c.code, c.source_page,
+               c.source_line, c.project_id, p.project_name
         FROM checks c LEFT JOIN projects p USING (project_id)
         WHERE list_contains($severities::VARCHAR[], c.severity)
           AND ({_where("c", "year")} OR c.district IS NULL)

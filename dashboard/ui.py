@@ -40,6 +40,7 @@ LABELS = {
     "n_indicators": "指标数",
     "source_file": "来源文件",
     "source_line": "行号",
+    "source_page": "页码",
     "total_expenditure_yuan": "本年支出合计（万元）",
     "basic_yuan": "基本支出（万元）",
     "project_yuan": "项目支出（万元）",

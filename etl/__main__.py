@@ -21,6 +21,7 @@ def _build(args: argparse.Namespace) -> int:
             Path(args.out),
             workers=args.workers,
             progress=None if args.quiet else print_progress,
+            cache_dir=False if args.no_cache else (Path(args.cache) if args.cache else True),
         )
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", default=str(DEFAULT_OUT), help="warehouse directory (default: %(default)s)")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     b.add_argument("--quiet", action="store_true", help="no progress line")
+    b.add_argument(
+        "--cache", default=None, help="cache of parsed documents (default: <out>.cache beside the warehouse)"
+    )
+    b.add_argument("--no-cache", action="store_true", help="read every document again")
     b.set_defaults(func=_build)
     s = sub.add_parser("synth", help="write a synthetic corpus with known figures")
     s.add_argument("--docs", type=int, default=100, help="number of documents (default: %(default)s)")

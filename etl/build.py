@@ -17,14 +17,14 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from etl import load
+from etl import cache, load
 from etl.model import Check
 from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
@@ -74,6 +74,8 @@ class BuildResult:
     failed: int
     elapsed: float
     phases: dict[str, float]
+    pages: int = 0
+    report: list[str] = field(default_factory=list)  # per document: tables found/expected, problems
 
 
 def _check_row(source_file: str, c: Check, refs: dict[str, str], who: dict[str, Any]) -> dict[str, Any]:
@@ -207,9 +209,18 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
     return out
 
 
-def _process_path(path: str) -> dict[str, Any]:
+def _process_path(path: str, cache_root: str | None = None) -> dict[str, Any]:
+    """One file -> its rows, from the cache when its bytes and the parser are unchanged."""
     p = Path(path)
-    return process_document(p.name, p.read_bytes())
+    data = p.read_bytes()
+    root = Path(cache_root) if cache_root else None
+    k = cache.key(p.name, hashlib.sha256(data).hexdigest())
+    hit = cache.get(root, k)
+    if hit is not None:
+        return hit
+    outcome = process_document(p.name, data)
+    cache.put(root, k, outcome)
+    return outcome
 
 
 def raw_files(raw: Path) -> list[Path]:
@@ -303,31 +314,70 @@ def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
-CHUNK = 64  # documents per worker task: frames are built where the rows are made
+CHUNK = 64  # text documents per worker task: frames are built where the rows are made
+_ORIGINAL_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def _process_chunk(paths: list[str]) -> dict[str, pl.DataFrame]:
+@dataclass(frozen=True)
+class Chunk:
+    documents: int
+    pages: int
+    frames: dict[str, pl.DataFrame]
+
+
+def _process_chunk(paths: list[str], cache_root: str | None = None) -> Chunk:
     """Several documents -> one frame per table (built in the worker, cheap to send back)."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (*ROW_TABLES, "documents", "checks")}
+    pages = 0
     for path in paths:
-        outcome = _process_path(path)
+        outcome = _process_path(path, cache_root)
         rows["documents"].append(outcome["document"])
         rows["checks"].extend(outcome["checks"])
+        pages += outcome["document"]["n_pages"] or 0
         for name in ROW_TABLES:
             rows[name].extend(outcome[name])
-    return {name: frame(name, table_rows) for name, table_rows in rows.items()}
+    return Chunk(len(paths), pages, {name: frame(name, table_rows) for name, table_rows in rows.items()})
 
 
-def _chunks(paths: list[Path], workers: int) -> Iterator[tuple[int, dict[str, pl.DataFrame]]]:
-    """(documents done in this chunk, frames) in input order, in worker processes when it pays."""
-    batches = [[str(p) for p in paths[i : i + CHUNK]] for i in range(0, len(paths), CHUNK)]
+def _is_original(path: Path) -> bool:
+    """A PDF/DOCX/XLSX (slow to read: a worker task of its own), told by its first bytes."""
+    with path.open("rb") as f:
+        head = f.read(1024)
+    return any(head.startswith(m) for m in _ORIGINAL_MAGIC) or b"%PDF-" in head
+
+
+def _batches(paths: list[Path]) -> list[list[str]]:
+    """Originals one per task (so two cores share them), text files CHUNK at a time, in order."""
+    batches: list[list[str]] = []
+    text: list[str] = []
+    for p in paths:
+        if _is_original(p):
+            batches.append([str(p)])
+            continue
+        text.append(str(p))
+        if len(text) == CHUNK:
+            batches.append(text)
+            text = []
+    if text:
+        batches.append(text)
+    return batches
+
+
+def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterator[Chunk]:
+    """Chunks in input order, in worker processes when it pays."""
+    batches = _batches(paths)
+    root = str(cache_root) if cache_root else None
     if workers <= 1 or len(batches) < 2:
         for batch in batches:
-            yield len(batch), _process_chunk(batch)
+            yield _process_chunk(batch, root)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch, frames in zip(batches, pool.map(_process_chunk, batches), strict=True):
-            yield len(batch), frames
+    with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
+        yield from pool.map(_process_chunk, batches, [root] * len(batches))
+
+
+def default_cache(out: Path) -> Path:
+    """Beside the warehouse link: data/warehouse -> data/warehouse.cache (git-ignored)."""
+    return out.with_name(out.name + ".cache")
 
 
 def build(
@@ -335,22 +385,29 @@ def build(
     out: Path,
     *,
     workers: int | None = None,
-    progress: Callable[[int, int, float], None] | None = None,
+    progress: Callable[[int, int, float, int], None] | None = None,
+    cache_dir: Path | None | bool = True,
 ) -> BuildResult:
-    """Parse every file in ``raw`` and swap a new warehouse in at ``out``."""
+    """Parse every file in ``raw`` and swap a new warehouse in at ``out``.
+
+    ``cache_dir``: where parsed rows are kept between builds (True: beside ``out``;
+    False or None: no cache).
+    """
     started = time.perf_counter()
     paths = raw_files(raw)
     if not paths:
         raise BuildError(f"no files in {raw}")
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    cache_root = default_cache(out) if cache_dir is True else (cache_dir or None)
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES if name != "project_links"}
-    done_docs = 0
-    for n, frames in _chunks(paths, workers):
-        for name, part in frames.items():
+    done_docs = done_pages = 0
+    for chunk in _chunks(paths, workers, cache_root):
+        for name, part in chunk.frames.items():
             parts[name].append(part)
-        done_docs += n
+        done_docs += chunk.documents
+        done_pages += chunk.pages
         if progress:
-            progress(done_docs, len(paths), time.perf_counter() - started)
+            progress(done_docs, len(paths), time.perf_counter() - started, done_pages)
     parsed_at = time.perf_counter()
     tables = {name: pl.concat(frames, how="vertical") for name, frames in parts.items()}
     documents = tables["documents"].to_dicts()
@@ -390,6 +447,8 @@ def build(
         severities=dict(severities),
         documents=len(paths),
         failed=sum(d["status"] == "failed" for d in documents),
+        pages=done_pages,
+        report=document_report(tables["documents"], tables["checks"]),
         elapsed=done - started,
         phases={
             "parse_s": round(parsed_at - started, 2),
@@ -399,7 +458,7 @@ def build(
     )
 
 
-def print_progress(done: int, total: int, elapsed: float) -> None:
+def print_progress(done: int, total: int, elapsed: float, pages: int = 0) -> None:
     """A progress line on stderr, at most every half second and at the end."""
     now = time.perf_counter()
     last = getattr(print_progress, "_last", 0.0)
@@ -408,7 +467,61 @@ def print_progress(done: int, total: int, elapsed: float) -> None:
     print_progress._last = now  # type: ignore[attr-defined]
     rate = done / elapsed if elapsed > 0 else 0.0
     end = "\n" if done == total else "\r"
-    print(f"  parsed {done}/{total} files ({rate:,.0f} files/s)", end=end, file=sys.stderr, flush=True)
+    page_rate = f", {pages} pages, {pages / elapsed:,.1f} pages/s" if pages and elapsed > 0 else ""
+    print(
+        f"  parsed {done}/{total} files in {elapsed:.1f}s ({rate:,.1f} files/s{page_rate})",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+REPORT_DOCUMENTS = 40  # documents listed one by one in the summary; the rest are counted
+REPORT_PROBLEMS = 5  # problems listed per document
+
+
+_KIND_LABELS = {
+    "final_accounts": "决算",
+    "budget": "预算",
+    "self_evaluation": "绩效自评",
+    "target_declaration": "绩效目标",
+}
+
+
+def document_report(documents: pl.DataFrame, checks: pl.DataFrame) -> list[str]:
+    """Per document: kind, status, tables found against expected, and where its problems are.
+
+    Documents that are not plainly ok come first, so the ones that need a look are never cut off.
+    """
+    problems = checks.filter(
+        pl.col("severity").is_in(["error", "warning"])
+        & pl.col("check").is_in(PARTIAL_CHECKS | {"file_unreadable", "layout_unknown"})
+    )
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for row in problems.iter_rows(named=True):
+        by_file.setdefault(row["source_file"], []).append(row)
+    ordered = sorted(documents.iter_rows(named=True), key=lambda d: (d["status"] == "ok", d["source_file"]))
+    lines = []
+    for d in ordered[:REPORT_DOCUMENTS]:
+        tables = (
+            f", tables {d['tables_found']}/{d['tables_expected']}" if d["tables_expected"] is not None else ""
+        )
+        kind = _KIND_LABELS.get(d["kind"] or "", "?")
+        lines.append(
+            f"  {d['status']:<8}{d['source_file']} ({kind}{tables}, {d['n_budget_lines']} lines, {d['n_projects']} projects)"
+        )
+        if d["tables_missing"]:
+            lines.append(f"            missing: {d['tables_missing']}")
+        found = by_file.get(d["source_file"], [])
+        for row in found[:REPORT_PROBLEMS]:
+            page = f"p.{row['source_page']} " if row["source_page"] is not None else ""
+            lines.append(f"            {page}{row['check']}: {row['message'][:120]}")
+        if len(found) > REPORT_PROBLEMS:
+            lines.append(f"            … {len(found) - REPORT_PROBLEMS} more")
+    if len(ordered) > REPORT_DOCUMENTS:
+        rest = ordered[REPORT_DOCUMENTS:]
+        lines.append(f"  … {len(rest)} more documents ({sum(d['status'] == 'ok' for d in rest)} ok)")
+    return lines
 
 
 def summary(result: BuildResult) -> str:
@@ -417,11 +530,14 @@ def summary(result: BuildResult) -> str:
         [
             f"warehouse {result.out} -> build {result.build_id} in {result.elapsed:.2f}s",
             f"  documents      {result.documents} ({result.failed} failed)",
+            f"  pages          {result.pages}",
             f"  projects       {c['projects']}",
             f"  indicators     {c['indicators']}",
             f"  budget lines   {c['budget_lines']}",
             f"  三公 lines      {c['three_public']}",
             f"  narrative      {c['narrative_items']} items, {c['narrative_figures']} figures",
             f"  checks         {c['checks']} (error {s.get('error', 0)}, warning {s.get('warning', 0)}, info {s.get('info', 0)})",
+            "per document (status, file, tables found/expected, where a problem is):",
+            *result.report,
         ]
     )

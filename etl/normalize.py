@@ -27,6 +27,7 @@ from etl.model import (
     Project,
 )
 from etl.readers.model import Document
+from etl.templates import match_title
 from etl.textutil import code_level, squash
 
 CENT = Decimal("0.01")
@@ -166,6 +167,12 @@ def _who(meta: DocumentMeta) -> dict[str, Any]:
 # --- budget lines -----------------------------------------------------------------
 
 
+def _template_of(statement: str) -> str | None:
+    """The standard table a text extraction's statement is (its title as printed)."""
+    found = match_title(statement)
+    return found.template.template if found else None
+
+
 def budget_rows(
     lines: list[BudgetLine], source_file: str, meta: DocumentMeta, checks: list[Check]
 ) -> list[dict]:
@@ -180,7 +187,7 @@ def budget_rows(
                 "source_cell": line.source_cell,
                 **_who(meta),
                 "doc_kind": meta.kind,
-                "template": line.template,
+                "template": line.template or _template_of(line.statement),
                 "statement": line.statement,
                 "side": line.side,
                 "code": line.code,
@@ -481,6 +488,7 @@ def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta,
             "source_file": source_file,
             "source_line": t.source_line,
             **_who(meta),
+            "doc_kind": meta.kind,
             "item": t.item,
             "budget_yuan": to_yuan(t.budget, t.unit, checks, f"三公经费 {t.item}"),
             "actual_yuan": to_yuan(t.actual, t.unit, checks, f"三公经费 {t.item}"),

@@ -210,6 +210,12 @@ TABLES: dict[str, list[Column]] = {
     "three_public": [
         *_PROVENANCE,
         *_WHO,
+        _c(
+            "doc_kind",
+            pl.String,
+            "文件类型",
+            "final_accounts (决算: 预算数 and 决算数) or budget (预算数 only).",
+        ),
         _c("item", pl.String, "项目", "合计, 因公出国（境）费, 公务用车购置及运行维护费, … 公务接待费."),
         _c("budget_yuan", MONEY, "预算数（元）", "预算数.", "元"),
         _c("actual_yuan", MONEY, "决算数（元）", "决算数.", "元"),

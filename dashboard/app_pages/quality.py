@@ -13,12 +13,19 @@ st.caption(
 )
 
 docs = state.data(snap, "documents")
-failed = docs.filter(pl.col("status") != "ok")
+failed = docs.filter(pl.col("status") == "failed")
 if not failed.is_empty():
     st.error(
-        f"{failed.height} 个文件未能完整读取："
+        f"{failed.height} 个文件未能读取："
+        + "；".join(f"{r['source_file']}（{r['error'] or '未读入'}）" for r in failed.iter_rows(named=True))
+    )
+partial = docs.filter(pl.col("status") == "partial")
+if not partial.is_empty():
+    st.warning(
+        f"{partial.height} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
         + "；".join(
-            f"{r['source_file']}（{r['error'] or r['status']}）" for r in failed.iter_rows(named=True)
+            r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else "")
+            for r in partial.iter_rows(named=True)
         )
     )
 
@@ -62,7 +69,7 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
         continue
     with st.expander(f"{source_file}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
         ui.table(
-            part.select("severity", "check", "message", "statement", "code", "source_line"),
+            part.select("severity", "check", "message", "statement", "code", "source_page", "source_line"),
             key=f"dq_{source_file}",
         )
 if not with_project.is_empty():

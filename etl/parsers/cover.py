@@ -16,6 +16,7 @@ from etl.readers.model import PROSE, Document
 from etl.templates import BUDGET, FINAL_ACCOUNTS, TitleMatch, match_title, normalise
 
 COVER_PAGES = 2  # the facts are on the first page; a cover sometimes spills onto the second
+COVER_TEXTS = 12  # texts read from the start of the document
 _DIST = "|".join(DISTRICTS)
 _KIND_WORDS = (
     (re.compile(r"(部门|单位)决算"), FINAL_ACCOUNTS),
@@ -42,11 +43,33 @@ class Cover:
     line: int | None = None  # where the department was read
 
 
+@dataclass(frozen=True)
+class _Text:
+    number: int
+    text: str
+
+
+def _cover_texts(doc: Document) -> list[_Text]:
+    """The first texts of the document: prose lines, and the cells of grid rows (a sheet's cover)."""
+    out: list[_Text] = []
+    for ln in doc.lines:
+        if ln.page > COVER_PAGES or len(out) >= COVER_TEXTS:
+            break
+        if ln.kind == PROSE:
+            if ln.text.strip():
+                out.append(_Text(ln.number, ln.text))
+        elif ln.table is not None:
+            table = doc.tables[ln.table]
+            cells = dict.fromkeys(c.text for c in table.rows[ln.number - table.first_line] if c.text.strip())
+            out.extend(_Text(ln.number, text) for text in cells)
+    return out[:COVER_TEXTS]
+
+
 def read_cover(doc: Document) -> Cover:
-    """Kind, scope, year, department and district from the first pages' prose."""
+    """Kind, scope, year, department and district from the first pages' texts."""
     cover = Cover()
-    lines = [ln for ln in doc.lines if ln.kind == PROSE and ln.page <= COVER_PAGES and ln.text.strip()]
-    for ln in lines[:12]:
+    lines = _cover_texts(doc)
+    for ln in lines:
         s = normalise(ln.text)
         if cover.kind is None:
             for rx, kind in _KIND_WORDS:
@@ -66,7 +89,7 @@ def read_cover(doc: Document) -> Cover:
             cover.department, cover.line = clean_department(m.group("org")), ln.number
     if cover.department is None:
         # '上海市普陀区2026年区级部门预算' names only the district.
-        for ln in lines[:12]:
+        for ln in lines:
             if m := re.search(rf"(?:上海市)?({_DIST})(?:新)?区", normalise(ln.text)):
                 cover.district = m.group(1)
                 break

@@ -166,25 +166,25 @@ def _side(path: tuple[str, ...]) -> str | None:
 
 
 def _coded_groups(paths: list[tuple[str, ...]]) -> list[Group]:
-    """Columns -> groups: each starts at a code column (side-by-side groups of the 基本支出 table)."""
+    """Columns -> groups: label columns (codes and a name, in any order) then their figures.
+
+    A new group starts where a label column follows a figure column: the 基本支出
+    table prints two groups side by side (301/303 | 302/310).
+    """
     groups: list[Group] = []
-    current: Group | None = None
-    previous_role = None
+    current = Group()
     for c, path in enumerate(paths):
         role = _role(path)
-        if role == CODE and previous_role != CODE:
-            current = Group()
+        if role in (CODE, NAME) and current.measures:
             groups.append(current)
-        if current is None:
             current = Group()
-            groups.append(current)
         if role == CODE:
             current.code_cols.append(c)
         elif role == NAME and current.name_col is None:
             current.name_col = c
         elif role == MEASURE:
             current.measures.append((c, _measure(path)))
-        previous_role = role
+    groups.append(current)
     return [g for g in groups if g.measures]
 
 
@@ -231,7 +231,7 @@ def continued_layout(previous: Layout, table: Table) -> Layout | None:
     """
     if table.n_cols == previous.n_cols:
         return Layout(0, previous.groups, previous.n_cols, previous.paths)
-    if len(previous.groups) != 1:
+    if len(previous.groups) != 1 or table.n_cols > previous.n_cols:
         return None
     group = previous.groups[0]
     m = len(group.measures)
@@ -329,6 +329,18 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
             name = m.group(2).strip()
         else:
             label = first
+    if label is not None and _is_amount(label):
+        out.has_body = True
+        out.checks.append(
+            Check(
+                "row_not_placed",
+                "error",
+                f"{_where(open_table, table, r)}在科目栏印有数字“{label}”，无法确定该行的科目，未读入",
+                source_line=table.line_of(r),
+                statement=open_table.printed,
+            )
+        )
+        return
     if label and name and normalise(label) == normalise(name):
         name = ""
     name = name or label or ""
@@ -345,6 +357,7 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
         except ValueError:
             if _is_total_label(text) or normalise(text) == normalise(name):
                 continue
+            out.has_body = True
             out.checks.append(
                 Check(
                     "cell_not_understood",
@@ -525,35 +538,38 @@ def _between(doc: Document, previous: Table | None, table: Table) -> list[Line]:
     ]
 
 
-def _unit_of(lines: list[Line], table: Table, start_row: int) -> str | None:
+def _leading_title_rows(table: Table) -> int:
+    """Grid rows at the top that are a title or a unit line (as a sheet prints them)."""
+    skip = 0
+    while skip < len(table.rows) and _title_row(table.rows[skip]):
+        skip += 1
+    return skip
+
+
+def _unit_of(lines: list[Line], table: Table) -> str | None:
     for ln in reversed(lines):
         if m := _UNIT_RE.search(ln.text):
             return m.group(1)
-    for r in range(start_row):
+    for r in range(_leading_title_rows(table)):
         for cell in table.rows[r]:
             if m := _UNIT_RE.search(cell.text):
                 return m.group(1)
     return None
 
 
-def _title(lines: list[Line], table: Table, kind: str | None) -> tuple[object, int | None, int]:
-    """(TitleMatch or None, title line, grid rows taken by an in-grid title and unit)."""
+def _title(lines: list[Line], table: Table, kind: str | None) -> tuple[object, int | None]:
+    """(TitleMatch or None, title line): the nearest title above the grid, else in its first rows."""
     for ln in reversed(lines):
         if m := match_title(ln.text, kind):
-            return m, ln.number, 0
+            return m, ln.number
     for a, b in zip(lines[-3:], lines[-2:], strict=False):
         if m := match_title(a.text + b.text, kind):
-            return m, a.number, 0
-    skip = 0
-    found = None
-    while skip < len(table.rows) and _title_row(table.rows[skip]):
-        text = next(c.text for c in table.rows[skip] if c.text.strip())
-        if found is None and (m := match_title(text, kind)):
-            found = (m, table.line_of(skip))
-        skip += 1
-    if found:
-        return found[0], found[1], skip
-    return None, None, 0
+            return m, a.number
+    for r in range(_leading_title_rows(table)):
+        text = next(c.text for c in table.rows[r] if c.text.strip())
+        if m := match_title(text, kind):
+            return m, table.line_of(r)
+    return None, None
 
 
 def _breaks_continuation(lines: list[Line]) -> bool:
@@ -653,12 +669,14 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
     open_table: OpenTable | None = None
     previous: Table | None = None
     used_titles: set[int] = set()
+    _, toc_lines = read_toc(doc, kind)
     for table in doc.tables:
-        between = _between(doc, previous, table)
-        match, title_line, skip = _title(between, table, kind)
+        between = [ln for ln in _between(doc, previous, table) if ln.number not in toc_lines]
+        match, title_line = _title(between, table, kind)
+        skip = _leading_title_rows(table)
         if match is not None:
             template = match.template  # type: ignore[attr-defined]
-            unit = _unit_of(between, table, skip)
+            unit = _unit_of(between, table)
             open_table = OpenTable(
                 template=template,
                 printed=match.printed,  # type: ignore[attr-defined]

@@ -51,18 +51,33 @@ def detect_type(data: bytes) -> str:
 
 
 def read_document(source_file: str, data: bytes) -> Document:
-    """Read any supported file into the document model, or raise UnreadableDocument."""
+    """Read any supported file into the document model, or raise UnreadableDocument.
+
+    Whatever a damaged file makes a reader's library raise becomes UnreadableDocument,
+    so one bad file is one failed document, never a stopped build.
+    """
     kind = detect_type(data)
-    if kind == PDF:
-        from etl.readers.pdf import read_pdf
+    try:
+        if kind == PDF:
+            from etl.readers.pdf import read_pdf
 
-        return read_pdf(source_file, data)
-    if kind == DOCX:
-        from etl.readers.docx import read_docx
+            return read_pdf(source_file, data)
+        if kind == DOCX:
+            from etl.readers.docx import read_docx
 
-        return read_docx(source_file, data)
-    if kind == XLSX:
-        from etl.readers.xlsx import read_xlsx
+            return read_docx(source_file, data)
+        if kind == XLSX:
+            from etl.readers.xlsx import read_xlsx
 
-        return read_xlsx(source_file, data)
-    return read_text(source_file, data)
+            return read_xlsx(source_file, data)
+        return read_text(source_file, data)
+    except UnreadableDocument:
+        raise
+    except Exception as exc:
+        name = _KIND_NAMES.get(kind, kind)
+        raise UnreadableDocument(
+            f"读取{name}文件时出错（{type(exc).__name__}: {exc}），文件可能已损坏或格式不规范"
+        ) from exc
+
+
+_KIND_NAMES = {PDF: " PDF ", DOCX: " Word（DOCX）", XLSX: " Excel（XLSX）", TEXT: "文本"}

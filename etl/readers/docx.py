@@ -17,6 +17,7 @@ from etl.readers.model import DOCX, Document, DocumentBuilder, expand_grid
 from etl.readers.text import UnreadableDocument
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_SPAN = 64  # Word tables have at most 63 columns: a larger span is a damaged value
 
 
 def read_docx(source_file: str, data: bytes) -> Document:
@@ -25,10 +26,8 @@ def read_docx(source_file: str, data: bytes) -> Document:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableDocument(f"Word（DOCX）文件已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
-    except Exception as exc:  # python-docx raises its own types for a package that is not a document
-        raise UnreadableDocument(f"Word（DOCX）文件无法打开（{type(exc).__name__}: {exc}）") from exc
+    except Exception as exc:  # python-docx and lxml raise many kinds for a damaged package
+        raise UnreadableDocument(_open_failure(exc)) from exc
     builder = DocumentBuilder(source_file, DOCX)
     builder.page()
     for element in document.element.body.iterchildren():
@@ -45,6 +44,28 @@ def read_docx(source_file: str, data: bytes) -> Document:
             if grid and grid[0]:
                 builder.table(len(builder.document.pages), grid)
     return builder.document
+
+
+def _open_failure(exc: BaseException) -> str:
+    """Why a Word package could not be opened, in words an official can act on."""
+    from lxml import etree
+
+    detail = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    if isinstance(exc, etree.XMLSyntaxError):
+        return f"Word（DOCX）文件已损坏：其中的 XML 内容无法解析（{detail}），无法读取；请重新导出或提供原件"
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"Word（DOCX）文件已损坏或不完整：压缩包无法解开（{detail}）"
+    if isinstance(exc, KeyError):
+        return f"Word（DOCX）文件已损坏或不完整：缺少文件的组成部分（{detail}）"
+    return f"Word（DOCX）文件已损坏，无法打开（{type(exc).__name__}: {detail}）"
+
+
+def _int(value: str | None, default: int) -> int:
+    """A count attribute (gridSpan, gridBefore); a damaged value counts as the default."""
+    try:
+        return min(max(int(value), 0), MAX_SPAN) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _paragraph_parts(p: Any) -> list[str]:
@@ -78,7 +99,7 @@ def _grid(tbl: Any) -> list[list[Any]]:
         c = 0
         pr = tr.find(f"{_W}trPr")
         if pr is not None and (before := pr.find(f"{_W}gridBefore")) is not None:
-            c += int(before.get(f"{_W}val", "0"))
+            c += _int(before.get(f"{_W}val"), 0)
         for tc in tr.iterchildren():
             if tc.tag != f"{_W}tc":
                 continue
@@ -87,7 +108,7 @@ def _grid(tbl: Any) -> list[list[Any]]:
             vmerge = None
             if tcpr is not None:
                 if (gs := tcpr.find(f"{_W}gridSpan")) is not None:
-                    span = int(gs.get(f"{_W}val", "1"))
+                    span = max(_int(gs.get(f"{_W}val"), 1), 1)
                 if (vm := tcpr.find(f"{_W}vMerge")) is not None:
                     vmerge = vm.get(f"{_W}val", "continue")
             if vmerge == "continue" and c in open_columns:

@@ -11,13 +11,14 @@ A page without a text layer (a scan) is reported; there is no OCR.
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
 from typing import Any
 
 from etl.model import Check
-from etl.readers.cells import cell_text, join_pieces
+from etl.readers.cells import join_pieces
 from etl.readers.model import PDF, BBox, Document, DocumentBuilder, expand_grid
 from etl.readers.text import UnreadableDocument
 
@@ -26,6 +27,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _SNAP = 1.0  # points: boundaries closer than this are one boundary
 _MIN_OVERLAP = 0.5  # of the smaller height: a word belongs to a line it overlaps this much
+_WORD_GAP = 3.0  # points between two characters that print a space (pdfplumber's x_tolerance)
 _FOOTER_SHARE = 0.06  # bottom share of a page where a bare number is a page number
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|第\s*\d{1,4}\s*页.{0,8})$")
 
@@ -39,28 +41,17 @@ def _pdfplumber() -> Any:
 def read_pdf(source_file: str, data: bytes) -> Document:
     """Read a PDF's pages into prose lines and table grids, or raise UnreadableDocument."""
     pdfplumber = _pdfplumber()
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-
     builder = DocumentBuilder(source_file, PDF)
     doc = builder.document
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise UnreadableDocument("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的原件") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise UnreadableDocument(f"PDF 文件已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
     except Exception as exc:  # pdfminer raises many kinds for damaged files
-        text = f"{type(exc).__name__} {exc}".lower()
-        if "password" in text or "encrypt" in text:
-            raise UnreadableDocument("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的原件") from exc
-        raise UnreadableDocument(f"PDF 文件已损坏或不完整，无法打开（{exc}）") from exc
+        raise UnreadableDocument(_open_failure(exc)) from exc
     with pdf:
         try:
             pages = list(pdf.pages)
         except Exception as exc:
-            raise UnreadableDocument(f"PDF 文件已损坏或不完整，读不出页面（{type(exc).__name__}）") from exc
+            raise UnreadableDocument(_open_failure(exc, "读不出页面")) from exc
         if not pages:
             raise UnreadableDocument("PDF 中没有页面")
         unread: list[int] = []
@@ -98,6 +89,27 @@ def read_pdf(source_file: str, data: bytes) -> Document:
     return doc
 
 
+_ENCRYPTED = "PDF 已加密（需要密码才能打开），无法读取；请提供未加密的原件"
+
+
+def _open_failure(exc: BaseException, what: str = "无法打开") -> str:
+    """Why a PDF could not be opened, in words an official can act on.
+
+    pdfplumber wraps pdfminer's exceptions (``PdfminerException(PDFPasswordIncorrect())``),
+    so the wrapped exception is the one that tells.
+    """
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+        return _ENCRYPTED
+    detail = f"{type(inner).__name__} {inner}".lower()
+    if "password" in detail or "encrypt" in detail:
+        return _ENCRYPTED
+    reason = str(inner).strip() or type(inner).__name__
+    return f"PDF 文件已损坏或不完整，{what}（{reason}）"
+
+
 def _read_page(builder: DocumentBuilder, page: Any) -> None:
     # A page without characters is a scan only if it shows an image; else it is blank.
     has_text = bool(page.chars) or not page.images
@@ -105,20 +117,16 @@ def _read_page(builder: DocumentBuilder, page: Any) -> None:
     if not page.chars:
         return
     tables = [t for t in page.find_tables() if t.cells]
-    grids = [(t.bbox, _grid(t)) for t in tables]
+    chars = page.chars
+    grids = [(t.bbox, _grid(t, chars)) for t in tables]
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-    inside = [bbox for bbox, grid in grids if len(grid[0]) > 1]
-    prose = _lines([w for w in words if not any(_contains(b, w) for b in inside)])
+    # A one-column 'table' is a framed box of text (a 目录, often cells of white
+    # rectangles): it is prose, read from its words like any other prose, once.
+    grids = [(bbox, grid) for bbox, grid in grids if len(grid[0]) > 1]
+    prose = _lines([w for w in words if not any(_contains(b, w) for b, _ in grids)])
     prose = [ln for ln in prose if not _is_page_number(ln, float(page.height))]
     blocks: list[tuple[float, int, Any]] = [(ln[1][1], 0, ln) for ln in prose]
-    for bbox, grid in grids:
-        if len(grid[0]) == 1:
-            # A one-column 'table' is a framed box of text (a 目录): its rows are prose.
-            for row in grid:
-                if row[0].text:
-                    blocks.append((row[0].bbox[1] if row[0].bbox else bbox[1], 0, (row[0].text, bbox)))
-            continue
-        blocks.append((bbox[1], 1, (grid, bbox)))
+    blocks += [(bbox[1], 1, (grid, bbox)) for bbox, grid in grids]
     blocks.sort(key=lambda b: (b[0], b[1]))
     for _, is_table, block in blocks:
         if is_table:
@@ -148,26 +156,68 @@ def _index(bounds: list[float], value: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-def _grid(table: Any) -> list[list[Any]]:
-    """A pdfplumber table -> an expanded grid, merged cells from the cells' boxes."""
-    texts: dict[BBox, str] = {}
-    for row, extracted in zip(table.rows, table.extract(), strict=True):
-        for bbox, raw in zip(row.cells, extracted, strict=True):
-            if bbox is not None:
-                texts[tuple(bbox)] = cell_text(raw)
+def _grid(table: Any, chars: list[dict[str, Any]]) -> list[list[Any]]:
+    """A pdfplumber table -> an expanded grid, merged cells from the cells' boxes.
+
+    Each character goes to the cell its centre lies in (one pass over the page's
+    characters, not one per cell); a cell's characters are then set in lines.
+    """
     cells = [tuple(c) for c in table.cells]
     xs = _snap([c[0] for c in cells] + [max(c[2] for c in cells)])
     ys = _snap([c[1] for c in cells] + [max(c[3] for c in cells)])
     spans = []
     boxes: dict[tuple[int, int], BBox] = {}
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
     for c in cells:
         c0, c1 = _index(xs, c[0]), _index(xs, c[2])
         r0, r1 = _index(ys, c[1]), _index(ys, c[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        spans.append((r0, c0, r1, c1, texts.get(c, "")))
+        spans.append([r0, c0, r1, c1, ""])
         boxes[(r0, c0)] = c
-    return expand_grid(len(ys) - 1, len(xs) - 1, spans, boxes)
+        for r in range(r0, r1):
+            for col in range(c0, c1):
+                owner.setdefault((r, col), (r0, c0))
+    inside: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            continue
+        col = min(bisect.bisect_right(xs, cx) - 1, len(xs) - 2)
+        row = min(bisect.bisect_right(ys, cy) - 1, len(ys) - 2)
+        origin = owner.get((row, col))
+        if origin is not None:
+            inside.setdefault(origin, []).append(ch)
+    for span in spans:
+        span[4] = _set_text(inside.get((span[0], span[1]), []))
+    return expand_grid(len(ys) - 1, len(xs) - 1, [tuple(s) for s in spans], boxes)
+
+
+def _set_text(chars: list[dict[str, Any]]) -> str:
+    """A cell's characters -> its text: lines top to bottom, a space where a gap shows one."""
+    if not chars:
+        return ""
+    lines: list[list[dict[str, Any]]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines:
+            first = lines[-1][0]
+            overlap = min(first["bottom"], ch["bottom"]) - max(first["top"], ch["top"])
+            if overlap >= _MIN_OVERLAP * max(
+                min(ch["bottom"] - ch["top"], first["bottom"] - first["top"]), 0.1
+            ):
+                lines[-1].append(ch)
+                continue
+        lines.append([ch])
+    pieces = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        text = line[0]["text"]
+        for prev, ch in zip(line, line[1:], strict=False):
+            text += (" " if ch["x0"] - prev["x1"] > _WORD_GAP else "") + ch["text"]
+        pieces.append(text)
+    return join_pieces(pieces)
 
 
 def _lines(words: list[dict[str, Any]]) -> list[tuple[str, BBox]]:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from etl.model import Check
 from etl.readers.cells import cell_text
 from etl.readers.model import XLSX, Document, DocumentBuilder, expand_grid
 from etl.readers.text import UnreadableDocument
@@ -20,13 +21,25 @@ from etl.readers.text import UnreadableDocument
 MAX_CELLS = 200_000  # per sheet: a disclosure form is small; a huge sheet is not one
 
 
+EXCEL_DIGITS = 15  # significant digits Excel keeps and shows; a float's 16th and 17th are noise
+
+
 def _number(value: Any) -> Decimal | None:
+    """A numeric cell's value as Excel shows it at full precision.
+
+    A total cached from a formula is a binary float (=B2+B3 of 262.33 and 1238.58
+    is stored as 1500.9099999999999); Excel shows 15 significant digits, so do we.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(format(value, f".{EXCEL_DIGITS}g"))
+    return Decimal(value)
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -35,8 +48,31 @@ def _text(value: Any) -> str:
         return value.isoformat()
     number = _number(value)
     if number is not None:
-        return format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
+        if "%" in number_format.replace('"%"', "").replace("\\%", ""):
+            # Shown as a percentage (0.95 as '95%'): the text says what is printed, the number holds 0.95.
+            return _plain((number * 100).normalize()) + "%"
+        return _plain(number)
     return cell_text(str(value))
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
+
+
+def _open_failure(exc: BaseException) -> str:
+    """Why a workbook could not be opened, in words an official can act on."""
+    from xml.etree.ElementTree import ParseError
+
+    from lxml import etree
+
+    detail = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    if isinstance(exc, etree.XMLSyntaxError | ParseError):
+        return f"Excel（XLSX）文件已损坏：其中的 XML 内容无法解析（{detail}），无法读取；请重新导出或提供原件"
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"Excel（XLSX）文件已损坏或不完整：压缩包无法解开（{detail}）"
+    if isinstance(exc, KeyError):
+        return f"Excel（XLSX）文件已损坏或不完整：缺少文件的组成部分（{detail}）"
+    return f"Excel（XLSX）文件已损坏或不完整，无法打开（{type(exc).__name__}: {detail}）"
 
 
 def read_xlsx(source_file: str, data: bytes) -> Document:
@@ -45,10 +81,8 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableDocument(
-            f"Excel（XLSX）文件已损坏或不完整，无法打开（{type(exc).__name__}）"
-        ) from exc
+    except Exception as exc:  # openpyxl, lxml and ElementTree raise many kinds for a damaged package
+        raise UnreadableDocument(_open_failure(exc)) from exc
     builder = DocumentBuilder(source_file, XLSX)
     for sheet in workbook.worksheets:
         page = builder.page(name=sheet.title)
@@ -57,9 +91,18 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
             page.has_text = False
             continue
         if n_rows * n_cols > MAX_CELLS:
-            raise UnreadableDocument(
-                f"工作表“{sheet.title}”有 {n_rows} 行 × {n_cols} 列，远大于任何公开表格，未读取"
+            # One sheet that is not a form must not lose the workbook's other sheets.
+            page.has_text = False
+            builder.document.checks.append(
+                Check(
+                    "page_unreadable",
+                    "error",
+                    f"工作表“{sheet.title}”（第 {page.number} 页）有 {n_rows} 行 × {n_cols} 列，"
+                    "远大于任何公开表格，未读取",
+                    page=page.number,
+                )
             )
+            continue
         merged = {}
         for rng in sheet.merged_cells.ranges:
             merged[(rng.min_row, rng.min_col)] = (rng.max_row, rng.max_col)
@@ -74,7 +117,7 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
                 if (r, c) in covered and (r, c) not in merged:
                     continue
                 r1, c1 = merged.get((r, c), (r, c))
-                spans.append((r - 1, c - 1, r1, c1, _text(cell.value)))
+                spans.append((r - 1, c - 1, r1, c1, _text(cell.value, cell.number_format or "General")))
                 number = _number(cell.value)
                 if number is not None:
                     numbers[(r - 1, c - 1)] = number
@@ -84,8 +127,18 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
         if not grid:
             page.has_text = False
             continue
+        texts = [list(dict.fromkeys(c.text for c in row if c.text)) for row in grid]
+        if all(len(t) <= 1 for t in texts):
+            # One text a row (a cover, a 目录, a 说明 sheet): prose, not a table.
+            for t in texts:
+                if t:
+                    builder.prose(page.number, t[0])
+            continue
         builder.table(page.number, grid, sheet=sheet.title)
     doc = builder.document
-    if not doc.tables:
-        raise UnreadableDocument("Excel（XLSX）文件中没有任何有内容的工作表")
+    if not doc.tables and not any(ln.text for ln in doc.lines):
+        reasons = "；".join(c.message for c in doc.checks)
+        raise UnreadableDocument(
+            "Excel（XLSX）文件中没有任何有内容的工作表" + (f"（{reasons}）" if reasons else "")
+        )
     return doc

@@ -102,9 +102,14 @@ def test_overview_shows_headline_figures():
     minhang = district_block(at, "**闵行区 2022 年度**")
     assert minhang["绩效自评项目"] == "21 个"
     assert minhang["本年支出合计"] == "—"
+    # 普陀 2024: the 财政局's PDF 决算, 本年支出合计 2,940.05 万元 (p.10), 基本 2,336.91, 项目 603.14
+    putuo = district_block(at, "**普陀区 2024 年度**")
+    assert putuo["本年支出合计"] == "2,940.05 万元"
+    assert putuo["基本支出"] == "2,336.91 万元"
+    assert putuo["项目支出"] == "603.14 万元"
     assert any("万元" in t for t in chart_titles(at))
     coverage = table(at, "区")
-    assert sorted(coverage["区"]) == sorted(["松江", "闵行", "青浦"])
+    assert sorted(set(coverage["区"])) == sorted(["普陀", "松江", "闵行", "青浦"])
 
 
 def test_compare_districts_uses_each_districts_latest_year():
@@ -264,7 +269,7 @@ def test_reset_clears_the_filters():
     assert_clean(at)
     assert at.sidebar.multiselect[0].value == []
     assert "district" not in at.query_params and "year" not in at.query_params
-    assert len([m for m in at.markdown if m.value.startswith("**")]) == 4
+    assert len([m for m in at.markdown if m.value.startswith("**")]) == 5  # 普陀 2024 besides the seeds
 
 
 def test_a_kind_filter_that_excludes_self_evaluations():

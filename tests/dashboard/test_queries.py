@@ -54,7 +54,16 @@ def test_headline_counts_evaluated_projects_per_district_year(con, everything):
     head = queries.headline_by_district_year(con, everything)
     counts = {(r["district"], r["year"]): r["evaluated_projects"] for r in head.iter_rows(named=True)}
     # 21 自评表 in the 闵行 file, 5 in the 松江 2021 file
-    assert counts == {("松江", 2020): 9, ("松江", 2021): 5, ("闵行", 2022): 21, ("青浦", 2020): 7}
+    # 普陀 2024 is the 财政局's PDF 决算 (no self-evaluations); its budgets are not 决算 and stay out.
+    assert counts == {
+        ("普陀", 2024): 0,
+        ("松江", 2020): 9,
+        ("松江", 2021): 5,
+        ("闵行", 2022): 21,
+        ("青浦", 2020): 7,
+    }
+    # 支出决算表 合计 row, 本年支出合计 2,940.05 万元 (putuo_finance_bureau_2024_final_accounts.pdf p.10)
+    assert _row(head, district="普陀", year=2024)["total_expenditure_yuan"] == Decimal("29400500.00")
     # No 决算 for 闵行 2022: the spending columns are empty, not zero.
     minhang = _row(head, district="闵行", year=2022)
     assert minhang["total_expenditure_yuan"] is None
@@ -67,9 +76,12 @@ def test_headline_follows_the_district_filter(con):
     assert head["district"].to_list() == ["青浦"]
 
 
-def test_coverage_holds_the_three_districts(con, everything):
+def test_coverage_holds_the_four_districts(con, everything):
     cov = queries.coverage(con, everything)
-    assert set(cov["district"].to_list()) == {"松江", "闵行", "青浦"}
+    assert set(cov["district"].to_list()) == {"普陀", "松江", "闵行", "青浦"}
+    # one 决算 department in 普陀 (财政局 2024); the three 普陀 budgets are not counted as 决算
+    assert _row(cov, district="普陀", year=2024, kind="final_accounts")["n"] == 1
+    assert cov.filter((pl.col("district") == "普陀") & (pl.col("kind") == "final_accounts")).height == 1
     # the 2022 松江 target declaration file has 7 项目名称 forms (lines 56-1167)
     assert _row(cov, district="松江", year=2022, kind="target_declaration")["n"] == 7
     assert _row(cov, district="闵行", year=2022, kind="self_evaluation")["n"] == 21
@@ -77,8 +89,9 @@ def test_coverage_holds_the_three_districts(con, everything):
 
 def test_filter_options_list_what_the_corpus_holds(con):
     options = queries.filter_options(con)
-    assert options["districts"] == ["松江", "闵行", "青浦"]
-    assert options["years"] == [2020, 2021, 2022]
+    assert options["districts"] == ["普陀", "松江", "闵行", "青浦"]
+    # seeds 2020-2022; 普陀: 2024 决算, budgets of 2023, 2024 (万里) and 2026 (司法局)
+    assert options["years"] == [2020, 2021, 2022, 2023, 2024, 2026]
     assert "上海市闵行区城市运行管理中心" in options["departments"]
 
 

@@ -65,8 +65,10 @@ def _copy_seeds(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("seed_build") / "warehouse"
-    build(RAW, out)
+    """The five seeds alone (data/raw also holds real PDFs; they have tests of their own)."""
+    root = tmp_path_factory.mktemp("seed_build")
+    out = root / "warehouse"
+    build(_copy_seeds(root / "raw"), out)
     return out
 
 
@@ -77,8 +79,9 @@ def wh(warehouse: Path) -> dict[str, pl.DataFrame]:
 
 @pytest.fixture(scope="session")
 def second_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
-    out = tmp_path_factory.mktemp("seed_build_again") / "warehouse"
-    build(RAW, out)
+    root = tmp_path_factory.mktemp("seed_build_again")
+    out = root / "warehouse"
+    build(_copy_seeds(root / "raw"), out, cache_dir=False)
     return _read(out)
 
 
@@ -1066,7 +1069,7 @@ def test_no_files__build_error(tmp_path: Path) -> None:
 @pytest.fixture()
 def published(tmp_path: Path) -> tuple[Path, str, dict, dict[str, pl.DataFrame], list[str]]:
     out = tmp_path / "warehouse"
-    build(RAW, out)
+    build(_copy_seeds(tmp_path / "raw"), out)
     return out, os.readlink(out), load.read_manifest(out), _read(out), _build_dirs(out)
 
 
@@ -1097,7 +1100,7 @@ def test_atomic_swap__write_fails_midway(published: tuple, monkeypatch: pytest.M
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", disk_full)
     with pytest.raises(OSError, match="No space left"):
-        build(RAW, out)
+        build(out.parent / "raw", out)
     monkeypatch.undo()
     assert len(written) == 4  # the second build had parsed everything and was writing
     _assert_unchanged(published)
@@ -1114,7 +1117,7 @@ def test_atomic_swap__a_table_frame_fails(published: tuple, monkeypatch: pytest.
 
     monkeypatch.setattr(etl.build, "frame", broken)
     with pytest.raises(ValueError, match="cannot cast"):
-        build(RAW, out)
+        build(out.parent / "raw", out)
     monkeypatch.undo()
     _assert_unchanged(published)
 
@@ -1122,7 +1125,7 @@ def test_atomic_swap__a_table_frame_fails(published: tuple, monkeypatch: pytest.
 def test_atomic_swap__a_successful_rebuild_replaces_it_whole(published: tuple) -> None:
     out, link, manifest, tables, _ = published
     old = (out.parent / link).resolve()
-    build(RAW, out)
+    build(out.parent / "raw", out)
     assert os.readlink(out) != link
     assert load.read_manifest(out)["build_id"] != manifest["build_id"]
     # A reader still holding the previous build can finish reading it.

@@ -35,7 +35,8 @@ def test__roundtrip__budget_lines_exact(index: int, layout: str) -> None:
         (r["statement"], r["code"], r["name"], r["measure"], r["amount_yuan"]) for r in out["budget_lines"]
     }
     want = {(t.statement, t.code, t.name, t.measure, t.amount * WAN) for t in doc.lines}
-    assert want <= got, sorted(want - got)[:5]
+    assert got == want, (sorted(want - got)[:5], sorted(got - want)[:5])
+    assert len(out["budget_lines"]) == len(doc.lines), "a figure read twice"
     assert not [
         c
         for c in out["checks"]
