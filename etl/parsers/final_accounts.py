@@ -167,6 +167,7 @@ TITLE_PREFIX_RE = re.compile(
 )
 PROSE_MIN_LENGTH = 45  # a body line with this many non-figure characters is running text
 
+_CODE_FRAGMENT = re.compile(r"^\d{1,2}$")
 _NORMALISE = str.maketrans({"“": '"', "”": '"', "＂": '"', "‘": "'", "’": "'", "(": "（", ")": "）"})
 
 
@@ -185,7 +186,9 @@ class _Tok:
 
     @property
     def is_num(self) -> bool:
-        return is_amount(self.text)
+        # A bare one- or two-digit token ('06', '99', '7') is a 款/项 code fragment, never an
+        # amount: 决算 tables print their figures with two decimals ('6.20', '0.00').
+        return is_amount(self.text) and not _CODE_FRAGMENT.match(self.text.strip())
 
 
 @dataclass
@@ -244,9 +247,42 @@ def parse(text: str) -> ParseResult:
     sink = _Sink()
     for table in _find_tables(lines, sink):
         _read_table(table, lines, sink)
+    budget_lines = _drop_misaligned(sink.lines, sink.checks)
     return ParseResult(
-        layout=LAYOUT, budget_lines=sink.lines, three_public=sink.three_public, checks=sink.checks
+        layout=LAYOUT, budget_lines=budget_lines, three_public=sink.three_public, checks=sink.checks
     )
+
+
+def _drop_misaligned(lines: list[BudgetLine], checks: list[Check]) -> list[BudgetLine]:
+    """A table whose code repeats under one measure was read out of step: keep none of its figures.
+
+    Extracted text sometimes interleaves two printed columns (the 基本支出 table's two groups);
+    the stream reader then pairs names, codes and figures wrongly. A code that appears twice in
+    one table proves it, and a wrong figure must never be stored.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    for ln in lines:
+        if ln.code is not None:
+            key = (ln.statement, ln.measure, ln.code)
+            seen[key] = seen.get(key, 0) + 1
+    bad: dict[str, tuple[str, int]] = {}
+    for (statement, _, code), n in seen.items():
+        if n > 1 and n > bad.get(statement, ("", 0))[1]:
+            bad[statement] = (code, n)
+    for statement, (code, n) in bad.items():
+        first = next(ln.source_line for ln in lines if ln.statement == statement)
+        checks.append(
+            Check(
+                "row_not_placed",
+                "error",
+                f"{statement}中科目编码 {code} 出现 {n} 次：文本中各栏次序错乱，无法可靠对应编码、名称和金额，"
+                "该表的数字未采用（请使用 PDF 原件）",
+                source_line=first,
+                statement=statement,
+                code=code,
+            )
+        )
+    return [ln for ln in lines if ln.statement not in bad]
 
 
 # --- finding the tables -----------------------------------------------------------

@@ -10,6 +10,12 @@ Three things are read here, all from prose rather than tables or forms:
 * the numbered paragraphs of 一般公共预算财政拨款支出决算具体情况
   (:class:`NarrativeItem`): 类/款/项 path, 年初预算, 支出决算 and the stated reason.
 
+A 部门预算 (budget) is told from a 决算 by its words (:func:`document_kind`) and read
+with its own section kinds, figure specs (:data:`BUDGET_FIGURES`: ``*_budget`` keys,
+never ``*_actual``) and item pattern (:func:`parse_budget_items`: the heading's amount,
+上年预算执行数, 本年预算安排 and the stated change), so reading budgets leaves what a
+决算 gives untouched.
+
 Extracted text wraps sentences across lines (PDF text has a blank line after every
 line and stray spaces around numbers), so each section is read as a *flow*: its
 lines joined without separators, whitespace dropped except between two ASCII
@@ -41,7 +47,9 @@ DISTRICTS: tuple[str, ...] = (
 )  # fmt: skip
 
 # Words that make a document worth reading for prose or document facts.
-_DETECT_WORDS = ("情况说明", "部门决算", "编报绩效目标", "绩效目标申报表", "绩效自评", "主管部门")
+_DETECT_WORDS = (
+    "情况说明", "部门决算", "预算编制说明", "编报绩效目标", "绩效目标申报表", "绩效自评", "主管部门",
+)  # fmt: skip
 
 # Section kind by the words its heading holds (first rule that matches wins). A heading
 # must also hold one of _HEADING_MARKS, so table titles in a 目录 (…决算表) are not sections.
@@ -251,6 +259,206 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
 )
 
+# --- budgets (部门预算): vocabulary and figures ------------------------------------------
+#
+# A budget's 说明 (部门预算编制说明 and 其他相关情况说明) states this year's budget and, per
+# item, last year's execution; a 决算's 说明 states 年初预算 against 决算. The two are told
+# apart by their words (:func:`document_kind`) and read with separate section kinds, figure
+# specs and item patterns, so nothing here changes how a 决算 is read.
+
+# Words only one of the two kinds prints, counted over the whole text: a budget must print its
+# 说明's title and more budget words than 决算 words; anything else is read as a 决算, as
+# before budgets were read (forms that print 预算执行数 stay out of the budget path).
+_BUDGET_TITLES = ("预算编制说明",)
+_BUDGET_MARKS = ("预算编制说明", "预算执行数")
+_FINAL_MARKS = ("决算情况说明", "部门决算", "支出决算")
+
+# Section kind of a budget heading by its words (first rule that matches wins). Headings are
+# numbered ('二、机关运行经费预算') or stand alone ('2026年部门预算编制说明', '其他相关情况说明').
+_BUDGET_SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("glossary", ("名词解释",)),
+    ("project", ("项目经费",)),  # 项目经费情况说明: one project's own write-up, not read
+    ("three_public", ("三公",)),
+    ("operating_cost", ("机关运行经费",)),
+    ("procurement", ("政府采购",)),
+    ("performance", ("绩效目标",)),
+    ("assets", ("国有资产",)),
+    ("overview", ("预算编制说明",)),
+    ("overview", ("收入", "预算")),  # '一、收入预算情况' where the 编制说明 is split up
+    ("overview", ("支出", "预算")),
+    ("other", ("其他相关情况",)),
+)
+_BUDGET_PROSE_KINDS = frozenset(k for k, _ in _BUDGET_SECTION_KINDS) - {"glossary", "project"}
+# Lines that end a budget section: a table title, its 编制部门/单位 line, a form title.
+_BUDGET_TERMINATOR_RE = re.compile(
+    r"^(?:编制部门[：:].*|单位[：:].{0,8}|.{0,40}(?:预算表|预算总表|绩效目标填报表|绩效目标申报表))$"
+)
+_TOC_LEADER_RE = re.compile(r"[…]{2,}|\.{4,}|·{4,}")  # 目录 entries: '四、部门预算编制说明……'
+_HEADING_PUNCT_RE = re.compile(r"[，,；;。：:]")
+
+_OV = ("overview",)
+_TPB = ("three_public",)
+_BY_LAST_YEAR = r"[，,]?(?:比|较)" + _G + r"{0,30}?"  # '，比2022年（上一年度，下同）预算'
+
+
+def _changes(
+    key: str, kinds: tuple[str, ...], subject: str, anywhere: bool = False
+) -> tuple[FigureSpec, ...]:
+    """'{subject}X万元，比上年预算增加Y万元' -> ``{key}_increase`` Y; 减少 -> ``{key}_decrease``."""
+    return tuple(
+        FigureSpec(
+            f"{key}_{suffix}",
+            kinds,
+            subject + r"(?:为)?{A}" + _BY_LAST_YEAR + word + r"{N}{U}",
+            anywhere=anywhere,
+        )
+        for suffix, word in (("increase", "增加"), ("decrease", "减少"))
+    )
+
+
+_FISCAL_INCOME = r"财政拨款收入(?:预算)?"
+_FISCAL_EXP = r"(?<!预算)财政拨款支出预算"
+_GPB_EXP = r"一般公共预算(?:财政)?拨款支出预算"
+_GOV_FUND_EXP = r"政府性基金(?:预算)?(?:财政)?拨款支出预算"
+_SOE_EXP = r"国有资本经营预算(?:财政)?拨款支出预算"
+_TP_TOTAL = r"三公[”\"]?经费(?:财政拨款)?(?:支出)?预算(?:数)?"
+
+# Figures of a budget's 说明, one per key, as printed. Amounts are this year's budget unless
+# the key says otherwise; ``*_increase`` / ``*_decrease`` are the stated change against last
+# year's budget (the amount as printed, the direction in the key; '持平' prints no figure).
+BUDGET_FIGURES: tuple[FigureSpec, ...] = (
+    # 收入预算: '收入预算9628.22万元，其中：财政拨款收入9628.22万元，比2025年预算增加793.14万元'
+    FigureSpec(
+        "total_income_budget", _OV, r"(?<!拨款)(?<!事业)(?<!经营)(?<!其他)收入预算(?:总额|合计)?(?:为)?{N}{U}"
+    ),
+    FigureSpec("fiscal_income_budget", _OV, _FISCAL_INCOME + r"(?:为)?{N}{U}"),
+    *_changes("fiscal_income_budget", _OV, _FISCAL_INCOME),
+    FigureSpec("business_income_budget", _OV, r"(?<!财政拨款)事业收入(?:预算)?(?:为)?{N}{U}"),
+    FigureSpec("operating_income_budget", _OV, r"事业单位经营收入(?:预算)?(?:为)?{N}{U}"),
+    FigureSpec("other_income_budget", _OV, r"其他收入(?:预算)?(?:为)?{N}{U}"),
+    # 支出预算: '支出预算9628.22万元，其中：财政拨款支出预算9628.22万元，…一般公共预算拨款支出预算…'
+    FigureSpec(
+        "total_expenditure_budget",
+        _OV,
+        r"(?<!拨款)(?<!基本)(?<!项目)(?<!基金)支出预算(?:总额|合计)?(?:为)?{N}{U}",
+    ),
+    FigureSpec("fiscal_expenditure_budget", _OV, _FISCAL_EXP + r"(?:为)?{N}{U}"),
+    *_changes("fiscal_expenditure_budget", _OV, _FISCAL_EXP),
+    FigureSpec("gpb_expenditure_budget", _OV, _GPB_EXP + r"(?:为)?{N}{U}"),
+    *_changes("gpb_expenditure_budget", _OV, _GPB_EXP),
+    FigureSpec("gov_fund_expenditure_budget", _OV, _GOV_FUND_EXP + r"(?:为)?{N}{U}"),
+    *_changes("gov_fund_expenditure_budget", _OV, _GOV_FUND_EXP),
+    FigureSpec("soe_expenditure_budget", _OV, _SOE_EXP + r"(?:为)?{N}{U}"),
+    *_changes("soe_expenditure_budget", _OV, _SOE_EXP),
+    FigureSpec("basic_expenditure_budget", _OV, r"基本支出(?:预算)?(?:为)?{N}{U}"),
+    FigureSpec("project_expenditure_budget", _OV, r"项目支出(?:预算)?(?:为)?{N}{U}"),
+    # 三公: '“三公”经费预算数为10.81万元…（二）公务用车购置及运行费9.98万元…其中：公务用车购置费0万元'
+    FigureSpec("three_public_budget", _TPB, _TP_TOTAL + r"(?:为)?{N}{U}", anywhere=True),
+    *_changes("three_public_budget", _TPB, _TP_TOTAL, anywhere=True),
+    FigureSpec(
+        "three_public_abroad_budget", _TPB, r"因公出国[（(]境[)）]费(?:用)?(?:预算)?(?:数)?(?:为)?{N}{U}"
+    ),
+    FigureSpec(
+        "three_public_vehicle_budget",
+        _TPB,
+        r"公务(?:用)?车购置及运行(?:维护)?费(?:预算)?(?:数)?(?:为)?{N}{U}",
+    ),
+    FigureSpec(
+        "three_public_vehicle_purchase_budget", _TPB, r"公务(?:用)?车购置费(?:预算)?(?:数)?(?:为)?{N}{U}"
+    ),
+    FigureSpec(
+        "three_public_vehicle_operation_budget",
+        _TPB,
+        r"公务(?:用车|车用车|车)运行(?:维护)?费(?:预算)?(?:数)?(?:为)?{N}{U}",  # 万里 prints 公务车用车运行费
+    ),
+    FigureSpec("three_public_reception_budget", _TPB, r"公务接待费(?:预算)?(?:数)?(?:为)?{N}{U}"),
+    # '…财政拨款的机关运行经费预算为217.83万元'
+    FigureSpec(
+        "operating_cost_budget",
+        ("operating_cost",),
+        r"机关运行经费(?:预算)?(?:数)?(?:为|共)?{N}{U}",
+        anywhere=True,
+    ),
+    # '政府采购预算1486.42万元，其中：政府采购货物预算3.66万元、政府采购工程预算36.44万元、…服务预算…'
+    FigureSpec(
+        "procurement_budget_total",
+        ("procurement",),
+        r"政府采购预算(?:总额|金额)?(?:为|共|合计)?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "procurement_budget_goods", ("procurement",), r"货物(?:采购)?预算(?:为)?{N}{U}", anywhere=True
+    ),
+    FigureSpec(
+        "procurement_budget_works", ("procurement",), r"工程(?:采购)?预算(?:为)?{N}{U}", anywhere=True
+    ),
+    FigureSpec(
+        "procurement_budget_services", ("procurement",), r"服务(?:采购)?预算(?:为)?{N}{U}", anywhere=True
+    ),
+    # '面向中小企业预留政府采购项目预算金额X万元，其中，预留给小型和微型企业的政府采购项目预算为Y万元'
+    FigureSpec(
+        "procurement_sme_reserved",
+        ("procurement",),
+        r"面向中小企业预留政府采购项目预算(?:金额)?(?:为)?{N}{U}",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "procurement_small_micro_reserved",
+        ("procurement",),
+        r"(?:预留给小型和微型企业的|面向小微企业预留)政府采购项目预算(?:金额)?(?:为)?{N}{U}",
+        anywhere=True,
+    ),
+    # '编报绩效目标的项目20个，涉及项目预算资金7054.05万元' (same keys as a 决算's)
+    FigureSpec(
+        "declared_project_count", _PERF, r"编报绩效目标的" + _G + r"{0,30}?项目{N}个", "个", anywhere=True
+    ),
+    FigureSpec(
+        "declared_budget_total",
+        _PERF,
+        r"编报绩效目标的" + _G + r"{0,30}?项目\d+个[，,]?涉及[^。；;\n\d]{0,12}?{N}{U}",
+        anywhere=True,
+    ),
+    # 国有资产: '共有车辆3辆' / '车辆7辆（一般公务用车3辆…'; '预算安排购置车辆1辆';
+    # '单价100万元（含）以上设备（不含车辆）0台（套）' owned, and planned after 安排购置.
+    FigureSpec(
+        "vehicles_owned",
+        ("assets",),
+        r"(?<!购置)(?:公务用车保有量|共有车辆|实有车辆|车辆)(?:为|共)?{N}辆",
+        "辆",
+        anywhere=True,
+    ),
+    FigureSpec("vehicles_purchase_planned", ("assets",), r"安排购置车辆(?:为|共)?{N}辆", "辆", anywhere=True),
+    FigureSpec(
+        "large_equipment_owned",
+        ("assets",),
+        r"(?<!购置)单价100万元[（(]含[)）]以上设备[（(]不含车辆[)）]{N}台[（(]套[)）]",
+        "台（套）",
+        anywhere=True,
+    ),
+    FigureSpec(
+        "large_equipment_purchase_planned",
+        ("assets",),
+        r"安排购置单价100万元[（(]含[)）]以上设备[（(]不含车辆[)）]{N}台[（(]套[)）]",
+        "台（套）",
+        anywhere=True,
+    ),
+)
+
+# Budget items: '6、公共安全支出（204类）司法（06款）其他司法支出（99项）3845.49万元。主要用于：…
+# 2025年当年预算执行数为43269.3万元，2026年预算安排3845.49万元，比2025年预算执行数增加17.62%。
+# 主要原因是：业务量增加。' (万里 quotes the path and prints no codes: '7.“…（项）”14.62万元，…').
+_LEVEL_CODE_RE = re.compile(r"(?P<open>[（(])(?P<code>\d*)(?P<level>类|款|项)(?P<close>[)）])")
+_CODE_DIGITS = {"类": 3, "款": 2, "项": 2}
+_AMOUNT_RE = re.compile(_N + _U)
+_HEAD_END_RE = re.compile(r"。|主要用于|预算执行数|预算安排")
+_PATH_QUOTES = "“”\"‘’'「」"
+_ITEM_PRIOR_RE = re.compile(r"预算执行数(?:为|是)?" + _N + _U)
+_ITEM_PLANNED_RE = re.compile(r"预算安排(?:为|是)?" + _N + _U)
+_CHANGE_WORDS = ("增加", "减少", "增长", "下降", "持平")
+_ITEM_CHANGE_RE = re.compile(
+    r"(?:比|与|较)" + _G + r"{0,24}?(?P<word>" + "|".join(_CHANGE_WORDS) + r")(?:" + _N + r"[%％])?"
+)
+
 # 结构情况: '社会保障和就业支出（类）148.30万元，占3.72%'.
 _CLASS_SHARE_RE = re.compile(
     r"(?P<name>[^，、；;：:。%％\d\s（）()\n“”]{2,30}?)[（(]类[)）](?:支出)?(?:为)?" + _N + _U
@@ -453,11 +661,13 @@ def _figure(key: str, m: re.Match[str], flow: Flow, unit: str | None) -> Narrati
     return NarrativeFigure(key, value, printed_unit, text, flow.line_at(start) or 0)
 
 
-def extract_figures(flows: dict[Section, Flow], whole: Flow) -> list[NarrativeFigure]:
+def extract_figures(
+    flows: dict[Section, Flow], whole: Flow, specs: tuple[FigureSpec, ...] = FIGURES
+) -> list[NarrativeFigure]:
     """One figure per key: the first statement in its sections (or anywhere, for some keys)."""
     figures: list[NarrativeFigure] = []
     kinds_present = {s.kind for s in flows}
-    for spec in FIGURES:
+    for spec in specs:
         rx = spec.regex()
         found = None
         for section, flow in flows.items():
@@ -473,7 +683,8 @@ def extract_figures(flows: dict[Section, Flow], whole: Flow) -> list[NarrativeFi
             found = _figure(spec.key, m, whole, spec.unit)
         if found is not None:
             figures.append(found)
-    figures.extend(class_shares(flows))
+    if specs is FIGURES:
+        figures.extend(class_shares(flows))
     return figures
 
 
@@ -608,6 +819,157 @@ def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem]
     return items, checks
 
 
+# --- budgets (部门预算): kind, sections, items -------------------------------------------
+
+
+def document_kind(text: str) -> str:
+    """'budget' for a 部门预算 (its 编制说明 and 预算执行数 wording), else 'final_accounts'."""
+    s = squash(text)
+    if not any(w in s for w in _BUDGET_TITLES):
+        return "final_accounts"
+    budget = sum(s.count(w) for w in _BUDGET_MARKS)
+    final = sum(s.count(w) for w in _FINAL_MARKS)
+    return "budget" if budget > final else "final_accounts"
+
+
+def _classify_budget_heading(title: str) -> str:
+    for kind, words in _BUDGET_SECTION_KINDS:
+        if all(w in title for w in words):
+            return kind
+    return "unknown"
+
+
+def find_budget_sections(lines: list[str], squashed: list[str] | None = None) -> list[Section]:
+    """Sections of a budget's 说明, each up to the next heading, table title or form.
+
+    A numbered heading ('三、政府采购预算情况') always bounds a section; a heading standing
+    alone bounds one only when it names a known kind ('2026年部门预算编制说明'). Inside a
+    项目经费情况说明 the numbered headings (一、项目概述 … 七、绩效目标) are that project's.
+    """
+    squashed = squashed if squashed is not None else [squash(x) for x in lines]
+    marks: list[tuple[int, str, str]] = []
+    in_project = False
+    for i, s in enumerate(squashed):
+        if not s:
+            continue
+        if _TOC_LEADER_RE.search(s) or _PART_RE.match(s) or _BUDGET_TERMINATOR_RE.match(s):
+            marks.append((i, "stop", s))
+            continue
+        if len(s) > 40:
+            continue
+        numbered = bool(_HEADING_RE.match(s))
+        body = _HEADING_RE.sub("", s, count=1) if numbered else s
+        if _HEADING_PUNCT_RE.search(body) or (not numbered and ("、" in s or not s.endswith(_HEADING_MARKS))):
+            continue
+        kind = _classify_budget_heading(body)
+        if numbered:
+            marks.append((i, "unknown" if in_project else kind, s))
+            in_project = in_project or kind == "project"
+        elif kind != "unknown":
+            marks.append((i, kind, s))
+            in_project = kind == "project"
+    sections = []
+    for n, (i, kind, title) in enumerate(marks):
+        if kind in ("stop", "unknown", "project"):
+            continue
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+        sections.append(Section(kind, title, i, end))
+    return sections
+
+
+def _strip_codes(path: str) -> str:
+    """'公共安全支出（204类）司法（06款）' -> '公共安全支出（类）司法（款）' (brackets as printed)."""
+    return _LEVEL_CODE_RE.sub(lambda m: m.group("open") + m.group("level") + m.group("close"), path)
+
+
+def _path_code(path: str) -> str | None:
+    """'（204类）…（06款）…（99项）' -> '2040699'; levels without printed codes end the code."""
+    code = ""
+    for m, level in zip(_LEVEL_CODE_RE.finditer(path), ("类", "款", "项"), strict=False):
+        if m.group("level") != level or len(m.group("code")) != _CODE_DIGITS[level]:
+            break
+        code += m.group("code")
+    return code or None
+
+
+def _budget_item_head(body: str) -> tuple[str, Decimal | None, str | None]:
+    """The item's path and the amount its heading states ('…（99项）3845.49万元'), with its unit."""
+    end = _HEAD_END_RE.search(body)
+    amount = _AMOUNT_RE.search(body, 0, end.start() if end else len(body))
+    head = body[: amount.start()] if amount else body[: end.start() if end else len(body)]
+    marks = list(_LEVEL_CODE_RE.finditer(head))
+    path = head[: marks[-1].end()] if marks else head
+    path = path.strip(_PATH_QUOTES + "，,；;：: ").replace("”", "").replace("“", "")
+    if amount is None or not marks:
+        return path, None, None
+    return path, parse_amount(amount.group("num")), amount.group("unit")
+
+
+def parse_budget_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem], list[Check]]:
+    """Numbered paragraphs of a budget's 财政拨款支出主要内容, one :class:`NarrativeItem` each.
+
+    ``item`` is the 类/款/项 path without its printed codes and quotes
+    ('公共安全支出（类）司法（款）其他司法支出（项）', the form a 决算's items take, so that
+    names match the tables the same way); ``code`` is the 7-digit code when the paragraph
+    prints it ('（204类）…（06款）…（99项）' -> '2040699'; fewer digits when it stops at 款),
+    else None. ``stated`` is the heading's amount, ``prior_executed`` 上年当年预算执行数,
+    ``budget`` 本年预算安排, ``change_percent`` / ``change_word`` the stated change: all as
+    printed, none recomputed.
+    """
+    start, end = section.heading + 1, section.end
+    starts = [i for i in range(start, end) if _ITEM_START_RE.match(squash(lines[i]))]
+    items: list[NarrativeItem] = []
+    checks: list[Check] = []
+    for n, first in enumerate(starts):
+        last = starts[n + 1] if n + 1 < len(starts) else end
+        text = build_flow(lines, first, last).text.replace("\n", "")
+        m_num = _ITEM_START_RE.match(text)
+        body = text[m_num.end() :] if m_num else text
+        if not _LEVEL_CODE_RE.search(body.split("。")[0]):
+            continue  # a numbered line that is not a 类/款/项 paragraph
+        path, stated, unit = _budget_item_head(body)
+        prior = _ITEM_PRIOR_RE.search(body)
+        planned = _ITEM_PLANNED_RE.search(body, prior.end() if prior else 0) or _ITEM_PLANNED_RE.search(body)
+        after = max((m.end() for m in (prior, planned) if m), default=0)
+        change = _ITEM_CHANGE_RE.search(body, after)
+        reason_m = _REASON_RE.search(body)
+        reason = reason_m.group("reason").strip() if reason_m else None
+        unit = unit or next((m.group("unit") for m in (planned, prior) if m), "万元")
+        item = _strip_codes(path)
+        items.append(
+            NarrativeItem(
+                item=item,
+                code=_path_code(path),
+                budget_initial=None,
+                final=None,
+                unit=unit,
+                reason=reason or None,
+                source_line=first + 1,
+                stated=stated,
+                prior_executed=parse_amount(prior.group("num")) if prior else None,
+                budget=parse_amount(planned.group("num")) if planned else None,
+                change_percent=parse_amount(change.group("num")) if change and change.group("num") else None,
+                change_word=change.group("word") if change else None,
+            )
+        )
+        missing = "、".join(
+            w
+            for w, v in (("所列金额", stated), ("上年预算执行数", prior), ("本年预算安排", planned))
+            if v is None
+        )
+        if missing:
+            label = m_num.group(1) if m_num else str(n + 1)
+            checks.append(
+                Check(
+                    "narrative_item_incomplete",
+                    "warning",
+                    f"说明第{label}项“{item}”未能读出{missing}",
+                    source_line=first + 1,
+                )
+            )
+    return items, checks
+
+
 # --- hygiene ----------------------------------------------------------------------------
 
 
@@ -640,11 +1002,11 @@ def placeholder_checks(lines: list[str]) -> list[Check]:
     return checks
 
 
-def percent_checks(flows: dict[Section, Flow]) -> list[Check]:
+def percent_checks(flows: dict[Section, Flow], kinds: frozenset[str] = _PROSE_KINDS) -> list[Check]:
     """Percentages printed without a % sign ('占 85.63 ；'): one check for the document."""
     hits: list[tuple[int, str]] = []
     for section, flow in flows.items():
-        if section.kind in _PROSE_KINDS:
+        if section.kind in kinds:
             hits += [(flow.line_at(m.start()) or 0, m.group(0)) for m in _BARE_PERCENT_RE.finditer(flow.text)]
     if not hits:
         return []
@@ -1018,6 +1380,8 @@ def parse(text: str) -> ParseResult:
     lines = text.split("\n")
     squashed = [squash(x) for x in lines]
     whole = build_flow(lines, 0, len(lines), skip_rows=True)
+    if document_kind(whole.text) == "budget":
+        return _parse_budget(lines, squashed, whole)
     sections = find_sections(lines, squashed)
     flows = {s: build_flow(lines, s.heading + 1, s.end) for s in sections}
     result = ParseResult(layout=LAYOUT, meta=_meta(lines, squashed, whole))
@@ -1032,4 +1396,21 @@ def parse(text: str) -> ParseResult:
     result.checks += consistency_checks(result.narrative_figures, result.narrative_items)
     result.checks += placeholder_checks(lines)
     result.checks += percent_checks(flows)
+    return result
+
+
+def _parse_budget(lines: list[str], squashed: list[str], whole: Flow) -> ParseResult:
+    """A 部门预算's 说明: document facts, budget figures and items, text-hygiene checks."""
+    sections = find_budget_sections(lines, squashed)
+    flows = {s: build_flow(lines, s.heading + 1, s.end) for s in sections}
+    result = ParseResult(layout=LAYOUT, meta=_meta(lines, squashed, whole))
+    result.checks += meta_checks(result.meta)
+    result.narrative_figures = extract_figures(flows, whole, BUDGET_FIGURES)
+    for section in sections:
+        if section.kind == "overview" and not result.narrative_items:
+            items, checks = parse_budget_items(lines, section)
+            result.narrative_items = items
+            result.checks += checks
+    result.checks += placeholder_checks(lines)
+    result.checks += percent_checks(flows, _BUDGET_PROSE_KINDS)
     return result
