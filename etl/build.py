@@ -57,6 +57,7 @@ PARTIAL_CHECKS = {
     "row_not_aligned",
     "cell_not_understood",
     "code_not_understood",
+    "declaration_form_unreadable",
 }
 
 

@@ -130,7 +130,12 @@ TABLES: dict[str, list[Column]] = {
         ),
         _c("project_name", pl.String, "项目名称", "Project name as printed."),
         _c("kind", pl.String, "类型", "self_evaluation (绩效自评) or target_declaration (绩效目标申报)."),
-        _c("layout", pl.String, "版式", "Source layout: tabbed, qingpu, declaration, glued."),
+        _c(
+            "layout",
+            pl.String,
+            "版式",
+            "Source layout: tabbed, qingpu, declaration, glued (text); declaration_form (PDF/DOCX/XLSX grid).",
+        ),
         _c(
             "budget_initial_yuan",
             MONEY,

@@ -32,7 +32,7 @@ TEXT_LAYOUTS = (
     "self_eval_qingpu",
     "target_declaration",
 )
-GRID_LAYOUTS = ("template_tables",)
+GRID_LAYOUTS = ("template_tables", "declaration_forms")
 
 
 def _text_parser(name: str) -> LayoutParser:

@@ -126,8 +126,10 @@ def test_three_public_qingpu_totals(con):
 
 def test_projects_count_and_kinds(con, everything):
     df = queries.projects(con, everything)
-    # 42 self-evaluations (9 + 5 + 21 + 7) and 7 declarations
-    assert df.height == 49
+    # 42 self-evaluations (9 + 5 + 21 + 7); 7 declarations (松江 2022) and the five 绩效目标填报表
+    # of 万里街道's 2023 budget (putuo_wanli_subdistrict_2023_department_budget.pdf pp. 31-35)
+    assert df.height == 54
+    assert df.filter(pl.col("kind") == "target_declaration").height == 12
     assert df.filter(pl.col("kind") == "self_evaluation").height == 42
     assert queries.projects(con, everything, "self_evaluation").height == 42
 
@@ -208,7 +210,7 @@ def test_search_projects_finds_the_minhang_hotlines(con):
 
 @pytest.mark.parametrize("needle", ["%", "_", "%%", "\\"])
 def test_search_treats_like_wildcards_as_text(con, needle):
-    # no project name contains these characters: unescaped, % and _ would match all 49
+    # no project name contains these characters: unescaped, % and _ would match all 54
     assert queries.search_projects(con, needle).is_empty()
 
 
@@ -233,7 +235,7 @@ def test_hostile_filter_values_match_nothing(con, f):
     assert queries.download_table(con, "budget_lines", f).is_empty()
     assert queries.download_table(con, "indicators", f).is_empty()
     # the tables are all still there
-    assert queries.projects(con, Filters()).height == 49
+    assert queries.projects(con, Filters()).height == 54
 
 
 def test_hostile_text_is_bound(con):
@@ -248,7 +250,7 @@ def test_kind_filter_is_honoured(con):
     only_declarations = Filters(kinds=("target_declaration",))
     assert queries.projects(con, only_declarations, "self_evaluation").is_empty()
     declared = queries.projects(con, only_declarations)
-    assert declared.height == 7 and set(declared["kind"].to_list()) == {"target_declaration"}
+    assert declared.height == 12 and set(declared["kind"].to_list()) == {"target_declaration"}
     assert queries.headline_by_district_year(con, only_declarations).is_empty()
     assert queries.anomalies(con, only_declarations).is_empty()
 
