@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from etl.compare import meets_target, parse_comparable
@@ -167,6 +168,7 @@ def _who(meta: DocumentMeta) -> dict[str, Any]:
 # --- budget lines -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=512)
 def _template_of(statement: str) -> str | None:
     """The standard table a text extraction's statement is (its title as printed)."""
     found = match_title(statement)

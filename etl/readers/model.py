@@ -102,6 +102,8 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     encoding: str | None = None
+    # A text file's canonical text, kept as read (every text layout parses it; never re-joined).
+    raw_text: str | None = None
 
     @property
     def is_text(self) -> bool:
@@ -111,7 +113,9 @@ class Document:
     @property
     def text(self) -> str:
         """Every line, in order (for a text file: exactly its canonical text)."""
-        return "\n".join(line.text for line in self.lines)
+        if self.raw_text is None:
+            self.raw_text = "\n".join(line.text for line in self.lines)
+        return self.raw_text
 
     def prose_text(self) -> str:
         """Prose lines only; table rows become empty lines so line numbers stay the same."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.model import Check
-from etl.readers.model import TEXT, Document, DocumentBuilder
+from etl.readers.model import PROSE, TEXT, Document, DocumentBuilder, Line
 
 
 class UnreadableDocument(Exception):
@@ -80,15 +80,21 @@ def read_text(source_file: str, data: bytes) -> Document:
     raw = _decode(data)
     builder = DocumentBuilder(source_file, TEXT)
     builder.page()
+    doc = builder.document
+    page = 1
+    lines = doc.lines
     for text_line in raw.text.split("\n"):
-        parts = text_line.split("\f")
-        for i, part in enumerate(parts):
+        if "\f" not in text_line:
+            lines.append(Line(len(lines) + 1, page, text_line, PROSE))
+            continue
+        for i, part in enumerate(text_line.split("\f")):
             if i:
                 builder.page()
-            builder.prose(len(builder.document.pages), part)
-    doc = builder.document
+                page += 1
+            lines.append(Line(len(lines) + 1, page, part, PROSE))
     doc.encoding = raw.encoding
     doc.checks.extend(raw.checks)
+    doc.raw_text = raw.text.replace("\f", "\n")
     return doc
 
 
