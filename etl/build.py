@@ -332,16 +332,19 @@ class Chunk:
 
 def _process_chunk(paths: list[str], cache_root: str | None = None) -> Chunk:
     """Several documents -> one frame per table (built in the worker, cheap to send back)."""
+    return _frames([_process_path(path, cache_root) for path in paths])
+
+
+def _frames(outcomes: list[dict[str, Any]]) -> Chunk:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (*ROW_TABLES, "documents", "checks")}
     pages = 0
-    for path in paths:
-        outcome = _process_path(path, cache_root)
+    for outcome in outcomes:
         rows["documents"].append(outcome["document"])
         rows["checks"].extend(outcome["checks"])
         pages += outcome["document"]["n_pages"] or 0
         for name in ROW_TABLES:
             rows[name].extend(outcome[name])
-    return Chunk(len(paths), pages, {name: frame(name, table_rows) for name, table_rows in rows.items()})
+    return Chunk(len(outcomes), pages, {name: frame(name, table_rows) for name, table_rows in rows.items()})
 
 
 def _is_original_bytes(head: bytes) -> bool:
@@ -372,16 +375,55 @@ def _batches(paths: list[Path]) -> list[list[str]]:
     return batches
 
 
+def _cached_batches(batches: list[list[str]], cache_root: Path | None) -> dict[int, str]:
+    """Batches (one original each) whose rows the cache holds: index -> cache key."""
+    hits: dict[int, str] = {}
+    if cache_root is None:
+        return hits
+    for i, batch in enumerate(batches):
+        if len(batch) == 1 and _is_original(Path(batch[0])):
+            p = Path(batch[0])
+            k = cache.key(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+            if cache.exists(cache_root, k):
+                hits[i] = k
+    return hits
+
+
+def _from_cache(paths: list[str], keys: list[str], cache_root: Path) -> Chunk:
+    """Cached documents -> one chunk, built in this process (no worker round trip)."""
+    outcomes = []
+    for path, k in zip(paths, keys, strict=True):
+        hit = cache.get(cache_root, k)
+        outcomes.append(hit if hit is not None else _process_path(path, str(cache_root)))
+    return _frames(outcomes)
+
+
 def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterator[Chunk]:
-    """Chunks in input order, in worker processes when it pays."""
+    """Chunks in input order, in worker processes when it pays.
+
+    Documents the cache holds are loaded here while the workers read the new ones, so
+    adding one PDF to a large corpus costs about that PDF's own reading time.
+    """
     batches = _batches(paths)
     root = str(cache_root) if cache_root else None
-    if workers <= 1 or len(batches) < 2:
-        for batch in batches:
-            yield _process_chunk(batch, root)
+    hits = _cached_batches(batches, cache_root)
+    todo = [i for i in range(len(batches)) if i not in hits]
+    if workers <= 1 or len(todo) < 2 and not hits:
+        for i, batch in enumerate(batches):
+            if i in hits:
+                yield _from_cache(batch, [hits[i]], cache_root)  # type: ignore[arg-type]
+            else:
+                yield _process_chunk(batch, root)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
-        yield from pool.map(_process_chunk, batches, [root] * len(batches))
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
+        futures = {i: pool.submit(_process_chunk, batches[i], root) for i in todo}
+        cached: Chunk | None = None
+        if hits:
+            order = sorted(hits)
+            cached = _from_cache([batches[i][0] for i in order], [hits[i] for i in order], cache_root)  # type: ignore[arg-type]
+            yield cached
+        for i in todo:
+            yield futures[i].result()
 
 
 def default_cache(out: Path) -> Path:
@@ -418,7 +460,11 @@ def build(
         if progress:
             progress(done_docs, len(paths), time.perf_counter() - started, done_pages)
     parsed_at = time.perf_counter()
-    tables = {name: pl.concat(frames, how="vertical") for name, frames in parts.items()}
+    # Cached documents arrive first: a stable sort by file gives every build the same row order.
+    tables = {
+        name: pl.concat(frames, how="vertical").sort("source_file", maintain_order=True)
+        for name, frames in parts.items()
+    }
     documents = tables["documents"].to_dicts()
     if not any(d["status"] != "failed" for d in documents):
         reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in documents[:5])

@@ -38,6 +38,10 @@ def _path(root: Path, k: str) -> Path:
     return root / k[:2] / f"{k}.pkl"
 
 
+def exists(root: Path, k: str) -> bool:
+    return _path(root, k).is_file()
+
+
 def get(root: Path | None, k: str) -> dict[str, Any] | None:
     if root is None:
         return None
