@@ -380,12 +380,20 @@ def _cached_batches(batches: list[list[str]], cache_root: Path | None) -> dict[i
     hits: dict[int, str] = {}
     if cache_root is None:
         return hits
+    index = cache.load_index(cache_root)
+    seen: dict[str, str] = {}
     for i, batch in enumerate(batches):
         if len(batch) == 1 and _is_original(Path(batch[0])):
             p = Path(batch[0])
-            k = cache.key(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+            sk = cache.stat_key(p)
+            k = index.get(sk)
+            if k is None or not cache.exists(cache_root, k):
+                k = cache.key(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+            seen[sk] = k  # a miss's entry is written by the worker that reads it
             if cache.exists(cache_root, k):
                 hits[i] = k
+    if seen != index:
+        cache.save_index(cache_root, seen)
     return hits
 
 

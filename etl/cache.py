@@ -4,12 +4,15 @@ Reading a PDF costs about 0.1 s a page; reading its cached rows costs nothing. A
 document's rows depend only on its name, its bytes and the ETL code, so the key is
 sha256(name, bytes) + a hash of every source file of the ``etl`` package: any change
 to a parser or to the template vocabulary invalidates every entry. A damaged entry
-is ignored and rebuilt. The cache is an optimisation only; deleting it is always safe.
+is ignored and rebuilt. An index from (name, size, modification time) to the key lets a
+rebuild skip hashing files it has seen (hundreds of MB for a large corpus). The cache is
+an optimisation only; deleting it is always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from functools import cache
@@ -66,3 +69,28 @@ def put(root: Path | None, k: str, value: dict[str, Any]) -> None:
     with tmp.open("wb") as f:
         pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+_INDEX = "index.json"
+
+
+def stat_key(path: Path) -> str:
+    """Name, size and modification time: tells an unchanged file without reading it."""
+    st = path.stat()
+    return f"{parser_version()}|{path.name}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def load_index(root: Path) -> dict[str, str]:
+    """stat_key -> cache key of the files seen by earlier builds (empty when missing or damaged)."""
+    try:
+        value = json.loads((root / _INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_index(root: Path, index: dict[str, str]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{_INDEX}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, root / _INDEX)
