@@ -26,7 +26,7 @@ import polars as pl
 
 from etl import cache, load
 from etl.model import Check
-from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, normalize_document
+from etl.normalize import ROW_TABLES, SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
 from etl.readers import UnreadableDocument, read_document
 from etl.readers.model import Document
@@ -34,14 +34,6 @@ from etl.schema import TABLES, frame
 from etl.textutil import squash
 from etl.validate import validate_document
 
-ROW_TABLES = (
-    "budget_lines",
-    "projects",
-    "indicators",
-    "three_public",
-    "narrative_items",
-    "narrative_figures",
-)
 # A document is 'partial' when any of these was raised for it: something it holds was not read.
 PARTIAL_CHECKS = {
     "file_truncated",
@@ -139,6 +131,17 @@ def _parse(doc: Document) -> tuple[list[tuple[str, Any]], list[Check]]:
     return results, checks
 
 
+def _what_it_holds(source: Document) -> str:
+    """'（共 2 个工作表：检查表、说明）': what an official sees when opening the file."""
+    if source.is_text:
+        return ""
+    names = [p.name.strip() for p in source.pages if p.name and p.name.strip()]
+    if names:
+        shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+        return f"（共 {len(names)} 个工作表：{shown}）"
+    return f"（共 {len(source.pages)} 页，{len(source.tables)} 个表格）"
+
+
 def process_document(source_file: str, data: bytes) -> dict[str, Any]:
     """One document's bytes -> rows of every table (plain dicts, picklable)."""
     sha = hashlib.sha256(data).hexdigest()
@@ -184,10 +187,12 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
             Check(
                 "layout_unknown",
                 "error",
-                "未在文件中识别出任何已知表格（部门决算表、部门预算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入",
+                "未在文件中识别出任何已知表格（部门决算表、部门预算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入"
+                + _what_it_holds(source),
             )
         )
         document["error"] = "未识别出已知版式"
+        document["kind"] = document["scope"] = None  # nothing read: a title word is no evidence
     else:
         ids = {c.check for c in checks}
         document["status"] = "partial" if ids & PARTIAL_CHECKS else "ok"

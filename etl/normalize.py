@@ -499,16 +499,20 @@ def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta,
     ]
 
 
+# The tables a document's rows go to (besides documents and checks).
+ROW_TABLES = (
+    "budget_lines",
+    "projects",
+    "indicators",
+    "three_public",
+    "narrative_items",
+    "narrative_figures",
+)
+
+
 def _add_pages(doc: NormalizedDocument, source: Document) -> None:
     """Every row's page, from its line: provenance is (file, page, line)."""
-    for name in (
-        "budget_lines",
-        "projects",
-        "indicators",
-        "three_public",
-        "narrative_items",
-        "narrative_figures",
-    ):
+    for name in ROW_TABLES:
         for row in getattr(doc, name):
             row["source_page"] = source.page_of(row["source_line"])
 
