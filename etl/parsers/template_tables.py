@@ -263,6 +263,21 @@ def _where(open_table: OpenTable, table: Table, r: int, c: int | None = None) ->
     return f"“{open_table.printed}”{at}"
 
 
+def _table_check(
+    check: str,
+    severity: str,
+    message: str,
+    open_table: OpenTable,
+    table: Table,
+    row: int,
+    code: str | None = None,
+) -> Check:
+    """A finding about one row of a standard table: the row's line and the table's title."""
+    return Check(
+        check, severity, message, source_line=table.line_of(row), statement=open_table.printed, code=code
+    )
+
+
 def _amount(cell: Cell) -> Decimal | None:
     if cell.number is not None:
         return cell.number
@@ -299,25 +314,27 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
         code, padded = _code_of(parts, classification)
         if padded:
             out.checks.append(
-                Check(
+                _table_check(
                     "code_printed_short",
                     "warning",
                     f"{_where(open_table, table, r, group.code_cols[0])}的科目编码印为“{' | '.join(parts)}”，"
                     f"款/项编码少一位，按“{code}”读入",
-                    source_line=table.line_of(r),
-                    statement=open_table.printed,
+                    open_table,
+                    table,
+                    r,
                     code=code,
                 )
             )
         if code is None:
             out.checks.append(
-                Check(
+                _table_check(
                     "code_not_understood",
                     "error",
                     f"{_where(open_table, table, r, group.code_cols[0])}的科目编码“{' '.join(parts)}”不是有效的"
                     f"{'经济' if classification == 'economic' else '功能'}分类编码，该行未读入",
-                    source_line=table.line_of(r),
-                    statement=open_table.printed,
+                    open_table,
+                    table,
+                    r,
                 )
             )
             return
@@ -332,12 +349,13 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
     if label is not None and _is_amount(label):
         out.has_body = True
         out.checks.append(
-            Check(
+            _table_check(
                 "row_not_placed",
                 "error",
                 f"{_where(open_table, table, r)}在科目栏印有数字“{label}”，无法确定该行的科目，未读入",
-                source_line=table.line_of(r),
-                statement=open_table.printed,
+                open_table,
+                table,
+                r,
             )
         )
         return
@@ -359,12 +377,13 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
                 continue
             out.has_body = True
             out.checks.append(
-                Check(
+                _table_check(
                     "cell_not_understood",
                     "error",
                     f"{_where(open_table, table, r, c)}“{measure}”栏的内容“{text}”不是金额，未读入",
-                    source_line=table.line_of(r),
-                    statement=open_table.printed,
+                    open_table,
+                    table,
+                    r,
                     code=code,
                 )
             )
@@ -377,12 +396,13 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
         return
     if code is None and not name:
         out.checks.append(
-            Check(
+            _table_check(
                 "row_not_placed",
                 "error",
                 f"{_where(open_table, table, r)}有金额但没有科目编码或名称，无法确定属于哪一行，未读入",
-                source_line=table.line_of(r),
-                statement=open_table.printed,
+                open_table,
+                table,
+                r,
             )
         )
         return
@@ -446,12 +466,13 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
     layout = header_layout(table, "three_public", start)
     if layout is None:
         result.checks.append(
-            Check(
+            _table_check(
                 "header_not_understood",
                 "error",
                 f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别，三公经费未读入",
-                source_line=table.line_of(start),
-                statement=open_table.printed,
+                open_table,
+                table,
+                start,
             )
         )
         return
@@ -468,13 +489,14 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
             measure = _three_public_measure(path, open_table.template.default_measure)
             if found is None or measure is None:
                 result.checks.append(
-                    Check(
+                    _table_check(
                         "header_not_understood",
                         "error",
                         f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的栏目“{'/'.join(path) or '（无表头）'}”"
                         f"无法对应到三公经费项目，数值 {text} 未读入",
-                        source_line=table.line_of(r),
-                        statement=open_table.printed,
+                        open_table,
+                        table,
+                        r,
                     )
                 )
                 continue
@@ -482,12 +504,13 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
                 value = _amount(row[c])
             except ValueError:
                 result.checks.append(
-                    Check(
+                    _table_check(
                         "cell_not_understood",
                         "error",
                         f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的内容“{text}”不是金额，未读入",
-                        source_line=table.line_of(r),
-                        statement=open_table.printed,
+                        open_table,
+                        table,
+                        r,
                     )
                 )
                 continue
@@ -595,12 +618,13 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
     layout = header_layout(table, reader, skip)
     if layout is None or not layout.groups:
         result.checks.append(
-            Check(
+            _table_check(
                 "header_not_understood",
                 "error",
                 f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别（没有找到编码、名称和金额栏），该表未读入",
-                source_line=table.line_of(skip),
-                statement=open_table.printed,
+                open_table,
+                table,
+                skip,
             )
         )
         return
@@ -609,12 +633,13 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
     unknown = sorted({m for g in layout.groups for _, m in g.measures if m not in vocabulary().measures})
     if unknown:
         result.checks.append(
-            Check(
+            _table_check(
                 "header_measure_unknown",
                 "info",
                 f"“{open_table.printed}”（第 {table.page} 页）的栏目“{'、'.join(unknown)}”不在模板词表中，按原文栏目名读入",
-                source_line=table.line_of(skip),
-                statement=open_table.printed,
+                open_table,
+                table,
+                skip,
             )
         )
 
@@ -641,13 +666,14 @@ def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
         layout = continued_layout(open_table.layout, table)
     if layout is None:
         result.checks.append(
-            Check(
+            _table_check(
                 "row_not_placed",
                 "error",
                 f"第 {table.page} 页的表格紧接“{open_table.printed}”，但列数（{table.n_cols}）与前页（{open_table.layout.n_cols}）"
                 "不同且没有表头，无法对齐，未读入",
-                source_line=table.line_of(0),
-                statement=open_table.printed,
+                open_table,
+                table,
+                0,
             )
         )
         return True
