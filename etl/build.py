@@ -412,7 +412,7 @@ def _from_cache(paths: list[str], keys: list[str], cache_root: Path) -> Chunk:
 
 
 def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterator[Chunk]:
-    """Chunks in input order, in worker processes when it pays.
+    """Every document's rows: cached originals first (one chunk), then the rest in input order.
 
     Documents the cache holds are loaded here while the workers read the new ones, so
     adding one PDF to a large corpus costs about that PDF's own reading time.
@@ -421,22 +421,23 @@ def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterato
     root = str(cache_root) if cache_root else None
     hits = _cached_batches(batches, cache_root)
     todo = [i for i in range(len(batches)) if i not in hits]
-    if workers <= 1 or len(todo) < 2 and not hits:
-        for i, batch in enumerate(batches):
-            if i in hits:
-                yield _from_cache(batch, [hits[i]], cache_root)  # type: ignore[arg-type]
-            else:
-                yield _process_chunk(batch, root)
-        return
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-        futures = {i: pool.submit(_process_chunk, batches[i], root) for i in todo}
-        cached: Chunk | None = None
+    order = sorted(hits)
+
+    def cached() -> Iterator[Chunk]:
         if hits:
-            order = sorted(hits)
-            cached = _from_cache([batches[i][0] for i in order], [hits[i] for i in order], cache_root)  # type: ignore[arg-type]
-            yield cached
+            assert cache_root is not None
+            yield _from_cache([batches[i][0] for i in order], [hits[i] for i in order], cache_root)
+
+    if workers <= 1 or not todo or (len(todo) < 2 and not hits):
+        yield from cached()
         for i in todo:
-            yield futures[i].result()
+            yield _process_chunk(batches[i], root)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        futures = [pool.submit(_process_chunk, batches[i], root) for i in todo]
+        yield from cached()  # loaded here while the workers read the new documents
+        for future in futures:
+            yield future.result()
 
 
 def default_cache(out: Path) -> Path:

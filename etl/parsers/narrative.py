@@ -408,16 +408,8 @@ BUDGET_FIGURES: tuple[FigureSpec, ...] = (
         r"(?:预留给小型和微型企业的|面向小微企业预留)政府采购项目预算(?:金额)?(?:为)?{N}{U}",
         anywhere=True,
     ),
-    # '编报绩效目标的项目20个，涉及项目预算资金7054.05万元' (same keys as a 决算's)
-    FigureSpec(
-        "declared_project_count", _PERF, r"编报绩效目标的" + _G + r"{0,30}?项目{N}个", "个", anywhere=True
-    ),
-    FigureSpec(
-        "declared_budget_total",
-        _PERF,
-        r"编报绩效目标的" + _G + r"{0,30}?项目\d+个[，,]?涉及[^。；;\n\d]{0,12}?{N}{U}",
-        anywhere=True,
-    ),
+    # '编报绩效目标的项目20个，涉及项目预算资金7054.05万元': the 决算's own specs, same keys
+    *(f for f in FIGURES if f.key in ("declared_project_count", "declared_budget_total")),
     # 国有资产: '共有车辆3辆' / '车辆7辆（一般公务用车3辆…'; '预算安排购置车辆1辆';
     # '单价100万元（含）以上设备（不含车辆）0台（套）' owned, and planned after 安排购置.
     FigureSpec(

@@ -1,15 +1,13 @@
 """The one document model every reader produces and every layout parser reads.
 
-A document is a sequence of pages; a page holds blocks in reading order: prose
-lines and table grids. Every block is also numbered into one document-wide list
-of lines (a prose line is one line, a table row is one line), so a figure's
+A document is a sequence of pages; a page holds prose lines and table grids in
+reading order. Every block is numbered into one document-wide list of lines (a prose line is one line, a table row is one line), so a figure's
 provenance is always (file, page, line) and, for a table cell, the cell too.
 Parsers never see bytes, file types or extractor quirks: only this model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -132,18 +130,6 @@ class Document:
             return None
         line = self.line(number)
         return line.page if line else None
-
-    def blocks(self, page: int) -> Iterator[Line | Table]:
-        """A page's blocks in reading order: prose lines and whole tables."""
-        seen: set[int] = set()
-        for line in self.lines:
-            if line.page != page:
-                continue
-            if line.kind == PROSE:
-                yield line
-            elif line.table is not None and line.table not in seen:
-                seen.add(line.table)
-                yield self.tables[line.table]
 
 
 class DocumentBuilder:

@@ -55,9 +55,6 @@ class Vocabulary:
     budget_words: tuple[str, ...]
     actual_words: tuple[str, ...]
 
-    def by_template(self, template: str) -> TableTemplate:
-        return next(t for t in self.tables if t.template == template)
-
     def of_kind(self, kind: str) -> list[TableTemplate]:
         return [t for t in self.tables if t.kind == kind]
 
