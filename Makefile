@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 WAREHOUSE ?= data/warehouse
 PORT ?= 8501
 
-.PHONY: run test install warehouse rebuild lint format bench browser-deps clean
+.PHONY: run test install warehouse rebuild lint format bench browser-deps clean checks-doc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: install
 format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+# The README's list of checks, from the registry.
+checks-doc: install
+	$(PY) -m etl.validate.registry --readme README.md
 
 bench: install
 	$(PY) -m bench.etl_throughput

@@ -33,6 +33,7 @@ from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
 from etl.validate import validate_document
+from etl.validate.registry import FAMILIES, REGISTRY
 
 # A document is 'partial' when any of these was raised for it: something it holds was not read.
 PARTIAL_CHECKS = {
@@ -80,8 +81,12 @@ def _check_row(source_file: str, c: Check, refs: dict[str, str], who: dict[str, 
         "check_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
         "source_file": source_file,
         "check": c.check,
+        "title": REGISTRY[c.check].title,
+        "family": FAMILIES[REGISTRY[c.check].family],
         "severity": c.severity,
         "message": c.message,
+        "figure": c.figure,
+        "compared": c.compared,
         "statement": c.statement,
         "code": c.code,
         "project_id": pid,

@@ -29,10 +29,17 @@ class Check:
     # Normalisation maps it to the stable project_id.
     project_ref: str | None = None
     page: int | None = None  # 1-based page, when the finding is about a page (or the line is unknown)
+    # The two figures compared, each as printed with its unit and where ('3845.49万元（第9页说明）').
+    figure: str | None = None
+    compared: str | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
+        from etl.validate.registry import REGISTRY  # lazy: the registry imports the checks
+
+        if self.check not in REGISTRY:
+            raise ValueError(f"check id {self.check!r} is not in etl/validate/registry")
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ class NormalizedDocument:
     project_refs: dict[str, str] = field(default_factory=dict)
     tables_expected: list[str] = field(default_factory=list)
     tables_found: list[str] = field(default_factory=list)
+    # The reader's model (pages, prose lines, table cells): what text checks read.
+    source: Document | None = None
 
 
 def to_yuan(amount: Decimal | None, unit: str | None, checks: list[Check], where: str) -> Decimal | None:
@@ -523,7 +525,10 @@ def normalize_document(source: Document, results: list[tuple[str, ParseResult]])
     text = source.text
     meta = merge_meta(results)
     doc = NormalizedDocument(
-        source_file=source_file, meta=meta, layouts=[n for n, r in results if not r.is_empty()]
+        source_file=source_file,
+        meta=meta,
+        layouts=[n for n, r in results if not r.is_empty()],
+        source=source,
     )
     checks = doc.checks
     for _, result in results:
@@ -543,5 +548,35 @@ def normalize_document(source: Document, results: list[tuple[str, ParseResult]])
     for _, result in results:
         doc.tables_expected += [t for t in result.tables_expected if t not in doc.tables_expected]
         doc.tables_found += [t for t in result.tables_found if t not in doc.tables_found]
+    fill_item_codes(doc)
     _add_pages(doc, source)
     return doc
+
+
+_ITEM_NAME = re.compile(r"([^（）()，,、]+?)[（(]项[)）]")
+_GPB_TEMPLATES = ("一般公共预算财政拨款支出决算表", "一般公共预算支出功能分类预算表")
+
+
+def fill_item_codes(doc: NormalizedDocument) -> None:
+    """A 决算 paragraph's codes, from the 项 names it gives ('…A（项），B（项）' -> 'code,code').
+
+    Each 项 name must match exactly one 7-digit row of the 一般公共预算 table, else the
+    item keeps no code (it is then not compared with the table).
+    """
+    names: dict[str, list[str]] = {}
+    for r in doc.budget_lines:
+        if r["template"] in _GPB_TEMPLATES and r["code"] and len(r["code"]) == 7:
+            codes = names.setdefault(squash(r["name"]), [])
+            if r["code"] not in codes:
+                codes.append(r["code"])
+    for item in doc.narrative_items:
+        if item["code"] is not None:
+            continue
+        codes = []
+        for m in _ITEM_NAME.finditer(item["item"]):
+            found = names.get(squash(re.sub(r"^.*[)）]", "", m.group(1))), [])
+            if len(found) != 1:
+                codes = []
+                break
+            codes.append(found[0])
+        item["code"] = ",".join(codes) or None

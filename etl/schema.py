@@ -202,9 +202,20 @@ TABLES: dict[str, list[Column]] = {
     "checks": [
         _c("check_id", pl.String, "校验编号", "Stable id of this finding."),
         _c("source_file", pl.String, "来源文件", "File the finding concerns."),
-        _c("check", pl.String, "校验项", "Stable snake_case id of the kind of check."),
+        _c(
+            "check",
+            pl.String,
+            "校验编码",
+            "Stable snake_case id of the kind of check (etl/validate/registry.py).",
+        ),
+        _c("title", pl.String, "校验项", "The check's Chinese title from the registry."),
+        _c("family", pl.String, "校验类别", "The registry family's Chinese name (表内勾稽, 表间一致, …)."),
         _c("severity", pl.String, "严重程度", "error / warning / info."),
         _c("message", pl.String, "说明", "What is wrong, with the figures as printed."),
+        _c("figure", pl.String, "原文数字", "The figure at fault as printed, with its unit and where."),
+        _c(
+            "compared", pl.String, "对照数字", "What it was compared with, as printed or computed, and where."
+        ),
         _c("statement", pl.String, "报表", "Statement the finding concerns."),
         _c("code", pl.String, "科目编码", "Code the finding concerns."),
         _c("project_id", pl.String, "项目编号", "Project the finding concerns."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,52 @@ def seed_text(name: str) -> str:
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, str]:
     return {name: seed_text(name) for name in SEEDS}
+
+
+# --- every registered check must be exercised by some test ------------------------------
+# Each Check constructed during the run (in this process or a forked build worker) appends
+# its id to a file; at the end of a full run, a registry entry no test reached fails it.
+_SEEN_DIR = Path(tempfile.mkdtemp(prefix="checks_seen_"))
+
+
+def _record_check_ids() -> None:
+    from etl.model import Check
+
+    original = Check.__post_init__
+
+    def recording(self: Check) -> None:
+        original(self)
+        with open(_SEEN_DIR / f"{os.getpid()}.txt", "a", encoding="utf-8") as f:
+            f.write(self.check + "\n")
+
+    Check.__post_init__ = recording  # type: ignore[method-assign]
+
+
+_record_check_ids()
+
+
+def checks_seen() -> set[str]:
+    return {line for p in _SEEN_DIR.glob("*.txt") for line in p.read_text(encoding="utf-8").split()}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A full run (no -k, -m, or paths) fails when a registry entry was never exercised."""
+    from etl.validate.registry import REGISTRY
+
+    opt = session.config.option
+    full = not opt.keyword and not opt.markexpr and session.config.args == [str(ROOT / "tests")]
+    full = full or [Path(a).resolve() for a in session.config.args] in ([ROOT / "tests"], [ROOT])
+    if not full or exitstatus != 0 or session.testscollected == 0:
+        return
+    missing = sorted(set(REGISTRY) - checks_seen())
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if missing:
+        if reporter:
+            reporter.write_line(
+                f"FAILED check registry: {len(missing)} registered checks were never raised by any test: "
+                + ", ".join(missing),
+                red=True,
+            )
+        session.exitstatus = 1
+    elif reporter:
+        reporter.write_line(f"check registry: all {len(REGISTRY)} registered checks were raised by some test")

@@ -580,39 +580,7 @@ def read_funds(form: _Form) -> None:
             + (f"（印为“{printed.text}”）" if printed is not None and printed.text else ""),
             printed.line if printed is not None else p.source_line,
         )
-    unit = p.amount_unit or ""
-    total, annual = values.get("total"), values.get("annual")
-    if total is not None and annual is not None and total != annual:
-        form.check(
-            "declaration_total_differs_from_annual",
-            "info",
-            f"{form.where}项目“{form.name}”项目资金总额 {form.amounts['total'].text} 与年度资金申请总额 "
-            f"{form.amounts['annual'].text} 不同（可能为跨年度项目）",
-            form.amounts["total"].line,
-        )
-    reported: list[tuple[Decimal, set[str]]] = []
-    for ident in vocabulary().identities:
-        whole = values.get(ident.total)
-        printed_parts = [k for k in ident.parts if k in form.amounts]
-        if whole is None or not printed_parts or any(values.get(k) is None for k in printed_parts):
-            continue
-        computed = sum((values[k] or Decimal(0) for k in printed_parts), Decimal(0))
-        if computed == whole:
-            continue
-        difference = whole - computed
-        if any(d == difference and parts & set(printed_parts) for d, parts in reported):
-            continue  # the same misprint seen through another sum
-        reported.append((difference, set(printed_parts)))
-        a = form.amounts[ident.total]
-        terms = " + ".join(f"{form.amounts[k].label} {form.amounts[k].text}" for k in printed_parts)
-        form.check(
-            ident.check,
-            "warning",
-            f"{form.where}项目“{form.name}”：{a.label} {a.text}{unit}，不等于{terms} = {_fmt(computed)}{unit}"
-            f"（相差 {_fmt(abs(difference))}{unit}）；两数均按原文保留，请核对原表",
-            a.line,
-            a.page,
-        )
+    # The funding block's sums are compared in etl/validate/performance.py.
 
 
 def unit_evidence(form: _Form) -> None:

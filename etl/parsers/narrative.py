@@ -733,34 +733,6 @@ def _direction(text: str) -> tuple[int, str] | None:
     return _DIRECTION_SIGN[m.group("word")], m.group(0)
 
 
-def _sign(a: Decimal, b: Decimal) -> int:
-    return (a > b) - (a < b)
-
-
-_SIGN_WORDS = {1: "大于", -1: "小于", 0: "等于"}
-
-
-_Printed = tuple[Decimal | None, str]  # (value, as printed with its unit)
-
-
-def _direction_check(
-    stated: tuple[int, str] | None, budget: _Printed | None, final: _Printed | None, what: str, line: int
-) -> Check | None:
-    """A warning when the words say 大于 while the figures say 小于 (or the reverse)."""
-    if stated is None or budget is None or final is None or budget[0] is None or final[0] is None:
-        return None
-    actual = _sign(final[0], budget[0])
-    if actual == stated[0]:
-        return None
-    return Check(
-        "narrative_direction_mismatch",
-        "warning",
-        f"{what}称“{stated[1]}”，但所列年初预算为{budget[1]}、支出决算为{final[1]}"
-        f"（决算数{_SIGN_WORDS[actual]}预算数）",
-        source_line=line,
-    )
-
-
 def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem], list[Check]]:
     """Numbered paragraphs of 一般公共预算财政拨款支出决算具体情况."""
     start, end = _detail_range(lines, section)
@@ -792,6 +764,7 @@ def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem]
                 unit=unit,
                 reason=reason or None,
                 source_line=first + 1,
+                change_word=(d := _direction(body)) and d[1],
             )
         )
         label = m_num.group(1) if m_num else str(n + 1)
@@ -805,9 +778,6 @@ def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem]
                     source_line=first + 1,
                 )
             )
-        c = _direction_check(_direction(body), budget, final, f"说明第{label}项“{path}”", first + 1)
-        if c:
-            checks.append(c)
     return items, checks
 
 
@@ -963,185 +933,6 @@ def parse_budget_items(lines: list[str], section: Section) -> tuple[list[Narrati
 
 
 # --- hygiene ----------------------------------------------------------------------------
-
-
-def placeholder_checks(lines: list[str]) -> list[Check]:
-    """Template placeholders left in the text ('。。。', 'XX'), one check per cluster of lines."""
-    hits = [(i + 1, m.group(0)) for i, line in enumerate(lines) for m in _PLACEHOLDER_RE.finditer(line)]
-    checks: list[Check] = []
-    group: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        if not group:
-            return
-        tokens = "、".join(dict.fromkeys(f"“{t}”" for _, t in group))
-        where = f"第{group[0][0]}行" if len(group) == 1 else f"第{group[0][0]}–{group[-1][0]}行"
-        checks.append(
-            Check(
-                "text_placeholder",
-                "info",
-                f"{where}有 {len(group)} 处未替换的模板占位符{tokens}，不作为内容读取",
-                source_line=group[0][0],
-            )
-        )
-
-    for hit in hits:
-        if group and hit[0] - group[-1][0] > 10:
-            flush()
-            group = []
-        group.append(hit)
-    flush()
-    return checks
-
-
-def percent_checks(flows: dict[Section, Flow], kinds: frozenset[str] = _PROSE_KINDS) -> list[Check]:
-    """Percentages printed without a % sign ('占 85.63 ；'): one check for the document."""
-    hits: list[tuple[int, str]] = []
-    for section, flow in flows.items():
-        if section.kind in kinds:
-            hits += [(flow.line_at(m.start()) or 0, m.group(0)) for m in _BARE_PERCENT_RE.finditer(flow.text)]
-    if not hits:
-        return []
-    hits.sort(key=lambda h: h[0])
-    examples = list(dict.fromkeys(f"“{t}”" for _, t in hits))
-    shown = "、".join(examples[:4]) + ("等" if len(examples) > 4 else "")
-    where = f"第{hits[0][0]}行" if len(hits) == 1 else f"第{hits[0][0]}–{hits[-1][0]}行"
-    return [
-        Check(
-            "percent_sign_missing",
-            "info",
-            f"说明{where}有 {len(hits)} 处百分数未印 % 号（如{shown}），这些数应按百分比理解",
-            source_line=hits[0][0],
-        )
-    ]
-
-
-def figure_direction_checks(flows: dict[Section, Flow], figures: list[NarrativeFigure]) -> list[Check]:
-    """The 总体 sentences of 具体情况 and 三公: stated direction vs their own two figures."""
-    by_key = {f.key: f for f in figures}
-    checks: list[Check] = []
-    for kind, budget_key, final_key, what in (
-        ("gpb", "gpb_budget_initial", "gpb_final", "一般公共预算财政拨款支出决算具体情况说明"),
-        ("three_public", "three_public_budget", "three_public_actual", "“三公”经费支出决算说明"),
-    ):
-        b, f = by_key.get(budget_key), by_key.get(final_key)
-        if b is None or f is None:
-            continue
-        found = [(fl, fl.text.find(f.text)) for s, fl in flows.items() if s.kind == kind and f.text]
-        found = [(fl, i) for fl, i in found if i >= 0]
-        if not found:
-            continue
-        flow, start = found[0]
-        stop = flow.text.find("\n", start)
-        stop = min(stop if stop >= 0 else len(flow.text), start + len(f.text) + 200)
-        stated = _direction(flow.text[start:stop])
-        c = _direction_check(
-            stated,
-            (b.value, f"{b.value}{b.unit or ''}"),
-            (f.value, f"{f.value}{f.unit or ''}"),
-            what,
-            f.source_line,
-        )
-        if c:
-            checks.append(c)
-    return checks
-
-
-# Parts the 说明 states that must add up to a whole it also states: (whole, parts, what).
-_SUMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    (
-        "total_expenditure",
-        ("basic_expenditure", "project_expenditure"),
-        "本年支出合计与基本支出、项目支出之和",
-    ),
-    ("basic_gpb", ("personnel_cost", "public_cost"), "一般公共预算财政拨款基本支出与人员经费、公用经费之和"),
-    (
-        "three_public_actual",
-        ("three_public_abroad_actual", "three_public_vehicle_actual", "three_public_reception_actual"),
-        "“三公”经费支出决算与三项之和",
-    ),
-    (
-        "procurement_total",
-        ("procurement_goods", "procurement_works", "procurement_services"),
-        "政府采购金额与货物、工程、服务采购之和",
-    ),
-)
-# The same quantity stated twice in the 说明: (key, key, what).
-_RESTATED: tuple[tuple[str, str, str], ...] = (
-    ("gpb_expenditure", "gpb_final", "一般公共预算财政拨款支出（总体情况）与具体情况中的支出决算"),
-)
-
-
-def _half_unit(values: Iterable[Decimal]) -> Decimal:
-    """Largest rounding error of one printed figure: half a unit in its last printed place."""
-    places = max((max(0, -int(v.as_tuple().exponent)) for v in values), default=0)
-    return Decimal(5) / Decimal(10) ** (places + 1)
-
-
-def _sum_check(whole: NarrativeFigure, parts: list[NarrativeFigure], what: str) -> Check | None:
-    """A warning when printed parts do not add up to the printed whole beyond rounding."""
-    if len({p.unit for p in [whole, *parts]}) != 1:
-        return None
-    total = sum((p.value for p in parts), Decimal(0))
-    tolerance = _half_unit([whole.value] + [p.value for p in parts]) * len(parts)
-    if abs(total - whole.value) <= tolerance:
-        return None
-    shown = "+".join(f"{p.value}" for p in parts)
-    return Check(
-        "narrative_sum_mismatch",
-        "warning",
-        f"说明中{what}不符：{whole.value}{whole.unit or ''} 对 {shown}={total}{whole.unit or ''}",
-        source_line=whole.source_line,
-    )
-
-
-def consistency_checks(figures: list[NarrativeFigure], items: list[NarrativeItem]) -> list[Check]:
-    """The 说明 against itself: stated wholes vs stated parts, and figures stated twice."""
-    by_key = {f.key: f for f in figures}
-    checks: list[Check] = []
-    for whole_key, part_keys, what in _SUMS:
-        whole = by_key.get(whole_key)
-        parts = [by_key[k] for k in part_keys if k in by_key]
-        if whole is not None and len(parts) == len(part_keys) and (c := _sum_check(whole, parts, what)):
-            checks.append(c)
-    shares = [f for f in figures if f.key.startswith("class_share:")]
-    if "gpb_expenditure" in by_key and len(shares) > 1:
-        c = _sum_check(by_key["gpb_expenditure"], shares, "一般公共预算财政拨款支出与各类支出之和")
-        if c:
-            checks.append(c)
-    for a_key, b_key, what in _RESTATED:
-        a, b = by_key.get(a_key), by_key.get(b_key)
-        if a is not None and b is not None and a.unit == b.unit and a.value != b.value:
-            checks.append(
-                Check(
-                    "narrative_restated_mismatch",
-                    "warning",
-                    f"说明中{what}不一致：{a.value}{a.unit or ''}（第{a.source_line}行）对 "
-                    f"{b.value}{b.unit or ''}（第{b.source_line}行）",
-                    source_line=b.source_line,
-                )
-            )
-    finals = [i.final for i in items]
-    target = by_key.get("gpb_expenditure") or by_key.get("gpb_final")
-    if (
-        target is not None
-        and items
-        and all(v is not None for v in finals)
-        and {i.unit for i in items} == {target.unit}
-    ):
-        total = sum((v for v in finals if v is not None), Decimal(0))
-        tolerance = _half_unit([target.value, *[v for v in finals if v is not None]]) * len(finals)
-        if abs(total - target.value) > tolerance:
-            checks.append(
-                Check(
-                    "narrative_sum_mismatch",
-                    "warning",
-                    f"说明中{len(items)}项具体情况的支出决算之和为{total}{target.unit}，"
-                    f"与所述一般公共预算财政拨款支出{target.value}{target.unit}不符",
-                    source_line=items[0].source_line,
-                )
-            )
-    return checks
 
 
 # --- document facts ---------------------------------------------------------------------
@@ -1384,10 +1175,6 @@ def parse(text: str) -> ParseResult:
             items, checks = parse_items(lines, section)
             result.narrative_items = items
             result.checks += checks
-    result.checks += figure_direction_checks(flows, result.narrative_figures)
-    result.checks += consistency_checks(result.narrative_figures, result.narrative_items)
-    result.checks += placeholder_checks(lines)
-    result.checks += percent_checks(flows)
     return result
 
 
@@ -1403,6 +1190,4 @@ def _parse_budget(lines: list[str], squashed: list[str], whole: Flow) -> ParseRe
             items, checks = parse_budget_items(lines, section)
             result.narrative_items = items
             result.checks += checks
-    result.checks += placeholder_checks(lines)
-    result.checks += percent_checks(flows, _BUDGET_PROSE_KINDS)
     return result

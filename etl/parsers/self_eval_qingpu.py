@@ -785,13 +785,6 @@ def finish_section(form: _Form, section: _Section, rows: list[_Row], trailing_te
                 f"权重 {fmt(row.weight)} 之后未读到自评分",
                 row.indicator.source_line if row.indicator else section.line,
             )
-        if row.weight is not None and row.score is not None and row.score > row.weight:
-            form.check(
-                "qingpu_score_exceeds_weight",
-                "warning",
-                f"指标“{row.indicator.level3 if row.indicator else ''}”自评分 {fmt(row.score)} 超过权重 {fmt(row.weight)}",
-                row.indicator.source_line if row.indicator else section.line,
-            )
     weights = sum((r.weight for r in rows if r.weight is not None), Decimal(0))
     if section.points is None:
         form.check(
@@ -800,13 +793,9 @@ def finish_section(form: _Form, section: _Section, rows: list[_Row], trailing_te
             f"一级指标“{section.name}”未印分值（如“(36分)”）",
             section.line,
         )
-    elif weights != section.points:
-        form.check(
-            "qingpu_section_weight_mismatch",
-            "warning",
-            f"一级指标“{section.name}”印为 {section.points:f} 分，各指标权重合计 {weights:f}",
-            section.line,
-        )
+    else:
+        # Compared with its indicators' weights in etl/validate/performance.py.
+        form.project.extra[f"分值:{section.name}"] = f"{section.points:f}"
     if trailing_text and section.points is not None and weights < section.points and rows[-1].indicator:
         form.check(
             "qingpu_trailing_text_ambiguous",
@@ -883,19 +872,4 @@ def read_total(form: _Form, total: tuple[list[str], int, int] | None, sections: 
         )
         return
     p.score_max, p.score_total = values
-    maxima = [s.points for s in sections if s.points is not None]
-    if maxima and len(maxima) == len(sections) and sum(maxima, Decimal(0)) != p.score_max:
-        form.check(
-            "qingpu_section_max_mismatch",
-            "warning",
-            f"合计满分印为 {p.score_max:f}，各一级指标分值合计 {sum(maxima, Decimal(0)):f}",
-            line,
-        )
-    scores = [ind.score for ind in p.indicators if ind.score is not None]
-    if p.indicators and sum(scores, Decimal(0)) != p.score_total:
-        form.check(
-            "qingpu_score_total_mismatch",
-            "warning",
-            f"合计自评分印为 {p.score_total:f}，各指标自评分合计 {sum(scores, Decimal(0)):f}",
-            line,
-        )
+    # Σ weights = 满分 and Σ scores = 总分 are compared in etl/validate/performance.py.

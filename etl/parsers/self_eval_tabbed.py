@@ -280,14 +280,6 @@ def read_indicator_cells(cells: list[str]) -> CellReading | None:
                 f"指标“{level3}”得分之后有 {len(after)} 个单元格（{'｜'.join(after)}），合并作为偏差原因",
             )
         )
-    if score > weight:
-        problems.append(
-            (
-                "indicator_score_above_weight",
-                "warning",
-                f"指标“{level3}”得分 {cells[k + 1]} 大于分值 {cells[k]}",
-            )
-        )
     return CellReading(labels, level3, target, actual, weight, score, reason, problems)
 
 

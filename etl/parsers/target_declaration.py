@@ -83,9 +83,10 @@ FUND_KEYS = (
     "fund_other",
     "fund_other_annual",
 )
-# Fund figures kept as printed text in Project.extra (年度资金申请总额 is budget_initial).
+# Fund figures kept as printed text in Project.extra (年度资金申请总额 is budget_initial too).
 EXTRA_FUND_KEYS = (
     "fund_total",
+    "fund_annual",
     "fund_fiscal",
     "fund_current_year",
     "fund_carryover",
@@ -564,37 +565,6 @@ def read_funds(form: _Form) -> None:
             + (f"（印为“{printed[0]}”）" if printed[0] else ""),
             printed[1] or p.source_line,
         )
-    check_fund_totals(form, amounts)
-
-
-def check_fund_totals(form: _Form, amounts: dict[str, Decimal | None]) -> None:
-    """项目资金总额 vs 年度资金申请总额 (info); 财政资金 vs 当年财政拨款 + 上年结转资金."""
-    p = form.project
-    total, annual = amounts.get("fund_total"), amounts.get("fund_annual")
-    if total is not None and annual is not None and total != annual:
-        form.check(
-            "declaration_total_differs_from_annual",
-            "info",
-            f"项目“{p.project_name}”项目资金总额 {form.funds['fund_total'][0]} 与年度资金申请总额 "
-            f"{form.funds['fund_annual'][0]} 不同（可能为跨年度项目）",
-            form.funds["fund_total"][1],
-        )
-    fiscal, current = amounts.get("fund_fiscal"), amounts.get("fund_current_year")
-    if fiscal is None or current is None:
-        return
-    carry = amounts.get("fund_carryover") or Decimal(0)
-    if fiscal == current + carry:
-        return
-    multi_year = total is not None and annual is not None and total != annual
-    carry_text = form.funds.get("fund_carryover", ("", None))[0] or "未印"
-    form.check(
-        "declaration_fiscal_split_mismatch",
-        "info" if multi_year else "warning",
-        f"项目“{p.project_name}”其中：财政资金 {form.funds['fund_fiscal'][0]} 不等于当年财政拨款 "
-        f"{form.funds['fund_current_year'][0]} 加上年结转资金 {carry_text}（合计 {current + carry}）"
-        + ("；项目资金总额与年度资金申请总额不同，差额可能属于其他年度" if multi_year else ""),
-        form.funds["fund_fiscal"][1],
-    )
 
 
 # ---------------------------------------------------------------- indicators

@@ -87,6 +87,7 @@ class Page:
     name: str | None = None  # XLSX sheet name
     width: float | None = None
     height: float | None = None
+    blank_grid: bool = False  # ruled table lines and no text at all (PDF)
 
 
 @dataclass

@@ -115,6 +115,8 @@ def _read_page(builder: DocumentBuilder, page: Any) -> None:
     has_text = bool(page.chars) or not page.images
     meta = builder.page(has_text=has_text, width=float(page.width), height=float(page.height))
     if not page.chars:
+        # Ruling lines with nothing in them: a blank table page (often left over after the 目录).
+        meta.blank_grid = bool(page.rects or page.lines) and bool(page.find_tables())
         return
     tables = [t for t in page.find_tables() if t.cells]
     chars = page.chars

@@ -37,6 +37,7 @@ MAX_PREFIX = 40
 class TableTemplate:
     template: str  # canonical title (the template's own wording)
     kind: str  # FINAL_ACCOUNTS | BUDGET
+    role: str  # summary | income | expenditure | fiscal_summary | gpb | basic | three_public | gov_fund | soe
     reader: str  # coded | two_sided | three_public
     titles: tuple[str, ...]  # normalised title endings
     classification: str | None = None  # functional | economic (coded tables)
@@ -55,6 +56,10 @@ class Vocabulary:
     budget_words: tuple[str, ...]
     actual_words: tuple[str, ...]
 
+    def role_of(self, template: str | None) -> str | None:
+        """The table's place in the template (T1 … T9), the same for 决算 and 预算."""
+        return next((t.role for t in self.tables if t.template == template), None)
+
     def of_kind(self, kind: str) -> list[TableTemplate]:
         return [t for t in self.tables if t.kind == kind]
 
@@ -71,6 +76,7 @@ def vocabulary() -> Vocabulary:
         TableTemplate(
             template=t["template"],
             kind=t["kind"],
+            role=t["role"],
             reader=t["reader"],
             titles=tuple(normalise(x) for x in t["titles"]),
             classification=t.get("classification"),

@@ -149,54 +149,17 @@ def test__wanli_2023__five_forms_in_page_order_with_their_indicators(real: Calla
 
 
 def test__wanli_2023__page_35_disagreement_is_one_check_with_both_figures(
-    real: Callable[[str], Reading],
+    outcomes: Callable[[str], dict[str, Any]],
 ) -> None:
-    doc, result = real(WANLI)
-    assert [c.check for c in result.checks] == DOCUMENTS[WANLI]["checks"]
-    (check,) = result.checks
-    assert (check.severity, check.page) == ("warning", 35)
-    assert "10,903,043.00" in check.message and "11,419,043.00" in check.message
-    assert "第 35 页" in check.message and "公共服务设施运行经费" in check.message
-    assert check.project_ref == str(on_page(doc, result, 35).source_line)
-
-
-def test__songgang_2023__twenty_sheets_twenty_projects(real: Callable[[str], Reading]) -> None:
-    doc, result = real(SONGGANG)
-    assert detect(doc)
-    assert len(result.projects) == DOCUMENTS[SONGGANG]["projects"] == len(doc.tables)
-    assert [doc.page_of(p.source_line) for p in result.projects] == list(range(1, 21))
-    for p in result.projects:
-        assert p.kind == KIND and p.layout == PROJECT_LAYOUT
-        assert p.project_name and p.indicators and p.budget_initial is not None
-        assert p.amount_unit == "万元" and p.budget_full_year is None
-        assert p.extra["地区"] == "深圳市宝安区" and p.extra["表名"] == "二级项目支出绩效目标申报表"
-        assert all(i.level1 in ("产出", "效益", "满意度") for i in p.indicators)
-        assert not any(i.level3 == "不适用" for i in p.indicators)
-    # 项目编码 printed in B2: …173 on sheet 1 down to …155 on sheet 19; sheet 20 …559800154.
-    assert [p.extra["项目编码"][-3:] for p in result.projects[:19]] == [str(n) for n in range(173, 154, -1)]
-    assert result.meta.district is None
-
-
-def test__songgang_2023__label_unit_contradicted_by_the_sheet_is_reported_not_converted(
-    real: Callable[[str], Reading],
-) -> None:
-    _, result = real(SONGGANG)
-    counts = Counter(c.check for c in result.checks)
-    assert counts == {
-        "declaration_unit_doubtful": 20,
-        "declaration_outside_shanghai": 1,
-        "declaration_year_missing": 1,
-    }
-    doubtful = [c for c in result.checks if c.check == "declaration_unit_doubtful"]
-    assert [c.page for c in doubtful] == list(range(1, 21))
-    # Sheet 20: E6 5500000 under '（万元）'; D15 '不超过550万元'.
-    assert "5500000" in doubtful[19].message and "550万元" in doubtful[19].message
-    # Sheet 18's 测算依据 states its two items: 281.8368万元 + 155万元 = 436.8368万 = 4368368 元.
-    assert "281.8368万 + 155万" in doubtful[17].message
-    assert all(p.year is None for p in result.projects)
-
-
-# --- the whole pipeline --------------------------------------------------------------------
+    out = outcomes(WANLI)
+    found = [c for c in out["checks"] if c["check"].startswith("declaration_")]
+    assert [c["check"] for c in found] == DOCUMENTS[WANLI]["checks"]
+    (check,) = found
+    assert (check["severity"], check["source_page"]) == ("warning", 35)
+    assert "10,903,043.00" in check["message"] and "11,419,043.00" in check["message"]
+    assert "第 35 页" in check["message"] and "公共服务设施运行经费" in check["message"]
+    page_35 = next(p for p in out["projects"] if p["kind"] == "target_declaration" and p["source_page"] == 35)
+    assert check["project_id"] == page_35["project_id"]
 
 
 def test__process_document__wanli_2023_budget_keeps_its_kind_and_gains_five_declarations(
@@ -387,10 +350,9 @@ def test__small_form__fields_goals_and_indicators() -> None:
         ("产出指标", "时效指标", "故障响应时间", "<=2小时"),
         ("满意度指标", "服务对象满意度指标", "使用部门满意度", ">=90%"),
     ]
-    # 项目资金总额 12.5 over 年度资金申请总额 10: a multi-year project, reported as information.
-    assert [(c.check, c.severity) for c in result.checks] == [
-        ("declaration_total_differs_from_annual", "info")
-    ]
+    # 项目资金总额 12.5 over 年度资金申请总额 10 is compared by etl/validate (test_performance):
+    # the parser only reads, and read everything here.
+    assert result.checks == []
 
 
 def test__small_form__title_as_prose_above_the_grid() -> None:

@@ -1,0 +1,139 @@
+"""The 说明 against itself, through the whole pipeline (reader → parser → normalise → validate).
+
+Golden figures are typed from the seed text (data/raw/, line numbers as printed there) or
+from the inline cases written here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from etl.build import process_document
+from tests.conftest import SEEDS
+
+
+def _plain(message: str) -> str:
+    return message.replace(",", "")
+
+
+def _checks(text: str, check: str, name: str = "case_2020_final_accounts.txt") -> list[dict]:
+    out = process_document(name, text.encode("utf-8"))
+    return [c for c in out["checks"] if c["check"] == check]
+
+
+@cache
+def _seed(name: str) -> list[dict]:
+    path = SEEDS[name]
+    return process_document(path.name, path.read_bytes())["checks"]
+
+
+def test__direction__songjiang_item_says_more_but_spent_less() -> None:
+    # Seed songjiang_2020 L1572: 年初预算为61.50万元，支出决算为49.22万元 … 决算数大于预算数.
+    checks = [c for c in _seed("songjiang_2020") if c["check"] == "narrative_direction_mismatch"]
+    assert len(checks) == 1
+    c = checks[0]
+    assert (c["severity"], c["source_line"]) == ("warning", 1572)
+    assert "61.50" in c["message"] and "49.22" in c["message"] and "大于" in c["message"]
+
+
+def test__direction__stated_equal_but_figures_differ() -> None:
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n（三）一般公共预算财政拨款支出决算具体情况\n"
+        "1、住房保障支出（类）住房改革支出（款）住房公积金（项）。年初预算为10.00万元，支出决算为9.00万元。"
+        "决算数与预算数持平。\n"
+    )
+    checks = _checks(text, "narrative_direction_mismatch")
+    assert len(checks) == 1 and "持平" in checks[0]["message"] and "小于" in checks[0]["message"]
+
+
+def test__direction__three_public_says_less_but_spent_more() -> None:
+    text = (
+        "七、一般公共预算财政拨款“三公”经费支出决算情况说明\n"
+        "“三公”经费财政拨款支出年初预算为2.00万元，支出决算为3.00万元，完成预算的150.00%。"
+        "“三公”经费支出决算数小于预算数的主要原因：节约。\n"
+    )
+    checks = _checks(text, "narrative_direction_mismatch")
+    assert len(checks) == 1
+    assert "2.00万元" in checks[0]["message"] and "3.00万元" in checks[0]["message"]
+    assert checks[0]["source_line"] == 2
+
+
+def test__direction__words_of_the_next_paragraph_are_not_this_sentences() -> None:
+    text = (
+        "七、一般公共预算财政拨款“三公”经费支出决算情况说明\n"
+        "“三公”经费财政拨款支出年初预算为2.00万元，支出决算为3.00万元，完成预算的150.00%。\n"
+        "1、住房保障支出（类）住房改革支出（款）住房公积金（项）。年初预算为10.00万元，支出决算为12.00万元。"
+        "决算数小于预算数。\n"
+    )
+    assert not [c for c in _checks(text, "narrative_direction_mismatch") if "三公" in c["message"]]
+
+
+def test__restated__qingpu_gpb_stated_twice_differently() -> None:
+    # Seed qingpu_2020: 总体情况 3951.91万元 (L1070) vs 具体情况 支出决算为4638.73万元 (L1094).
+    checks = [c for c in _seed("qingpu_2020") if c["check"] == "narrative_restated_mismatch"]
+    assert len(checks) == 1
+    assert "3951.91" in _plain(checks[0]["message"]) and "4638.73" in _plain(checks[0]["message"])
+    assert not [
+        c for c in _seed("qingpu_2020") if c["check"] == "narrative_sum_mismatch" and c["severity"] != "info"
+    ]
+
+
+def test__sum__songjiang_adds_up() -> None:
+    found = [
+        c
+        for c in _seed("songjiang_2020")
+        if c["check"] in ("narrative_sum_mismatch", "narrative_restated_mismatch") and c["severity"] != "info"
+    ]
+    assert not found
+
+
+def test__sum__parts_do_not_add_up() -> None:
+    text = "三、支出决算情况说明\n本年支出合计100.00万元，其中：基本支出60.00万元，占60%；项目支出30.00万元，占30%。\n"
+    checks = _checks(text, "narrative_sum_mismatch")
+    assert len(checks) == 1 and checks[0]["severity"] == "warning"
+    assert "100.00" in checks[0]["message"] and "90.00" in checks[0]["message"]
+
+
+def test__sum__three_rounded_parts_within_tolerance_are_info() -> None:
+    # 33.33 × 3 = 99.99 against 100.00: each printed to 0.01 万元, the envelope is 4 × 0.005 = 0.02.
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n"
+        "一般公共预算财政拨款支出100.00万元，主要用于以下方面：A支出（类）33.33万元，占33.33%；"
+        "B支出（类）33.33万元，占33.33%；C支出（类）33.33万元，占33.33%。\n"
+    )
+    checks = _checks(text, "narrative_sum_mismatch")
+    assert [c["severity"] for c in checks] == ["info"]
+    assert "尾差" in checks[0]["message"]
+
+
+def test__sum__beyond_the_envelope_is_a_warning() -> None:
+    # 33.33 × 3 = 99.99 against 100.03: 0.04 exceeds the 0.02 envelope.
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n"
+        "一般公共预算财政拨款支出100.03万元，主要用于以下方面：A支出（类）33.33万元，占33.33%；"
+        "B支出（类）33.33万元，占33.33%；C支出（类）33.33万元，占33.33%。\n"
+    )
+    assert [c["severity"] for c in _checks(text, "narrative_sum_mismatch")] == ["warning"]
+
+
+def test__percent__completion_rate_recomputed() -> None:
+    # 2940.05 / 2993.92 = 98.20%; printed 95.20% is three points off.
+    wrong = (
+        "五、一般公共预算财政拨款支出决算情况说明\n（三）一般公共预算财政拨款支出决算具体情况\n"
+        "一般公共预算财政拨款支出年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的95.20%。\n"
+    )
+    right = wrong.replace("95.20%", "98.20%")
+    checks = _checks(wrong, "narrative_percent_mismatch")
+    assert len(checks) == 1 and checks[0]["severity"] == "warning"
+    assert "95.20%" in checks[0]["message"] and "98.20%" in checks[0]["message"]
+    assert not _checks(right, "narrative_percent_mismatch")
+
+
+def test__percent__share_within_half_a_point_is_info() -> None:
+    # 2940.05 / 2946.25 = 99.79%; printed 99.50% is 0.29 points off: 尾差 (within 0.5).
+    text = (
+        "二、收入决算情况说明\n"
+        "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.50%；其他收入6.20万元，占0.21%。\n"
+    )
+    checks = _checks(text, "narrative_percent_mismatch")
+    assert [c["severity"] for c in checks] == ["info"]
