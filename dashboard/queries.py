@@ -456,7 +456,7 @@ def project_indicators(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.Da
 def project_checks(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
     return run(
         con,
-        'SELECT severity, "check", message, source_line FROM checks WHERE project_id = $pid ORDER BY severity, source_line',
+        "SELECT severity, title, figure, compared, message, source_page, source_line FROM checks WHERE project_id = $pid ORDER BY severity, source_line",
         pid=project_id,
     )
 
@@ -564,8 +564,8 @@ def checks_list(
     return run(
         con,
         f"""
-        SELECT c.source_file, c.severity, c."check", c.message, c.statement, c.code, c.source_page,
-               c.source_line, c.project_id, p.project_name
+        SELECT c.source_file, c.severity, c.title, c.family, c.source_page, c.figure, c.compared, c.message,
+               c.statement, c.code, c.source_line, c."check", c.project_id, p.project_name
         FROM checks c LEFT JOIN projects p USING (project_id)
         WHERE list_contains($severities::VARCHAR[], c.severity)
           AND ({_where("c", "year")} OR c.district IS NULL)

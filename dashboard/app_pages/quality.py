@@ -69,7 +69,17 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
         continue
     with st.expander(f"{source_file}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
         ui.table(
-            part.select("severity", "check", "message", "statement", "code", "source_page", "source_line"),
+            part.select(
+                "severity",
+                "title",
+                "source_page",
+                "figure",
+                "compared",
+                "message",
+                "statement",
+                "code",
+                "source_line",
+            ),
             key=f"dq_{source_file}",
         )
 if not with_project.is_empty():
@@ -77,5 +87,14 @@ if not with_project.is_empty():
     ui.project_table(
         with_project,
         key="dq_projects",
-        columns=["source_file", "severity", "project_name", "check", "message", "source_line"],
+        columns=[
+            "source_file",
+            "severity",
+            "project_name",
+            "title",
+            "figure",
+            "compared",
+            "message",
+            "source_line",
+        ],
     )
