@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import ui
+
 from .conftest import APP, project_id
 
 PAGES = [
@@ -247,6 +249,16 @@ def test_quality_page_lists_checks_per_file():
     assert_clean(at)
     summary = table(at, "来源文件", "警告")
     assert "minhang_city_operation_center_2022_self_evaluation.txt" in set(summary["来源文件"])
+    # Each finding: its Chinese title (not the id), its page and both figures as printed.
+    # (ui.table labels the columns in Chinese through column_config: 校验项, 页码, 原文数字, 对照数字.)
+    details = [df.value for df in at.dataframe if "figure" in df.value.columns]
+    assert details and all("check" not in d.columns and "title" in d.columns for d in details)
+    rows = [r for d in details for _, r in d.iterrows() if r["title"] == "基本支出与人员公用经费不符"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert "2,026.81万元" in row["figure"] and "1,963.59+2,020.46=3,984.05万元" in row["compared"]
+    assert row["source_page"] == 1
+    assert ui.LABELS["title"] == "校验项" and ui.LABELS["figure"] == "原文数字"
 
 
 # --- filters -------------------------------------------------------------------------------

@@ -131,3 +131,16 @@ def _balance(spending: str) -> list:
 def test__balance__income_equals_expenditure() -> None:
     assert _ids(_balance("99.00"), "warning") == ["summary_balance"]
     assert _balance("100.00") == []
+
+
+def test__basic__public_is_the_other_classes() -> None:
+    rows = [
+        line(T6B, "合计", "80.00", code="301", kind="budget"),
+        line(T6B, "合计", "15.00", code="302", kind="budget"),
+        line(T6B, "合计", "3.00", code="310", kind="budget"),
+        line(T6B, "人员经费", "80.00", name="合计", total=True, kind="budget"),
+        line(T6B, "公用经费", "15.00", name="合计", total=True, kind="budget"),  # 302 + 310 = 18
+    ]
+    checks = arithmetic.basic_checks(LineIndex(rows))
+    assert _ids(checks, "warning") == ["basic_public"]
+    assert "302+310" in checks[0].message and "18.00" in checks[0].message

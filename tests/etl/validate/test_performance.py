@@ -70,3 +70,95 @@ def test__executed_above_budget() -> None:
         [_project(executed_yuan=Decimal("12000.00"), execution_rate=Decimal("1.2"))], _indicators()
     )
     assert _ids(checks) == ["executed_above_budget"]
+
+
+def test__indicator_score_above_its_weight() -> None:
+    inds = [
+        {
+            "project_id": "p1",
+            "weight": Decimal(50),
+            "score": Decimal(52),
+            "level3": "完成率",
+            "source_line": 12,
+        },
+        {
+            "project_id": "p1",
+            "weight": Decimal(40),
+            "score": Decimal(38),
+            "level3": "及时率",
+            "source_line": 13,
+        },
+    ]
+    checks = performance.indicator_checks(inds, [_project()])
+    assert [(c.check, c.source_line) for c in checks] == [("indicator_score_above_weight", 12)]
+    assert "完成率" in checks[0].message and "52" in checks[0].message and "50" in checks[0].message
+
+
+def test__section_points_against_its_indicators() -> None:
+    # 青浦: 产出目标 printed as 24 分, its two indicators weigh 12 + 10 = 22.
+    project = _project(extra_json='{"分值:产出目标": "24"}')
+    inds = [
+        {
+            "project_id": "p1",
+            "weight": Decimal(12),
+            "score": Decimal(12),
+            "level1": "产出目标",
+            "level3": "a",
+            "source_line": 1,
+        },
+        {
+            "project_id": "p1",
+            "weight": Decimal(10),
+            "score": Decimal(10),
+            "level1": "产出目标",
+            "level3": "b",
+            "source_line": 2,
+        },
+    ]
+    checks = performance.indicator_checks(inds, [project])
+    assert [c.check for c in checks] == ["section_weights_sum"] and "24" in checks[0].message
+    assert performance.indicator_checks(inds, [_project(extra_json='{"分值:产出目标": "22"}')]) == []
+
+
+def _declaration(**extra: str) -> dict:
+    import json
+
+    return {
+        "project_id": "d1",
+        "project_name": "热线服务",
+        "source_line": 5,
+        "source_page": 31,
+        "kind": "target_declaration",
+        "amount_unit_printed": "元",
+        "extra_json": json.dumps(extra, ensure_ascii=False),
+    }
+
+
+def test__declaration_total_is_fiscal_plus_other() -> None:
+    # Labels as the grid layout keeps them (forms.toml `extra`): 项目资金总额 ≠ 财政资金 + 其他资金.
+    p = _declaration(
+        项目资金总额="5,000,000.00",
+        财政资金="4,000,000.00",
+        其他资金="500,000.00",
+        年度资金申请总额="5,000,000.00",
+    )
+    checks = performance.declaration_checks([p])
+    assert [(c.check, c.severity) for c in checks] == [("declaration_total_split_mismatch", "warning")]
+    assert (
+        "5,000,000.00" in checks[0].message
+        and "4,500,000.00" in checks[0].message
+        and "第 31 页" in checks[0].message
+    )
+
+
+def test__declaration_text_layout_keys_and_consistent_form() -> None:
+    # Keys as the text layout keeps them (fund_<name>); every sum holds: nothing to report.
+    p = _declaration(
+        fund_total="50000.00",
+        fund_annual="50000",
+        fund_fiscal="50000",
+        fund_current_year="50000",
+        fund_carryover="0",
+        fund_other="0",
+    )
+    assert performance.declaration_checks([p]) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from etl.build import process_document
+from etl.validate.reviews import reported
 from tests.conftest import RAW
 from tests.realdocs import REAL, outcome
 
@@ -30,25 +31,8 @@ def _checks(name: str) -> list[dict]:
     return process_document(path.name, path.read_bytes())["checks"]
 
 
-def _plain(text: str) -> str:
-    return text.replace(",", "")
-
-
 def _reported(name: str, finding: dict) -> list[dict]:
-    """The document's findings of one of the ids, on the page, naming every figure; a warning
-    or error unless the id is one reported as info by design."""
-    return [
-        c
-        for c in _checks(name)
-        if c["check"] in finding["checks"]
-        and ("page" not in finding or c["source_page"] == finding["page"])
-        and all(_plain(f) in _plain(c["message"]) for f in finding["figures"])
-        and (c["severity"] != "info" or c["check"] in _INFO_OK)
-    ]
-
-
-# Findings of typography or layout are reported as info by design (a reviewer's 建议).
-_INFO_OK = {"blank_table_page", "terminal_punctuation_missing", "punctuation_doubled", "quote_unbalanced"}
+    return reported(_checks(name), finding)
 
 
 @pytest.mark.parametrize("finding", JUSTICE["finding"], ids=lambda f: f["checks"][0])
