@@ -48,6 +48,7 @@ PARTIAL_CHECKS = {
     "header_not_understood",
     "row_not_placed",
     "row_not_aligned",
+    "unit_changed_in_continuation",
     "cell_not_understood",
     "code_not_understood",
     "declaration_form_unreadable",

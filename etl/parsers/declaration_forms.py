@@ -77,6 +77,9 @@ UNREADABLE = "declaration_form_unreadable"
 NOT_ALIGNED = "row_not_aligned"  # the build's id for a row that cannot be placed (document partial)
 
 
+_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
 # --- vocabulary ---------------------------------------------------------------------------
 
 
@@ -554,11 +557,15 @@ def read_funds(form: _Form) -> None:
             p.extra.setdefault(extra, a.text)
     units = list(dict.fromkeys(u for u in [form.unit, *(a.unit for a in form.amounts.values())] if u))
     p.amount_unit = units[0] if units else None
+    for key, a in form.amounts.items():
+        # An amount whose own label states another unit is converted exactly by that label.
+        if values[key] is not None and a.unit and p.amount_unit and a.unit != p.amount_unit:
+            values[key] = values[key] * _FACTORS[a.unit] / _FACTORS[p.amount_unit]
     if len(units) > 1:
         form.check(
             "declaration_unit_conflict",
             "warning",
-            f"{form.where}项目“{form.name}”的资金栏同时注明了“{'”和“'.join(units)}”两种单位，按“{units[0]}”读入",
+            f"{form.where}项目“{form.name}”的资金栏同时注明了“{'”和“'.join(units)}”两种单位，各数按其栏目所注单位换算为“{units[0]}”读入",
             p.source_line,
         )
     if form.amounts and p.amount_unit is None:

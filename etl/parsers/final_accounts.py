@@ -409,17 +409,20 @@ def _cut_table(lines: list[str], index: int, end: int, title: tuple[str, str, bo
 def _merge_continuation(previous: _Table, table: _Table, sink: _Sink) -> None:
     """The same title again right after its table: a page break, continue the table."""
     previous.body.extend(previous.trailer)
-    previous.body.extend(table.body)
     previous.trailer = table.trailer
     previous.continued_at.append(table.title_line)
     if table.unit and previous.unit and table.unit != previous.unit:
+        # Which unit the continued figures are in cannot be told: they are not read (never guessed).
         sink.check(
             "unit_changed_in_continuation",
             "warning",
-            f"{previous.statement}续表的单位为“{table.unit}”，与前页“{previous.unit}”不同；按前页单位记录",
+            f"{previous.statement}续表的单位为“{table.unit}”，与前页“{previous.unit}”不同，无法确定续表数字的单位；"
+            f"续表（第{table.title_line}行起）的数字未读入，请核对原表",
             table.title_line,
             previous.statement,
         )
+    else:
+        previous.body.extend(table.body)
     sink.check(
         "table_continued",
         "info",

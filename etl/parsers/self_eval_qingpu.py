@@ -362,14 +362,22 @@ def read_category(form: _Form, value: tuple[str, int, str] | None) -> None:
 
 
 def read_amounts(form: _Form, values: dict[str, tuple[str, int, str]]) -> None:
-    """当年预算数 / 上年预算金额 / 预算执行数 in the unit their labels state."""
+    """当年预算数 / 上年预算金额 / 预算执行数 in the unit their labels state.
+
+    The project keeps one unit (当年预算数's); an amount whose own label states the other
+    unit is converted exactly by its label ('上年预算金额（元） 10,000.00' -> 1 万元), and the
+    mix is reported.
+    """
     p = form.project
     units: dict[str, str] = {}
+    amounts: dict[str, Decimal] = {}
+    labels: dict[str, str] = {}
     for key in AMOUNT_FIELDS:
         if key not in values:
             continue
         raw, line, label = values[key]
         units[key] = "万元" if "万" in label else "元"
+        labels[key] = squash(label)
         figure = squash(raw)
         if not figure:
             continue
@@ -380,22 +388,29 @@ def read_amounts(form: _Form, values: dict[str, tuple[str, int, str]]) -> None:
                 "qingpu_amount_unreadable", "error", f"“{squash(label)}”印为“{figure}”，无法读作金额", line
             )
             continue
+        if amount is not None:
+            amounts[key] = amount
+    if not units:
+        return
+    p.amount_unit = units.get("budget") or next(iter(units.values()))
+    factor = {"元": Decimal(1), "万元": Decimal(10000)}
+    for key, amount in amounts.items():
+        value = amount * factor[units[key]] / factor[p.amount_unit]
         if key == "budget":
-            p.budget_full_year = amount
+            p.budget_full_year = value
         elif key == "prior":
-            p.prior_year_budget = amount
+            p.prior_year_budget = value
         else:
-            p.executed = amount
-    if units:
-        p.amount_unit = units.get("budget") or next(iter(units.values()))
-        if len(set(units.values())) > 1:
-            form.check(
-                "qingpu_amount_unit_mixed",
-                "warning",
-                "表头金额单位不一致："
-                + "、".join(f"{dict(HEADER_LABELS)[k]}为{u}" for k, u in units.items()),
-                p.source_line,
-            )
+            p.executed = value
+    if len(set(units.values())) > 1:
+        form.check(
+            "qingpu_amount_unit_mixed",
+            "warning",
+            "表头金额单位不一致："
+            + "、".join(f"“{labels[k]}”以{u}计" for k, u in units.items())
+            + f"；各数按其栏目所注单位换算为{p.amount_unit}记录",
+            p.source_line,
+        )
 
 
 def read_grade(form: _Form, value: tuple[str, int, str] | None) -> None:
