@@ -71,9 +71,8 @@ def to_yuan(amount: Decimal | None, unit: str | None, checks: list[Check], where
     if amount is None:
         return None
     if unit not in UNIT_FACTORS:
-        checks.append(
-            Check("unit_unknown", "warning", f"{where}：单位“{unit}”无法识别，金额 {amount} 未换算")
-        )
+        said = "未注明单位" if unit is None else f"单位“{unit}”无法识别"
+        checks.append(Check("unit_unknown", "warning", f"{where}：{said}，金额 {amount} 未换算"))
         return None
     value = amount * UNIT_FACTORS[unit]
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -343,12 +343,12 @@ def read_total(row: Row) -> tuple[Decimal | None, Decimal | None, bool] | None:
             continue
         tail = ([m.group(1)] if m.group(1) else []) + cells[i + 1 :]
         numbers = [_score(c) for c in tail if _is_score(c)]
+        if len(numbers) != len(tail) or len(numbers) > 2:
+            return None, None, False  # a cell that is no score: keep none rather than guess which is which
         if len(numbers) == 1:
-            return None, numbers[0], len(tail) == 1
+            return None, numbers[0], True
         if len(numbers) == 2:
-            return numbers[0], numbers[1], len(tail) == 2
-        if len(numbers) > 2:
-            return numbers[0], numbers[-1], False
+            return numbers[0], numbers[1], True
         return None, None, False
     return None
 
@@ -520,18 +520,11 @@ def _read_funds_row(state: _FormState, row: Row) -> bool:
         "得分": "execution_score",
     }
     for measure, text in values.items():
-        try:
-            if measure == "执行率":
-                p.execution_rate = parse_percent(text)
-            else:
-                setattr(p, targets[measure], parse_amount(text))
-        except ValueError:
-            state.check(
-                "funds_figure_unparsed",
-                "warning",
-                f"项目“{p.project_name}”年度资金总额的“{measure}”印为“{text}”，不是数字",
-                row.line,
-            )
+        # _align_funds accepted only cells that parse as their measure's type.
+        if measure == "执行率":
+            p.execution_rate = parse_percent(text)
+        else:
+            setattr(p, targets[measure], parse_amount(text))
     return True
 
 

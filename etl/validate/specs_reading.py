@@ -100,7 +100,6 @@ READING: tuple[CheckSpec, ...] = (
     ),
     _reading("file_truncated", "error", "文件不完整", "文件末尾有不完整的字符，文件可能被截断"),
     _reading("file_unreadable", "error", "文件无法读取", "文件无法打开或解码，全部内容未读入"),
-    _reading("funds_figure_unparsed", "warning", "资金数不是数字", "自评表年度资金总额中有一项印的不是数字"),
     _reading("funds_row_unaligned", "warning", "资金行未能对齐到列", "自评表资金行的数字无法与表头栏目对齐"),
     _reading("funds_total_missing", "warning", "缺年度资金总额行", "自评表中没有可读的“年度资金总额”行"),
     _reading(

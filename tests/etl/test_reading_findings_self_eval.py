@@ -195,9 +195,8 @@ def test__amount_unit_missing__glued_unit_on_its_own_line_is_read() -> None:
     assert "amount_unit_missing" not in _ids(result.checks)
 
 
-# funds_figure_unparsed: no test, the finding cannot be raised (see the report). _read_funds_row only
-# parses values _align_funds accepted, and _funds_types_ok accepts exactly what parse_amount and
-# parse_percent can read (same cleaning, same regular expression, blanks read as None).
+# (funds_figure_unparsed was removed: _read_funds_row only parses values _align_funds accepted, and
+# _funds_types_ok accepts exactly what parse_amount and parse_percent can read.)
 
 
 def test__amount_precision__excel_float_in_wan() -> None:
@@ -403,9 +402,6 @@ def test__score_total_unparsed__dashes_instead_of_figures() -> None:
     assert "self_eval_total_missing" not in _ids(result.checks)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="read_total keeps the lone 分值 100 as 总分 while reporting the row unreadable"
-)
 def test__score_total_unparsed__no_figure_kept_from_an_unreadable_row() -> None:
     """Defect: 分值 prints 100 but 得分 prints '待定'; no 总分 should be recorded."""
     result = tabbed.parse(_form((23, "\t100\t100\t", "\t100\t待定\t")))
