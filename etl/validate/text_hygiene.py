@@ -110,6 +110,9 @@ _HEADING_ENDS = (
 _HEADING_MAX = 40  # characters of a heading
 _SHORT_HEADING = 12  # a line this short without punctuation is a heading ('目录', '名词解释')
 # Lines that are labels, not sentences: the unit, the compiling department.
+# A project's period: the label, then dates ('2025年1月1日-2025年12月31日', '2023-01-01').
+_PERIOD_LABELS = ("实施周期", "项目周期", "实施期限", "起止时间", "计划开始日期", "计划完成日期")
+_PERIOD_YEAR_RE = re.compile("(" + _YEAR + r")\s*(?:年|[-./]\d{1,2}[-./]\d{1,2})")
 _LABEL_RE = re.compile(r"^(?:单位[：:]|金额单位|编制部门|编制单位|预算主管部门|主管部门|单位名称|填报单位)")
 # A field of a form or a list ('培训时间：第一季度，2.5天'): a short label and a colon.
 _FIELD_RE = re.compile(r"^[^，。；,;：:]{1,8}[：:]")
@@ -188,6 +191,12 @@ SPECS: tuple[CheckSpec, ...] = (
         "表题、章节标题和目录所印年度与文件本身的年度是否一致",
     ),
     _spec(
+        "period_year_mismatch",
+        "warning",
+        "实施周期早于预算年度",
+        "预算中项目的实施周期、计划开始和完成日期是否全部落在预算年度之前（多为照抄上年）",
+    ),
+    _spec(
         "department_name_mismatch",
         "warning",
         "编制部门名称不符",
@@ -214,6 +223,7 @@ def checks(doc: NormalizedDocument) -> list[Check]:
         *reason_checks(text),
         *heading_year_checks(text, meta.year, meta.kind),
         *department_checks(text, meta.department, meta.units),
+        *period_year_checks(text, meta.year, meta.kind),
     ]
 
 
@@ -1005,3 +1015,41 @@ def _name_key(name: str) -> str:
 def _same_department(name: str, known: set[str]) -> bool:
     """The department or a unit, a part of it ('…司法局（本部）'), or it without '上海市'."""
     return any(k and (name.startswith(k) or (k.startswith(_CITY) and name == k[len(_CITY) :])) for k in known)
+
+
+# --- 11. a project's period before the budget year ---------------------------------------------
+
+
+def period_year_checks(text: _Text, year: int | None, kind: str | None) -> list[Check]:
+    """A budget of year Y plans projects in Y: a period wholly before Y is last year's text.
+
+    The dates stand on the label's line (a form's row) or, under a heading such as
+    '五、实施周期', on the next line.
+    """
+    if year is None or kind != "budget":
+        return []
+    lines = text.source.lines
+    out: list[Check] = []
+    for i, line in enumerate(lines):
+        s = _squash(line.text)
+        if not any(label in s for label in _PERIOD_LABELS):
+            continue
+        own = [int(y) for y in _PERIOD_YEAR_RE.findall(s.translate(_DIGITS))]
+        at = line
+        if not own and i + 1 < len(lines) and _heading_like(line.text):
+            at = lines[i + 1]
+            own = [int(y) for y in _PERIOD_YEAR_RE.findall(_squash(at.text).translate(_DIGITS))]
+        if not own or max(own) >= year:
+            continue
+        shown = _squash(at.text)[:_QUOTE]
+        out.append(
+            _check(
+                "period_year_mismatch",
+                "warning",
+                f"{text.where(at)}项目实施周期“{shown}”全部在{max(own)}年及以前，早于本预算年度{year}年，请核对是否照抄了上年内容",
+                at,
+                shown,
+                f"预算年度 {year}年",
+            )
+        )
+    return out

@@ -116,6 +116,7 @@ def test__specs__every_id_registered_in_the_consistency_family() -> None:
         "reason_missing",
         "heading_year_mismatch",
         "department_name_mismatch",
+        "period_year_mismatch",
     }
     for spec in text_hygiene.SPECS:
         assert spec.family == "consistency"
@@ -417,6 +418,25 @@ def test__heading_year_mismatch__own_year_and_sentences_with_other_years() -> No
     assert run(pdf(page), check="heading_year_mismatch") == []
 
 
+# --- 11. a project's period before the budget year ---------------------------------------------
+
+
+def test__period_year_mismatch__last_years_period_under_its_heading() -> None:
+    # The 司法局 2026 budget, p. 23: '五、实施周期' then '2025年1月1日-2025年12月31日'.
+    page = Page().line("五、实施周期").line("2025年1月1日-2025年12月31日").line("六、年度预算安排")
+    (c,) = run(pdf(page), check="period_year_mismatch")
+    assert (c.severity, c.page, c.figure) == ("warning", 1, "2025年1月1日-2025年12月31日")
+    assert "2026年" in c.message
+
+
+def test__period_year_mismatch__this_years_dates_and_a_final_accounts_report_nothing() -> None:
+    row = Page().table([["计划开始日期", "2026-01-01", "计划完成日期", "2026-12-31"]])
+    heading = Page().line("五、实施周期").line("第一季度审价；第二季度审计。")
+    assert run(pdf(row, heading), check="period_year_mismatch") == []
+    old = Page().line("五、实施周期").line("2023年1月1日-2023年12月31日")
+    assert run(pdf(old), meta=FINAL_2024, check="period_year_mismatch") == []  # a 决算 reports the past
+
+
 # --- 10. the department a table header names ------------------------------------------------
 
 
@@ -490,6 +510,8 @@ def test__justice_2026__nothing_else(justice: dict[str, list[Check]]) -> None:
         "punctuation_doubled",
         "quote_unbalanced",
         "text_outside_page",
+        # p. 23 '五、实施周期 2025年1月1日-2025年12月31日' in the 2026 budget (the reviewer missed it)
+        "period_year_mismatch",
     }
 
 
