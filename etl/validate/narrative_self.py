@@ -39,6 +39,13 @@ SPECS = (
         "说明所述“决算数大于/小于/等于预算数”与其所列两个数字的大小",
     ),
     CheckSpec(
+        "narrative_increase_exceeds_amount",
+        "narrative_self",
+        "warning",
+        "增加额大于本年数",
+        "说明所述“X万元，比上年增加Y万元”中增加额Y不应大于X（否则上年数为负）",
+    ),
+    CheckSpec(
         "narrative_percent_mismatch",
         "narrative_self",
         "warning",
@@ -104,6 +111,8 @@ SHARE_AFTER = r"\s*万?元[，,]\s*占(?:比)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 PERCENT_TOLERANCE = Decimal("0.5")
 # A line that starts a new paragraph: '2、', '（三）', '三、'.
 PARAGRAPH_START = re.compile(r"^(?:\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+# The figure key the parser gives a stated increase ('{key}_increase').
+INCREASE = "_increase"
 # How far after a figure its direction words may stand (characters of the same paragraph).
 DIRECTION_REACH = 200
 
@@ -307,5 +316,46 @@ def percent_checks(doc: NormalizedDocument) -> list[Check]:
     return out
 
 
+def increase_checks(doc: NormalizedDocument) -> list[Check]:
+    """'政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元': last year would be negative."""
+    out: list[Check] = []
+    figures = _by_key(doc)
+    for key, fig in figures.items():
+        if not key.endswith(INCREASE):
+            continue
+        base = figures.get(key.removesuffix(INCREASE))
+        a, inc = (from_figure(base), from_figure(fig)) if base else (None, None)
+        if a is None or inc is None or inc.value - inc.half <= a.value + a.half:
+            continue
+        said = _around(fig["text"], f"{fig['value']}")
+        out.append(
+            Check(
+                "narrative_increase_exceeds_amount",
+                "warning",
+                f"说明“{said}”：本年{a.shown}，比上年增加{inc.shown}，增加额大于本年数（上年数将为负），两数至少有一个有误（{a.where}）",
+                source_line=fig["source_line"],
+                figure=a.full(),
+                compared=f"增加{inc.full()}",
+            )
+        )
+    return out
+
+
+def _around(text: str, figure: str, before: int = 30) -> str:
+    """The words of a sentence up to a figure it states ('…政府性基金拨款支出预算0万元，比2022年预算增加1421.25')."""
+    plain = text.replace(",", "")
+    at = plain.find(figure)
+    if at < 0:
+        return plain[: before + 10]
+    start = max(0, at - before)
+    return ("…" if start else "") + plain[start : at + len(figure)] + "万元"
+
+
 def checks(doc: NormalizedDocument) -> list[Check]:
-    return sum_checks(doc) + restated_checks(doc) + direction_checks(doc) + percent_checks(doc)
+    return (
+        sum_checks(doc)
+        + restated_checks(doc)
+        + direction_checks(doc)
+        + percent_checks(doc)
+        + increase_checks(doc)
+    )

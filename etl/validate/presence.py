@@ -6,8 +6,12 @@ as they look); the registry entries for those findings live here with the family
 
 from __future__ import annotations
 
+import re
+
 from etl.model import Check
 from etl.normalize import NormalizedDocument
+from etl.templates import match_title, vocabulary
+from etl.validate.index import LineIndex
 from etl.validate.spec import CheckSpec
 
 SPECS = (
@@ -46,6 +50,29 @@ SPECS = (
         "多余的空表页",
         "某页只有表格框线、没有任何文字（多为目录后遗留的空白表页）",
     ),
+    CheckSpec(
+        "empty_fund_table_unexplained",
+        "presence",
+        "warning",
+        "空的基金表未作说明",
+        "政府性基金、国有资本经营表为空时，表上或说明中是否写明本部门无此项收支",
+    ),
+    CheckSpec(
+        "empty_fund_table_but_funded",
+        "presence",
+        "warning",
+        "有基金收支却是空表",
+        "财政拨款收支总表列有政府性基金（国有资本经营）支出时，对应的表不应为空",
+    ),
+)
+# The two fund tables: role, the fund's words in the fiscal summary's columns, the 说明 figures.
+FUND_TABLES = (
+    ("gov_fund", "政府性基金", ("gov_fund_expenditure", "gov_fund_expenditure_budget")),
+    ("soe", "国有资本经营", ("soe_expenditure", "soe_expenditure_budget")),
+)
+# A note saying the table is empty on purpose ('本部门2026年无政府性基金预算…，故本表为空表').
+EMPTY_NOTE_RE = re.compile(
+    r"(?:本表|空表)[^。]{0,6}(?:无数据|为空)|为空表|无[^。]{0,30}(?:收入|支出|收支|预算|安排)[^。]{0,12}(?:故|因此|所以)"
 )
 
 
@@ -66,5 +93,74 @@ def blank_page_checks(doc: NormalizedDocument) -> list[Check]:
     ]
 
 
-def checks(doc: NormalizedDocument) -> list[Check]:
-    return blank_page_checks(doc)
+def _title_pages(doc: NormalizedDocument, role: str) -> list[int]:
+    """Pages whose prose names a table of this role (its title)."""
+    if doc.source is None:
+        return []
+    pages = []
+    for line in doc.source.lines:
+        m = match_title(line.text) if line.kind == "prose" and len(line.text) < 80 else None
+        if m is not None and m.template.role == role and line.page not in pages:
+            pages.append(line.page)
+    return pages
+
+
+def fund_table_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
+    """An empty 政府性基金 / 国有资本经营 table says why; a funded one is not empty."""
+    voc = vocabulary()
+    out: list[Check] = []
+    for role, fund, figure_keys in FUND_TABLES:
+        found = [t for t in doc.tables_found if voc.role_of(t) == role]
+        if not found or doc.source is None:
+            continue
+        empty = not any(r["role"] == role and r["amount_yuan"] for r in idx.rows)
+        if not empty:
+            continue
+        pages = _title_pages(doc, role)
+        page = pages[-1] if pages else None
+        funded = [
+            r
+            for r in idx.side_rows("fiscal_summary", "支出")
+            if fund in (r["measure"] or "") and r["is_total"] and r["amount_yuan"]
+        ]
+        name = found[0]
+        if funded:
+            r = funded[0]
+            out.append(
+                Check(
+                    "empty_fund_table_but_funded",
+                    "warning",
+                    f"“{name}”是空表，但{idx.table_name('fiscal_summary')}“{r['measure']}”栏支出合计印为"
+                    f"{r['amount_printed']}{r['unit_printed'] or ''}（第{r['source_page']}页）",
+                    page=page,
+                    statement=name,
+                    figure=f"“{name}”空表" + (f"（第{page}页）" if page else ""),
+                    compared=f"{r['amount_printed']}{r['unit_printed'] or ''}（{idx.table_name('fiscal_summary')}，第{r['source_page']}页）",
+                )
+            )
+            continue
+        notes = [
+            ln
+            for ln in doc.source.lines
+            if ln.kind == "prose" and ln.page in pages and EMPTY_NOTE_RE.search(ln.text)
+        ]
+        stated_zero = any(f["key"] in figure_keys and f["value"] == 0 for f in doc.narrative_figures)
+        if notes or stated_zero:
+            continue
+        out.append(
+            Check(
+                "empty_fund_table_unexplained",
+                "warning",
+                f"“{name}”"
+                + (f"（第{page}页）" if page else "")
+                + f"是空表，表上和说明中都没有写明本部门无{fund}预算收支",
+                page=page,
+                statement=name,
+                figure=f"“{name}”空表",
+            )
+        )
+    return out
+
+
+def checks(doc: NormalizedDocument, idx: LineIndex | None = None) -> list[Check]:
+    return blank_page_checks(doc) + fund_table_checks(doc, idx or LineIndex(doc.budget_lines))

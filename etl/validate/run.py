@@ -20,7 +20,7 @@ from etl.validate.index import LineIndex
 def validate_document(doc: NormalizedDocument) -> list[Check]:
     idx = LineIndex(doc.budget_lines)
     checks: list[Check] = []
-    checks += presence.checks(doc)
+    checks += presence.checks(doc, idx)
     checks += arithmetic.checks(idx, doc.three_public)
     checks += across_tables.checks(idx, doc.three_public)
     checks += narrative_tables.checks(doc, idx)

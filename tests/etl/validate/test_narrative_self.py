@@ -137,3 +137,34 @@ def test__percent__share_within_half_a_point_is_info() -> None:
     )
     checks = _checks(text, "narrative_percent_mismatch")
     assert [c["severity"] for c in checks] == ["info"]
+
+
+def test__increase__larger_than_this_years_amount() -> None:
+    # 万里 2023 p. 6 prints: 政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元.
+    from tests.realdocs import outcome
+
+    found = [
+        c
+        for c in outcome("putuo_wanli_subdistrict_2023_department_budget.pdf")["checks"]
+        if c["check"] == "narrative_increase_exceeds_amount"
+    ]
+    assert [(c["severity"], c["source_page"]) for c in found] == [("warning", 6)]
+    assert "0万元" in found[0]["message"] and "1,421.25万元" in found[0]["message"]
+
+
+def test__increase__within_this_years_amount_is_silent() -> None:
+    from etl.validate import narrative_self
+    from tests.etl.validate.frames import document, figure
+
+    doc = document(
+        kind="budget",
+        narrative_figures=[
+            figure("fiscal_income_budget", "9628.22"),
+            figure("fiscal_income_budget_increase", "793.14"),
+            figure("gov_fund_expenditure_budget", "0"),
+            figure("gov_fund_expenditure_budget_increase", "0.00"),
+        ],
+    )
+    assert narrative_self.increase_checks(doc) == []
+    doc.narrative_figures[3] = figure("gov_fund_expenditure_budget_increase", "12.00")
+    assert [c.check for c in narrative_self.increase_checks(doc)] == ["narrative_increase_exceeds_amount"]
