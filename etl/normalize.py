@@ -495,6 +495,10 @@ def three_public_rows(result: ParseResult, source_file: str, meta: DocumentMeta,
             "item": t.item,
             "budget_yuan": to_yuan(t.budget, t.unit, checks, f"三公经费 {t.item}"),
             "actual_yuan": to_yuan(t.actual, t.unit, checks, f"三公经费 {t.item}"),
+            # As printed, for the precision of comparisons (etl/validate).
+            "unit_printed": t.unit,
+            "budget_printed": None if t.budget is None else f"{t.budget:f}",
+            "actual_printed": None if t.actual is None else f"{t.actual:f}",
         }
         for t in result.three_public
     ]

@@ -235,6 +235,9 @@ TABLES: dict[str, list[Column]] = {
         _c("item", pl.String, "项目", "合计, 因公出国（境）费, 公务用车购置及运行维护费, … 公务接待费."),
         _c("budget_yuan", MONEY, "预算数（元）", "预算数.", "元"),
         _c("actual_yuan", MONEY, "决算数（元）", "决算数.", "元"),
+        _c("unit_printed", pl.String, "原表单位", "The 三公 table's unit as printed (万元 or 元)."),
+        _c("budget_printed", pl.String, "预算数（原文）", "预算数 as printed, in unit_printed."),
+        _c("actual_printed", pl.String, "决算数（原文）", "决算数 as printed, in unit_printed."),
     ],
     "narrative_items": [
         *_PROVENANCE,

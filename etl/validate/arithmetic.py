@@ -212,7 +212,7 @@ def three_public_printed(row: dict, field: str) -> Printed | None:
     value = row.get(field)
     if value is None:
         return None
-    unit = row.get("unit_printed") or ("元" if row.get("doc_kind") == "budget" else "万元")
+    unit = row.get("unit_printed") or "万元"  # rows built by hand may omit it; both templates print 万元
     printed = row.get(field.replace("_yuan", "_printed")) or f"{value / (10000 if unit == '万元' else 1):f}"
     label = {"budget_yuan": "预算数", "actual_yuan": "决算数"}[field]
     where = f"三公经费表“{row['item']}”{label}" + (

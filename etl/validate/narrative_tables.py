@@ -123,6 +123,8 @@ THREE_PUBLIC_TARGETS = (
     ("three_public_reception_budget", "budget_yuan", "公务接待费"),
     ("three_public_reception_actual", "actual_yuan", "公务接待费"),
 )
+# 说明 keys of 机关运行经费, compared with the 三公 table's 机关运行经费 column where it has one.
+OPERATING_COST = ("operating_cost", "operating_cost_budget")
 GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "合格"), (Decimal(0), "不合格"))
 
 
@@ -141,6 +143,23 @@ def figure_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
             from_figure(fig),
             from_line(row),
             statement=row["statement"],
+            source_line=fig["source_line"],
+        )
+        if c:
+            out.append(c)
+    for key in OPERATING_COST:
+        fig = figures.get(key)
+        rows = [
+            r for r in idx.rows if r["role"] == "three_public" and (r["name"] or "").strip() == "机关运行经费"
+        ]
+        if fig is None or len(rows) != 1:
+            continue
+        c = compare(
+            "narrative_vs_table",
+            f"说明中的机关运行经费与{idx.table_name('three_public')}",
+            from_figure(fig),
+            from_line(rows[0]),
+            statement=rows[0]["statement"],
             source_line=fig["source_line"],
         )
         if c:

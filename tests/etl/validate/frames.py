@@ -47,7 +47,8 @@ def line(
 
 
 def three_public(item: str, budget: str | None, actual: str | None, *, kind: str = "final_accounts") -> dict:
-    unit = UNIT["元" if kind == "budget" else "万元"]
+    """A 三公 row; both templates print the table in 万元."""
+    unit = UNIT["万元"]
     return {
         "source_file": "case.pdf",
         "source_line": 1,
@@ -56,6 +57,9 @@ def three_public(item: str, budget: str | None, actual: str | None, *, kind: str
         "item": item,
         "budget_yuan": None if budget is None else Decimal(budget) * unit,
         "actual_yuan": None if actual is None else Decimal(actual) * unit,
+        "unit_printed": "万元",
+        "budget_printed": budget,
+        "actual_printed": actual,
     }
 
 

@@ -85,3 +85,18 @@ def test__economic_code_above_its_three_public_item() -> None:
     checks = run("2.50")
     assert _ids(checks) == ["three_public_vs_basic"] and "2.50万元" in checks[0].message
     assert run("2.00") == [] and run("1.50") == []
+
+
+def test__budget_income_by_function_mirrors_spending_by_function() -> None:
+    def run(income_2040601: str) -> list:
+        b2, b3 = "收入预算总表", "支出预算总表"
+        rows = [
+            line(b2, "合计", "300", name="合计", total=True, unit="元", kind="budget"),
+            line(b3, "合计", "300", name="合计", total=True, unit="元", kind="budget"),
+            line(b2, "合计", income_2040601, code="2040601", name="行政运行", unit="元", kind="budget"),
+            line(b3, "合计", "200", code="2040601", name="行政运行", unit="元", kind="budget"),
+        ]
+        return across_tables.summary_checks(LineIndex(rows))
+
+    assert _ids(run("210")) == ["cross_table"]
+    assert run("200") == []

@@ -53,3 +53,17 @@ def test__stated_total_against_the_table_within_rounding() -> None:
     off = document(narrative_figures=[figure("total_expenditure", "2950.05")], budget_lines=rows)
     (c,) = narrative_tables.figure_checks(off, LineIndex(rows))
     assert (c.check, c.severity) == ("narrative_vs_table", "warning") and "10.00万元" in c.message
+
+
+def test__operating_cost_against_the_three_public_table() -> None:
+    # 司法局 2026 p. 21 prints 机关运行经费 217.83 (万元) in its 三公 table; the 说明 says the same.
+    rows = [line("“三公”经费和机关运行经费预算表", "预算数", "217.83", name="机关运行经费", kind="budget")]
+    same = document(
+        kind="budget", narrative_figures=[figure("operating_cost_budget", "217.83")], budget_lines=rows
+    )
+    assert narrative_tables.figure_checks(same, LineIndex(rows)) == []
+    off = document(
+        kind="budget", narrative_figures=[figure("operating_cost_budget", "207.83")], budget_lines=rows
+    )
+    (c,) = narrative_tables.figure_checks(off, LineIndex(rows))
+    assert c.severity == "warning" and "机关运行经费" in c.message and "10.00万元" in c.message
