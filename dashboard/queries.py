@@ -546,12 +546,14 @@ def checks_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     return run(
         con,
         f"""
-        SELECT source_file, any_value(district) AS district, any_value(year) AS year,
-               count(*) FILTER (WHERE severity = 'error') AS errors,
-               count(*) FILTER (WHERE severity = 'warning') AS warnings,
-               count(*) FILTER (WHERE severity = 'info') AS infos
-        FROM checks WHERE ({_WHERE} OR district IS NULL)
-        GROUP BY source_file ORDER BY errors DESC, warnings DESC, source_file
+        SELECT c.source_file, any_value(d.department) AS department, any_value(c.year) AS year,
+               any_value(d.kind) AS doc_kind, any_value(c.district) AS district,
+               count(*) FILTER (WHERE c.severity = 'error') AS errors,
+               count(*) FILTER (WHERE c.severity = 'warning') AS warnings,
+               count(*) FILTER (WHERE c.severity = 'info') AS infos
+        FROM checks c LEFT JOIN documents d USING (source_file)
+        WHERE ({_where("c", "year")} OR c.district IS NULL)
+        GROUP BY c.source_file ORDER BY errors DESC, warnings DESC, c.source_file
         """,
         **f.params(),
     )

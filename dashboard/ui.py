@@ -62,6 +62,8 @@ LABELS = {
     "detail": "说明",
     "severity": "严重程度",
     "check": "校验编码",
+    "doc_kind": "文件类型",
+    "document": "文件",
     "title": "校验项",
     "family": "校验类别",
     "figure": "原文数字",
@@ -83,6 +85,14 @@ LABELS = {
     "indicators_short": "未得满分指标数",
 }
 KIND_TEXT = {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"}
+# A document's kind as an official names it.
+DOC_KIND_TEXT = {
+    "final_accounts": "部门决算",
+    "budget": "部门预算",
+    "self_evaluation": "绩效自评",
+    "target_declaration": "绩效目标申报",
+}
+MISSING = "—"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -123,9 +133,23 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
             out.append(col.replace_strict(KIND_TEXT, default=col).alias(name))
         elif name == "severity":
             out.append(col.replace_strict(SEVERITY_TEXT, default=col).alias(name))
+        elif name == "doc_kind":
+            out.append(col.replace_strict(DOC_KIND_TEXT, default=col).fill_null(MISSING).alias(name))
+        elif df.schema[name] == pl.String:
+            out.append(col.fill_null(MISSING))
+        elif df.schema[name].is_integer() and name not in ("year",) and df[name].null_count():
+            # A page or line number that is not known reads '—', not 'None'.
+            out.append(col.cast(pl.String).fill_null(MISSING).alias(name))
         else:
             out.append(col)
     return df.select(out)
+
+
+def document_label(department: str | None, year: int | None, kind: str | None, source_file: str) -> str:
+    """'上海市普陀区司法局 2026年 部门预算' — how an official names a document; the file if unknown."""
+    parts = [department, f"{year}年" if year else None, DOC_KIND_TEXT.get(kind or "")]
+    known = [x for x in parts if x]
+    return " ".join(known) if department and kind else source_file
 
 
 def column_config(df: pl.DataFrame) -> dict:
@@ -143,6 +167,10 @@ def column_config(df: pl.DataFrame) -> dict:
             config[name] = None  # internal ids: hidden
         elif name in ("year", "declaration_year", "evaluation_year"):
             config[name] = st.column_config.NumberColumn(label, format="%d")
+        elif name == "message":
+            config[name] = st.column_config.TextColumn(label, width="large")
+        elif name in ("figure", "compared", "title"):
+            config[name] = st.column_config.TextColumn(label, width="medium")
         else:
             config[name] = st.column_config.Column(label)
     return config

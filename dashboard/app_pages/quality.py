@@ -33,20 +33,22 @@ summary = state.data(snap, "checks_summary", f)
 if summary.is_empty():
     st.success("当前范围内没有校验问题。")
     st.stop()
+labels = {
+    r["source_file"]: ui.document_label(r["department"], r["year"], r["doc_kind"], r["source_file"])
+    for r in summary.iter_rows(named=True)
+}
 st.subheader("按文件汇总")
-st.dataframe(
-    summary.rename(
-        {
-            "source_file": "来源文件",
-            "district": "区",
-            "year": "年度",
-            "errors": "错误",
-            "warnings": "警告",
-            "infos": "提示",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+ui.table(
+    summary.select(
+        pl.col("source_file").replace_strict(labels).alias("document"),
+        "doc_kind",
+        "district",
+        "errors",
+        "warnings",
+        "infos",
+        "source_file",
+    ).rename({"errors": "错误", "warnings": "警告", "infos": "提示"}),
+    key="dq_summary",
 )
 
 severities = st.multiselect(
@@ -67,7 +69,9 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
     part = without.filter(pl.col("source_file") == source_file)
     if part.is_empty():
         continue
-    with st.expander(f"{source_file}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
+    title = labels.get(source_file, source_file)
+    with st.expander(f"{title}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
+        st.caption(f"来源文件：{source_file}")
         ui.table(
             part.select(
                 "severity",
@@ -88,7 +92,6 @@ if not with_project.is_empty():
         with_project,
         key="dq_projects",
         columns=[
-            "source_file",
             "severity",
             "project_name",
             "title",
@@ -96,5 +99,6 @@ if not with_project.is_empty():
             "compared",
             "message",
             "source_line",
+            "source_file",
         ],
     )

@@ -247,8 +247,11 @@ def test_download_page_offers_both_formats():
 def test_quality_page_lists_checks_per_file():
     at = open_page("quality")
     assert_clean(at)
-    summary = table(at, "来源文件", "警告")
-    assert "minhang_city_operation_center_2022_self_evaluation.txt" in set(summary["来源文件"])
+    summary = table(at, "document", "source_file", "警告")
+    assert "minhang_city_operation_center_2022_self_evaluation.txt" in set(summary["source_file"])
+    # Documents are named as an official names them: department, year, kind (the file last).
+    assert "上海市松江区城市运行管理中心 2020年 部门决算" in set(summary["document"])
+    assert "None" not in summary.astype(str).to_numpy().ravel().tolist()
     # Each finding: its Chinese title (not the id), its page and both figures as printed.
     # (ui.table labels the columns in Chinese through column_config: 校验项, 页码, 原文数字, 对照数字.)
     details = [df.value for df in at.dataframe if "figure" in df.value.columns]
@@ -257,7 +260,7 @@ def test_quality_page_lists_checks_per_file():
     assert len(rows) == 1
     row = rows[0]
     assert "2,026.81万元" in row["figure"] and "1,963.59+2,020.46=3,984.05万元" in row["compared"]
-    assert row["source_page"] == 1
+    assert str(row["source_page"]) == "1"  # a column with unknown pages shows them as "—"
     assert ui.LABELS["title"] == "校验项" and ui.LABELS["figure"] == "原文数字"
 
 
