@@ -723,7 +723,7 @@ def _item_path(text: str) -> str:
     return head.rstrip("，,；;：: ")
 
 
-def _direction(text: str) -> tuple[int, str] | None:
+def stated_direction(text: str) -> tuple[int, str] | None:
     """(+1 / -1 / 0, the words) the paragraph states about 决算 vs 预算, if any."""
     m = _DIRECTION_RE.search(text)
     if not m:
@@ -764,7 +764,7 @@ def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem]
                 unit=unit,
                 reason=reason or None,
                 source_line=first + 1,
-                change_word=(d := _direction(body)) and d[1],
+                change_word=(d := stated_direction(body)) and d[1],
             )
         )
         label = m_num.group(1) if m_num else str(n + 1)

@@ -111,12 +111,16 @@ def summary_checks(idx: LineIndex) -> list[Check]:
     # A 预算's income table is by function too: each code's 合计 is that code's spending, when
     # the two tables' totals agree (no 结转 spent, nothing held back).
     income_measure, income_row = idx.row_total("income")
-    if idx.kind == "budget" and income_row is not None and spend_total is not None:
-        if income_row["amount_yuan"] == spend_total["amount_yuan"]:
-            spending = idx.codes("expenditure", spend_measure)
-            for code, row in sorted(idx.codes("income", income_measure).items()):
-                if code in spending:
-                    _pair(out, f"{t2}与{t3} {code} {row['name']}", row, spending[code])
+    balanced = (
+        income_row is not None
+        and spend_total is not None
+        and income_row["amount_yuan"] == spend_total["amount_yuan"]
+    )
+    if idx.kind == "budget" and balanced:
+        spending = idx.codes("expenditure", spend_measure)
+        for code, row in sorted(idx.codes("income", income_measure).items()):
+            if code in spending:
+                _pair(out, f"{t2}与{t3} {code} {row['name']}", row, spending[code])
     # … and the fiscal summary's 一般公共预算 column against the gpb table's 类.
     for code, row in sorted(idx.codes("gpb", gpb_measure).items()):
         if len(code) != 3:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from etl.model import Check
 from etl.normalize import NormalizedDocument
+from etl.parsers.narrative import stated_direction
 from etl.validate.figures import Printed, compare, from_figure, half_unit, show, total
 from etl.validate.spec import CheckSpec
 
@@ -100,10 +101,6 @@ SHARES: tuple[tuple[str, str], ...] = (
     ("basic_expenditure", "total_expenditure"),
     ("project_expenditure", "total_expenditure"),
 )
-DIRECTION_RE = re.compile(
-    r"决算数?(?P<word>大于|小于|高于|低于|超过|多于|少于|等于)(?:年初)?预算数?|决算数?与(?:年初)?预算数?(?P<same>持平|相等|一致)"
-)
-DIRECTION_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
 SIGN_WORDS = {1: "大于", -1: "小于", 0: "等于"}
 COMPLETION_RE = re.compile(r"完成(?:年初)?预算的\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
 SHARE_AFTER = r"\s*万?元[，,]\s*占(?:比)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
@@ -177,15 +174,6 @@ def _sign(a: Decimal, b: Decimal) -> int:
     return (a > b) - (a < b)
 
 
-def _stated_direction(text: str) -> tuple[int, str] | None:
-    m = DIRECTION_RE.search(text)
-    if not m:
-        return None
-    if m.group("same"):
-        return 0, m.group(0)
-    return DIRECTION_SIGN[m.group("word")], m.group(0)
-
-
 def _paragraph_after(doc: NormalizedDocument, fig: dict) -> str:
     """The figure's sentence and what follows it in the same paragraph (wrapped PDF lines joined).
 
@@ -235,7 +223,7 @@ def direction_checks(doc: NormalizedDocument) -> list[Check]:
             or item.get("final_yuan") is None
         ):
             continue
-        stated = _stated_direction(word)
+        stated = stated_direction(word)
         if stated is None:
             continue
         where = f"说明第{item.get('source_page')}页" if item.get("source_page") else "说明"
@@ -250,7 +238,7 @@ def direction_checks(doc: NormalizedDocument) -> list[Check]:
         pb, pf = (from_figure(b), from_figure(f)) if b and f else (None, None)
         if pb is None or pf is None:
             continue
-        stated = _stated_direction(_paragraph_after(doc, f))
+        stated = stated_direction(_paragraph_after(doc, f))
         if stated and (c := _direction_check(stated, pb, pf, what, f["source_line"])):
             out.append(c)
     return out
