@@ -23,7 +23,7 @@ MAX_PARAM_LENGTH = 200
 MAX_PARAM_VALUES = 20
 PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
 # Other parameters the pages read (项目详情: project, q) or may read; anything else is dropped.
-OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev"}
+OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", "cell"}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -30,6 +30,8 @@ PAGES = [
     st.Page("app_pages/project_detail.py", title="项目详情", icon=":material/search:"),
     st.Page("app_pages/download.py", title="数据下载", icon=":material/download:"),
     st.Page("app_pages/quality.py", title="数据质量", icon=":material/fact_check:"),
+    st.Page("app_pages/source.py", title="原文查看", icon=":material/description:", url_path="source"),
+    st.Page("app_pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="import"),
 ]
 
 page = st.navigation(PAGES)

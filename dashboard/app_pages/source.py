@@ -1,0 +1,5 @@
+"""(being written)"""
+
+import streamlit as st
+
+st.title("（建设中）")
