@@ -115,7 +115,8 @@ def _layout(
 def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure:
     """基本支出 and 项目支出 bars per district and year from a long frame (measure, amount_yuan)."""
     fig = go.Figure()
-    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
+    if "label" not in df.columns:
+        df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
     for measure, pattern in (("基本支出", ""), ("项目支出", "/")):
         part = df.filter(pl.col("measure") == measure)
         fig.add_bar(
@@ -132,9 +133,10 @@ def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure
 @_serialized
 def headline_bars(df: pl.DataFrame) -> go.Figure:
     """决算 本年支出合计 per district and year, stacked into 基本 and 项目."""
+    index = ["district", "year", *(["label"] if "label" in df.columns else [])]
     long = df.unpivot(
         on=["basic_yuan", "project_yuan"],
-        index=["district", "year"],
+        index=index,
         variable_name="measure",
         value_name="amount_yuan",
     ).with_columns(pl.col("measure").replace_strict({"basic_yuan": "基本支出", "project_yuan": "项目支出"}))
@@ -145,7 +147,8 @@ def headline_bars(df: pl.DataFrame) -> go.Figure:
 def class_shares(df: pl.DataFrame) -> go.Figure:
     """Spending structure: each 类's share of 本年支出合计, one bar per district (and year)."""
     fig = go.Figure()
-    df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
+    if "label" not in df.columns:
+        df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
     for name in df["name"].unique(maintain_order=True).to_list():
         part = df.filter(pl.col("name") == name)
         fig.add_bar(
@@ -182,7 +185,7 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
 
 @_serialized
 def score_distribution(df: pl.DataFrame) -> go.Figure:
-    """Histogram of 总分 per district (overlaid)."""
+    """Histogram of 总分 per district (bars side by side)."""
     fig = go.Figure()
     for district in df["district"].unique(maintain_order=True).to_list():
         part = df.filter(pl.col("district") == district)
@@ -190,11 +193,11 @@ def score_distribution(df: pl.DataFrame) -> go.Figure:
             x=[float(s) for s in part["score_total"].drop_nulls().to_list()],
             name=district,
             marker={"color": district_color(district)},
-            opacity=0.75,
             xbins={"size": 1},
             hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + district + "</extra>",
         )
-    fig.update_layout(barmode="overlay")
+    # Grouped, not overlaid: one district's bars never hide another's.
+    fig.update_layout(barmode="group")
     return _layout(fig, "绩效自评总分分布（分，满分 100）", "总分（分）", "项目数（个）")
 
 

@@ -106,7 +106,7 @@ def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
                    sum(amount_yuan) FILTER (WHERE measure = '本年支出合计') AS total_expenditure_yuan,
                    sum(amount_yuan) FILTER (WHERE measure = '基本支出') AS basic_yuan,
                    sum(amount_yuan) FILTER (WHERE measure = '项目支出') AS project_yuan,
-                   count(DISTINCT department) AS departments
+                   list(DISTINCT department) AS final_departments
             FROM budget_lines
             WHERE template = '{T3}' AND level = 0 AND code IS NULL AND {_WHERE}
               AND {_kind_guard(f, "final_accounts")}
@@ -115,7 +115,8 @@ def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
             SELECT district, year,
                    count(*) AS evaluated_projects,
                    avg(score_total) AS avg_score,
-                   sum(executed_yuan) / nullif(sum(budget_full_year_yuan), 0) AS execution_rate
+                   sum(executed_yuan) / nullif(sum(budget_full_year_yuan), 0) AS execution_rate,
+                   list(DISTINCT department) AS evaluated_departments
             FROM projects
             WHERE kind = 'self_evaluation' AND {_WHERE} AND {_kind_guard(f, "self_evaluation")}
             GROUP BY ALL
@@ -123,7 +124,9 @@ def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
         SELECT coalesce(s.district, e.district) AS district, coalesce(s.year, e.year) AS year,
                s.total_expenditure_yuan, s.basic_yuan, s.project_yuan,
                coalesce(e.evaluated_projects, 0) AS evaluated_projects,
-               e.avg_score, e.execution_rate
+               e.avg_score, e.execution_rate,
+               coalesce(s.final_departments, []) AS final_departments,
+               coalesce(e.evaluated_departments, []) AS evaluated_departments
         FROM spend s FULL JOIN evals e ON s.district = e.district AND s.year = e.year
         ORDER BY district, year
         """,
@@ -173,7 +176,8 @@ def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFram
         con,
         f"""
         SELECT district, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan,
-               sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share
+               sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share,
+               list(DISTINCT department) AS departments
         FROM budget_lines
         WHERE template = '{T3}' AND measure = '本年支出合计' AND level = 1 AND {_WHERE}
         GROUP BY district, year, code

@@ -63,6 +63,9 @@ LABELS = {
     "severity": "严重程度",
     "check": "校验编码",
     "doc_kind": "文件类型",
+    "final_coverage": "决算覆盖部门",
+    "coverage": "覆盖部门",
+    "evaluated_coverage": "自评覆盖部门",
     "document": "文件",
     "title": "校验项",
     "family": "校验类别",
@@ -143,6 +146,25 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
         else:
             out.append(col)
     return df.select(out)
+
+
+def short_department(name: str, district: str | None = None) -> str:
+    """'上海市松江区城市运行管理中心' -> '城市运行管理中心' (the city and district are said elsewhere)."""
+    out = name.removeprefix("上海市")
+    if district:
+        out = out.removeprefix(f"{district}区")
+    return out or name
+
+
+def coverage_label(district: str | None, departments: Sequence[str] | None) -> str:
+    """What a figure covers: '松江区 · 城市运行管理中心' or '松江区 · 3 个部门', never the district alone."""
+    where = f"{district}区" if district else "未识别区"
+    names = sorted({d for d in departments or [] if d})
+    if not names:
+        return f"{where} · 部门未识别"
+    if len(names) == 1:
+        return f"{where} · {short_department(names[0], district)}"
+    return f"{where} · {len(names)} 个部门"
 
 
 def document_label(department: str | None, year: int | None, kind: str | None, source_file: str) -> str:

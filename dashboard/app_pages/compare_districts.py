@@ -19,25 +19,49 @@ if mode == "指定年度":
         ui.empty("当前筛选条件下没有可选年度。")
         st.stop()
     year = st.selectbox("年度", years, index=len(years) - 1, key="cmp_year")
-st.caption("语料稀疏：各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，图中标注年度。")
 
 
-def per_district(kind: str) -> list[Filters]:
-    """One filter per district: the chosen year, or the district's latest year of this kind."""
+def page_years() -> dict[str, int]:
+    """One year per district for the whole page: the chosen one, or its latest with any data."""
     if year is not None:
-        return [Filters(f.districts, (year,), f.departments, f.kinds)]
-    latest = state.data(snap, "latest_year_per_district", f, kind)
-    return [Filters((d,), (y,), f.departments, f.kinds) for d, y in latest.iter_rows()]
+        return {d: year for d in (f.districts or options["districts"])}
+    years: dict[str, int] = {}
+    for kind in ("final_accounts", "self_evaluation"):
+        for d, y in state.data(snap, "latest_year_per_district", f, kind).iter_rows():
+            years[d] = max(years.get(d, y), y)
+    return years
 
 
-def gather(name: str, kind: str) -> pl.DataFrame:
-    frames = [state.data(snap, name, g) for g in per_district(kind)]
+chosen = page_years()
+st.caption(
+    "各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，全页各图都用这一年："
+    + "；".join(f"{d}区 {y} 年" for d, y in sorted(chosen.items()))
+    + "。图中每一项都注明区、年度和所含部门。"
+)
+
+
+def per_district() -> list[Filters]:
+    """One filter per district, at the page's year for that district."""
+    return [Filters((d,), (y,), f.departments, f.kinds) for d, y in sorted(chosen.items())]
+
+
+def gather(name: str) -> pl.DataFrame:
+    frames = [state.data(snap, name, g) for g in per_district()]
     frames = [x for x in frames if not x.is_empty()]
     return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
 
 
 st.subheader("支出结构（各类占本年支出合计的比重）")
-shares = gather("spending_by_class", "final_accounts")
+shares = gather("spending_by_class")
+if not shares.is_empty():
+    covered = shares.group_by("district", "year").agg(
+        pl.col("departments").list.explode(keep_nulls=False, empty_as_null=False).unique().alias("covered")
+    )
+    shares = shares.join(covered, on=["district", "year"]).with_columns(
+        label=pl.struct("district", "year", "covered").map_elements(
+            lambda r: f"{r['year']} {ui.coverage_label(r['district'], r['covered'])}", return_dtype=pl.String
+        )
+    )
 if charts.has_data(shares):
     ui.plot(charts.class_shares(shares), key="cmp_shares")
     absent = [d for d in (f.districts or options["districts"]) if d not in set(shares["district"].to_list())]
@@ -47,7 +71,7 @@ else:
     ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
 
 st.subheader("预算执行率")
-projects = gather("projects", "self_evaluation")
+projects = gather("projects")
 evals = projects.filter(pl.col("kind") == "self_evaluation") if not projects.is_empty() else projects
 if charts.has_data(evals):
     evals = evals.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
@@ -57,11 +81,22 @@ if charts.has_data(evals):
     summary = (
         evals.group_by("district", "year")
         .agg(
+            pl.col("department").unique().alias("departments"),
             pl.len().alias("evaluated_projects"),
             pl.col("score_total").cast(pl.Float64).mean().alias("avg_score"),
-            (pl.col("executed_yuan").sum() / pl.col("budget_full_year_yuan").sum()).alias("execution_rate"),
+            # as floats: a Decimal quotient keeps the dividend's scale and rounds 95.65% to 96%
+            (
+                pl.col("executed_yuan").cast(pl.Float64).sum()
+                / pl.col("budget_full_year_yuan").cast(pl.Float64).sum()
+            ).alias("execution_rate"),
         )
         .sort("district")
+        .with_columns(
+            coverage=pl.struct("district", "departments").map_elements(
+                lambda r: ui.coverage_label(r["district"], r["departments"]), return_dtype=pl.String
+            )
+        )
+        .select("district", "year", "coverage", "evaluated_projects", "avg_score", "execution_rate")
     )
     ui.table(summary, key="cmp_summary")
 else:

@@ -16,6 +16,39 @@ if trend.is_empty():
 
 by = st.radio("比较对象", ["区", "部门"], horizontal=True, key="yr_by")
 column = "district" if by == "区" else "department"
+if by == "区":
+    # A district line adds only the departments it has in every year it shows: a line never
+    # joins one department's 2020 to another's 2021.
+    spend_years = trend.filter(pl.col("total_expenditure_yuan").is_not_null())
+    years_of = spend_years.group_by("district").agg(pl.col("year").n_unique().alias("years"))
+    kept = (
+        spend_years.group_by("district", "department")
+        .agg(pl.col("year").n_unique().alias("n"))
+        .join(years_of, on="district")
+        .filter(pl.col("n") == pl.col("years"))
+    )
+    dropped = spend_years.join(kept, on=["district", "department"], how="anti")
+    if not dropped.is_empty():
+        st.caption(
+            "以下部门只在部分年度有部门决算，未计入区的支出趋势（切换到“部门”可单独查看）："
+            + "；".join(
+                f"{r['district']}区 {ui.short_department(r['department'], r['district'])}（{r['year']} 年）"
+                for r in dropped.sort("district", "year").iter_rows(named=True)
+            )
+        )
+    trend = (
+        trend.join(
+            kept.select("district", "department", _kept=pl.lit(True)),
+            on=["district", "department"],
+            how="left",
+        )
+        .with_columns(
+            total_expenditure_yuan=pl.when(pl.col("_kept"))
+            .then(pl.col("total_expenditure_yuan"))
+            .otherwise(None)
+        )
+        .drop("_kept")
+    )
 grouped = (
     trend.group_by(column, "year")
     .agg(

@@ -25,12 +25,26 @@ else:
     for row in head.head(MAX_CARDS if head.height <= MAX_CARDS else 0).iter_rows(named=True):
         with st.container(border=True):
             st.markdown(f"**{row['district']}区 {row['year']} 年度**")
+            # What each figure covers: one department, or several (a district total only of those).
+            finals, evals = row["final_departments"] or [], row["evaluated_departments"] or []
+            st.caption(
+                f"部门决算：{ui.coverage_label(row['district'], finals) if finals else '无'}"
+                f"；绩效自评：{ui.coverage_label(row['district'], evals) if evals else '无'}"
+                + (
+                    f"（{'、'.join(ui.short_department(d, row['district']) for d in sorted(set(finals)))}）"
+                    if len(set(finals)) > 1
+                    else ""
+                )
+            )
             # two rows of three: five metrics in one row cut "3,984.05 万元" to "3,984.05 …"
             c1, c2, c3 = st.columns(3)
             no_accounts = None if row["total_expenditure_yuan"] is not None else "该区该年度没有部门决算"
+            covered = ui.coverage_label(row["district"], finals)
             with c1:
                 ui.metric_wan(
-                    "本年支出合计", row["total_expenditure_yuan"], no_accounts or "部门决算·支出决算表合计行"
+                    "本年支出合计",
+                    row["total_expenditure_yuan"],
+                    no_accounts or f"部门决算·支出决算表合计行（{covered}）",
                 )
             with c2:
                 ui.metric_wan("基本支出", row["basic_yuan"], no_accounts)
@@ -45,12 +59,32 @@ else:
                 "—" if rate is None else f"{float(rate) * 100:.2f}%",
                 help="自评项目全年执行数之和 ÷ 全年预算数之和",
             )
-    spend = head.filter(pl.col("total_expenditure_yuan").is_not_null())
+    spend = head.filter(pl.col("total_expenditure_yuan").is_not_null()).with_columns(
+        # The bar says what it covers: '松江 2020 · 城市运行管理中心', not '松江 2020'.
+        label=pl.struct("district", "year", "final_departments").map_elements(
+            lambda r: f"{r['year']} {ui.coverage_label(r['district'], r['final_departments'])}",
+            return_dtype=pl.String,
+        )
+    )
     if charts.has_data(spend):
         ui.plot(charts.headline_bars(spend), key="overview_bars")
     else:
         ui.empty("当前范围内没有部门决算（支出决算表）数据，无法绘制支出图。")
-    ui.table(head, key="overview_table")
+    ui.table(
+        head.with_columns(
+            pl.struct("district", "final_departments")
+            .map_elements(
+                lambda r: ui.coverage_label(r["district"], r["final_departments"]), return_dtype=pl.String
+            )
+            .alias("final_coverage"),
+            pl.struct("district", "evaluated_departments")
+            .map_elements(
+                lambda r: ui.coverage_label(r["district"], r["evaluated_departments"]), return_dtype=pl.String
+            )
+            .alias("evaluated_coverage"),
+        ).drop("final_departments", "evaluated_departments"),
+        key="overview_table",
+    )
 
 st.subheader("数据覆盖情况（区 × 年度 × 文件类型）")
 cov = state.data(snap, "coverage", f)

@@ -118,8 +118,14 @@ def test_compare_districts_uses_each_districts_latest_year():
     at = open_page("compare_districts")
     assert_clean(at)
     assert len(chart_titles(at)) == 3
-    assert any(c.value.startswith("无部门决算数据的区：闵行") for c in at.caption)
+    # One year per district for the whole page (its latest with any 决算 or 自评), said in a caption:
+    # 松江's latest is 2021 (自评 only), so its 2020 决算 is not mixed in.
+    said = next(c.value for c in at.caption if c.value.startswith("各区可得的年度不同"))
+    assert "松江区 2021 年" in said and "闵行区 2022 年" in said and "青浦区 2020 年" in said
+    absent = next(c.value for c in at.caption if c.value.startswith("无部门决算数据的区："))
+    assert "闵行" in absent and "松江" in absent
     summary = table(at, "district", "evaluated_projects")
+    assert set(summary["coverage"]) == {"松江区 · 行政服务中心", "闵行区 · 城市运行管理中心", "青浦区 · 政务服务办公室"}
     counts = dict(zip(summary["district"], summary["evaluated_projects"], strict=True))
     years = dict(zip(summary["district"], summary["year"], strict=True))
     assert counts == {"松江": 5, "闵行": 21, "青浦": 7}
@@ -378,3 +384,24 @@ def test_link_notes_go_once_the_user_filters():
     assert_clean(at)
     assert not at.sidebar.warning
     assert at.query_params["district"] == "松江"
+
+
+def test_overview_cards_say_which_department_a_figure_covers():
+    # 松江 2020's 决算 is one department's (城市运行管理中心), not the district's.
+    at = open_page("overview", {"district": "松江", "year": "2020"})
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert any("部门决算：松江区 · 城市运行管理中心" in c for c in captions), captions
+    help_texts = [m.help for m in at.metric if m.label == "本年支出合计"]
+    assert help_texts and "城市运行管理中心" in help_texts[0]
+    table_ = table(at, "final_coverage")
+    assert set(table_["final_coverage"]) == {"松江区 · 城市运行管理中心"}
+
+
+def test_compare_years_district_line_keeps_only_departments_of_every_year():
+    at = open_page("compare_years")
+    assert_clean(at)
+    grouped = table(at, "district", "year", "total_expenditure_yuan")
+    # 普陀's only 决算 is 财政局 2024: one point, not a line joining other departments' years.
+    putuo = grouped[(grouped["district"] == "普陀") & grouped["total_expenditure_yuan"].notna()]
+    assert list(putuo["year"]) == [2024]
