@@ -138,11 +138,6 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
             out.append(col.replace_strict(SEVERITY_TEXT, default=col).alias(name))
         elif name == "doc_kind":
             out.append(col.replace_strict(DOC_KIND_TEXT, default=col).fill_null(MISSING).alias(name))
-        elif df.schema[name] == pl.String:
-            out.append(col.fill_null(MISSING))
-        elif df.schema[name].is_integer() and name not in ("year",) and df[name].null_count():
-            # A page or line number that is not known reads '—', not 'None'.
-            out.append(col.cast(pl.String).fill_null(MISSING).alias(name))
         else:
             out.append(col)
     return df.select(out)
@@ -208,6 +203,7 @@ def table(df: pl.DataFrame, key: str | None = None, height: int | None = None) -
         key=key,
         height=height or "auto",
         width="stretch",
+        placeholder=MISSING,
     )
 
 
@@ -227,6 +223,7 @@ def project_table(
         selection_mode="single-row",
         height=height or "auto",
         width="stretch",
+        placeholder=MISSING,
     )
     st.caption("点击表格左侧的选择框可打开该项目的详情。")
     rows = tuple(event.selection.rows) if event is not None else ()

@@ -28,7 +28,7 @@ if df.is_empty():
 
 col_labels = {**labels(table), "project_name": "项目名称"}
 shown = export.with_labels(df, col_labels)
-st.dataframe(shown, hide_index=True, width="stretch", height=420)
+st.dataframe(shown, hide_index=True, width="stretch", height=420, placeholder=ui.MISSING)
 
 stamp = datetime.now().strftime("%Y%m%d-%H%M")
 name = f"{DOWNLOAD_TABLES[table]}-{stamp}"

@@ -104,7 +104,7 @@ else:
         .sort("district")
         .fill_null("—（无数据）")
     )
-    st.dataframe(matrix.rename({"district": "区"}), hide_index=True, width="stretch")
+    st.dataframe(matrix.rename({"district": "区"}), hide_index=True, width="stretch", placeholder=ui.MISSING)
     years = sorted(cov["year"].unique().to_list())
     missing = []
     for district in sorted(cov["district"].unique().to_list()):
