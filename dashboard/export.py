@@ -25,6 +25,68 @@ RATE_FORMAT = "0.00%"
 POINTS_FORMAT = "0.00"
 
 
+# Stored codes -> the words an official reads (screens and downloads alike).
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "kind": {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"},
+    "doc_kind": {"final_accounts": "部门决算", "budget": "部门预算"},
+    "layout": {
+        "tabbed": "表格版式（自评表）",
+        "glued": "粘连版式（自评表）",
+        "qingpu": "青浦自评表版式",
+        "declaration": "绩效目标申报表（文本）",
+        "declaration_form": "绩效目标申报表（原件）",
+    },
+    "classification": {"functional": "功能分类", "economic": "经济分类"},
+    "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "target_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
+    "actual_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
+}
+# Fractions stored to six places, downloaded as percentages to two ('0.956500' -> 95.65).
+PERCENT_COLUMNS = ("execution_rate", "execution_rate_computed")
+PERCENT_SUFFIX = "_pct"
+
+
+def readable(df: pl.DataFrame) -> pl.DataFrame:
+    """Codes as words, 是/否 for booleans, rates as percentages, no '1.000000' for a parsed number."""
+    out = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if name in VALUE_WORDS:
+            out.append(col.replace_strict(VALUE_WORDS[name], default=col))
+        elif dtype == pl.Boolean:
+            out.append(
+                pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).otherwise(None).alias(name)
+            )
+        elif name in PERCENT_COLUMNS:
+            out.append((col.cast(pl.Float64) * 100).round(2).alias(name + PERCENT_SUFFIX))
+        elif isinstance(dtype, pl.Decimal) and (dtype.scale or 0) > 2:
+            # parsed targets, stated percentages: as printed, without padding zeros
+            out.append(
+                col.map_elements(
+                    lambda v: None if v is None else f"{v.normalize():f}", return_dtype=pl.String
+                )
+            )
+        else:
+            out.append(col)
+    return df.select(out)
+
+
+# Identifiers and provenance: kept in every download, after the columns an official reads.
+TRAILING = ("project_id", "indicator_id", "declaration_id", "evaluation_id", "check_id", "check", "seq",
+            "source_file", "source_page", "source_line", "end_line", "source_cell")  # fmt: skip
+
+
+def key_columns_first(df: pl.DataFrame) -> pl.DataFrame:
+    """Names, figures and findings first; ids, files and line numbers last."""
+    tail = [c for c in TRAILING if c in df.columns]
+    return df.select([c for c in df.columns if c not in tail] + tail)
+
+
+def percent_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """Labels for the percentage columns :func:`readable` makes ('执行率' -> '执行率（%）')."""
+    return {c + PERCENT_SUFFIX: f"{labels.get(c, c)}（%）" for c in PERCENT_COLUMNS}
+
+
 def with_labels(df: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:
     """Rename columns to their Chinese labels (columns without a label keep their name)."""
     return df.rename({c: labels[c] for c in df.columns if c in labels and labels[c] not in df.columns})
@@ -40,6 +102,8 @@ def _format_for(name: str, dtype: pl.DataType) -> str | None:
         return None
     if name.endswith("_yuan") or "（元）" in name:
         return MONEY_FORMAT
+    if name.endswith(PERCENT_SUFFIX) or "（%）" in name:
+        return POINTS_FORMAT
     if "rate" in name or "执行率" in name:
         return RATE_FORMAT
     return POINTS_FORMAT

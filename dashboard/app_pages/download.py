@@ -26,8 +26,11 @@ if df.is_empty():
     ui.empty("当前筛选条件下该表没有数据。")
     st.stop()
 
-col_labels = {**labels(table), "project_name": "项目名称"}
-shown = export.with_labels(df, col_labels)
+# The project's own columns an indicator row carries (区, 年度, 部门, 项目名称) are named too.
+table_labels = {**labels("projects"), **labels(table)}
+col_labels = {**table_labels, **export.percent_labels(table_labels)}
+readable = export.key_columns_first(export.readable(df))
+shown = export.with_labels(readable, col_labels)
 st.dataframe(shown, hide_index=True, width="stretch", height=420, placeholder=ui.MISSING)
 
 stamp = datetime.now().strftime("%Y%m%d-%H%M")
@@ -48,7 +51,7 @@ c2.download_button(
         sheet=DOWNLOAD_TABLES[table],
         filters={**state.describe(f), "名称包含": text or "（无）"},
         sources=sorted(set(df["source_file"].to_list())) if "source_file" in df.columns else list(snap.files),
-        original_names=df.columns,
+        original_names=readable.columns,
     ),
     file_name=f"{name}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

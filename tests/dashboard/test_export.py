@@ -164,3 +164,31 @@ def test_xlsx_of_an_empty_frame_is_still_valid():
 def test_with_labels_keeps_unlabelled_columns():
     out = export.with_labels(FRAME, {"district": "区", "year": "年度"})
     assert out.columns[:3] == ["区", "年度", "project_name"]
+
+
+def test_readable_words_percent_and_order() -> None:
+    from decimal import Decimal
+
+    import polars as pl
+
+    from dashboard import export
+
+    df = pl.DataFrame(
+        {
+            "source_file": ["a.txt"],
+            "project_id": ["p1"],
+            "project_name": ["热线服务"],
+            "kind": ["self_evaluation"],
+            "layout": ["tabbed"],
+            "meets_target": [True],
+            "execution_rate": [Decimal("0.956500")],
+            "target_number": [Decimal("100.000000")],
+        },
+        schema_overrides={"execution_rate": pl.Decimal(12, 6), "target_number": pl.Decimal(24, 6)},
+    )
+    out = export.key_columns_first(export.readable(df))
+    assert out.columns[:1] == ["project_name"] and out.columns[-2:] == ["project_id", "source_file"]
+    row = out.row(0, named=True)
+    assert row["kind"] == "绩效自评" and row["layout"] == "表格版式（自评表）" and row["meets_target"] == "是"
+    assert row["execution_rate_pct"] == 95.65 and row["target_number"] == "100"
+    assert "1.000000" not in export.csv_bytes(out).decode("utf-8")

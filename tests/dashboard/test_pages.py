@@ -7,6 +7,7 @@ each was read); pages show money in 万元.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,21 @@ def test_compare_years_district_line_keeps_only_departments_of_every_year():
     # 普陀's only 决算 is 财政局 2024: one point, not a line joining other departments' years.
     putuo = grouped[(grouped["district"] == "普陀") & grouped["total_expenditure_yuan"].notna()]
     assert list(putuo["year"]) == [2024]
+
+
+@pytest.mark.parametrize("name", ["indicators", "projects", "budget_lines", "narrative_items", "checks"])
+def test_download_headers_and_values_are_chinese(name: str):
+    at = open_page("download")
+    at.selectbox(key="dl_table").set_value(name).run()
+    assert_clean(at)
+    shown = at.dataframe[0].value
+    english = [c for c in shown.columns if re.fullmatch(r"[A-Za-z_ ]+", c)]
+    assert not english, english
+    for column in ("类型", "文件类型", "版式", "分类", "严重程度", "是否合计", "是否达标"):
+        if column in shown.columns:
+            values = {str(v) for v in shown[column].dropna().unique()}
+            assert not any(re.fullmatch(r"[a-z_]+|True|False", v) for v in values), (column, values)
+    for column in shown.columns:
+        if "执行率" in column:
+            assert column.endswith("（%）")
+            assert shown[column].dropna().between(0, 1000).all()
