@@ -9,6 +9,7 @@ reproduces the view; hostile or stale values are dropped with a visible note.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         )
         # A widget's state can only be changed before it is drawn: reset in the callback.
         st.button("重置筛选", width="stretch", on_click=_reset_filters)
-        st.caption(f"数据版本：{snap.build_id[:15]}（{snap.created_at}）")
+        st.caption(f"数据版本：{snap.build_id[:15]}（{beijing_time(snap.created_at)}）")
     f = Filters(
         tuple(st.session_state["w_districts"]),
         tuple(st.session_state["w_years"]),
@@ -172,6 +173,20 @@ def describe(f: Filters) -> dict[str, str]:
         "部门": "、".join(f.departments) or "全部",
         "文件类型": "、".join(KIND_LABELS[k] for k in f.kinds) or "全部",
     }
+
+
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def beijing_time(iso: str) -> str:
+    """'2026-12-01T23:51:06+00:00' -> '2026-12-02 07:51 北京时间' (the officials' clock)."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M 北京时间")
 
 
 def scope_text(f: Filters) -> str:

@@ -28,8 +28,8 @@ if projects.is_empty():
     ui.empty("当前筛选条件下没有绩效自评项目，无法分析预算执行。")
 else:
     projects = projects.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
-    threshold = st.slider(
-        "执行率低于以下比例视为执行不足", 0.5, 1.0, 0.9, 0.05, format="%.2f", key="ex_threshold"
+    threshold = (
+        st.slider("执行率低于以下比例视为执行不足", 50, 100, 90, 5, format="%d%%", key="ex_threshold") / 100
     )
     under = projects.filter(pl.col("rate") < threshold)
     c1, c2, c3 = st.columns(3)

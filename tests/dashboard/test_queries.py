@@ -296,3 +296,10 @@ def test_money_columns_stay_decimal(con, everything, name):
 def test_download_money_stays_decimal(con, everything):
     df = queries.download_table(con, "budget_lines", everything)
     assert isinstance(df.schema["amount_yuan"], pl.Decimal)
+
+
+def test_data_version_time_is_beijing_time():
+    from dashboard.state import beijing_time
+
+    assert beijing_time("2026-12-01T23:51:06+00:00") == "2026-12-02 07:51 北京时间"
+    assert beijing_time("not a time") == "not a time"
