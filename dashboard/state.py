@@ -22,6 +22,7 @@ from dashboard.queries import KIND_LABELS, KINDS, Filters
 
 MAX_PARAM_LENGTH = 200
 MAX_PARAM_VALUES = 20
+MAX_NOTES = 3  # notes named in the one warning about a link's bad values
 PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
 # Other parameters the pages read (项目详情: project, q) or may read; anything else is dropped.
 OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", "cell"}
@@ -155,9 +156,13 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     if f != st.session_state["filters"]:
         st.session_state["filter_notes"] = []  # the link's notes are stale once the user filters
     st.session_state["filters"] = f
-    with st.sidebar:
-        for note in st.session_state.get("filter_notes", []):
-            st.warning(note, icon=":material/warning:")
+    notes = list(dict.fromkeys(st.session_state.get("filter_notes", [])))
+    if notes:
+        # One note however many bad values a link carries: the first few, then how many more.
+        shown = "；".join(notes[:MAX_NOTES]) + (
+            f"；另有 {len(notes) - MAX_NOTES} 处已忽略" if len(notes) > MAX_NOTES else ""
+        )
+        st.sidebar.warning(shown, icon=":material/warning:")
     keep = {k: st.query_params.get_all(k) for k in st.query_params if k in OTHER_PARAMS}
     wanted = {**keep, **params_from_filters(f)}
     if wanted != _query_params():

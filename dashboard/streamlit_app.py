@@ -18,7 +18,9 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 
 from dashboard import db, state, ui  # noqa: E402
 
-st.set_page_config(page_title="区级预算与绩效看板", page_icon=":material/bar_chart:", layout="wide")
+# A local image: a Material icon as page_icon is drawn from a font fetched off the machine.
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(page_title="区级预算与绩效看板", page_icon=FAVICON, layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="总览", icon=":material/home:", default=True),

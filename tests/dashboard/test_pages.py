@@ -126,7 +126,11 @@ def test_compare_districts_uses_each_districts_latest_year():
     absent = next(c.value for c in at.caption if c.value.startswith("无部门决算数据的区："))
     assert "闵行" in absent and "松江" in absent
     summary = table(at, "district", "evaluated_projects")
-    assert set(summary["coverage"]) == {"松江区 · 行政服务中心", "闵行区 · 城市运行管理中心", "青浦区 · 政务服务办公室"}
+    assert set(summary["coverage"]) == {
+        "松江区 · 行政服务中心",
+        "闵行区 · 城市运行管理中心",
+        "青浦区 · 政务服务办公室",
+    }
     counts = dict(zip(summary["district"], summary["evaluated_projects"], strict=True))
     years = dict(zip(summary["district"], summary["year"], strict=True))
     assert counts == {"松江": 5, "闵行": 21, "青浦": 7}
@@ -424,3 +428,10 @@ def test_download_headers_and_values_are_chinese(name: str):
         if "执行率" in column:
             assert column.endswith("（%）")
             assert shown[column].dropna().between(0, 1000).all()
+
+
+def test_fifty_bogus_url_values_make_one_note():
+    at = open_page("overview", {"district": [f"假区{i}" for i in range(50)], "year": ["abc", "1900"]})
+    assert_clean(at)
+    assert len(at.sidebar.warning) == 1
+    assert "取值过多" in at.sidebar.warning[0].value and "另有" in at.sidebar.warning[0].value

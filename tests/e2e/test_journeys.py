@@ -187,3 +187,14 @@ def test__hostile_url_parameters_are_ignored_with_a_note(page, server) -> None:
     shows(page, "已忽略", where='[data-testid="stSidebar"]')
     shows(page, "3,984.05")  # the view falls back to all data
     assert_clean(page, "hostile url")
+
+
+def test_no_request_leaves_the_machine(page, server):
+    """Every request the dashboard makes (favicon, fonts, scripts) goes to the local server."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    for path in ("", "quality", "structure"):
+        open_app(page, server, path)
+        assert_clean(page, path or "overview")
+    hosts = {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+    assert urls and hosts <= {"127.0.0.1", "localhost"}, sorted(hosts)
