@@ -96,12 +96,20 @@ def fmt_wan(yuan: Decimal | float | None) -> str:
 def _layout(
     fig: go.Figure, title: str, x: str | None = None, y: str | None = None, height: int = 420
 ) -> go.Figure:
+    # A short title with its unit and scope on a second line (narrow screens cut one long line),
+    # and the legend under the plot, where it never covers the title.
+    head, sep, rest = title.partition("（")
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
+        title={
+            "text": head if sep else title,
+            "subtitle": {"text": sep + rest if sep else ""},
+            "x": 0.01,
+            "xanchor": "left",
+        },
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        margin={"l": 60, "r": 20, "t": 70, "b": 90},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
@@ -563,3 +571,36 @@ def _warm_up() -> None:
 
 
 _warm_up()
+
+
+@_serialized
+def budget_years(df: pl.DataFrame, department: str) -> go.Figure:
+    """One department's 支出预算 per year, 基本 and 项目 side by side (axis from zero)."""
+    long = df.unpivot(
+        on=["basic_yuan", "project_yuan"],
+        index=["district", "year", "label"],
+        variable_name="measure",
+        value_name="amount_yuan",
+    ).with_columns(pl.col("measure").replace_strict({"basic_yuan": "基本支出", "project_yuan": "项目支出"}))
+    fig = _basic_project_bars(long, "group", f"{department}支出预算（按年度，基本支出、项目支出，万元）")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(title_text="预算年度")
+    return fig
+
+
+@_serialized
+def budget_classes(df: pl.DataFrame, department: str) -> go.Figure:
+    """One department's 支出预算 by 类, a bar per year (axis from zero)."""
+    fig = go.Figure()
+    for year in sorted(df["year"].unique().to_list()):
+        part = df.filter(pl.col("year") == year)
+        fig.add_bar(
+            y=[f"{c} {n}" for c, n in zip(part["code"], part["name"], strict=True)],
+            x=to_wan(part["amount_yuan"]),
+            name=f"{year} 年",
+            orientation="h",
+            hovertemplate="%{y}<br>" + f"{year} 年" + "：%{x:,.2f} 万元<extra></extra>",
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(rangemode="tozero")
+    return _layout(fig, f"{department}支出预算（按功能分类“类”，万元）", "金额（万元）", "功能分类（类）")

@@ -14,13 +14,16 @@ from typing import Any
 import duckdb
 import polars as pl
 
-KINDS = ("final_accounts", "self_evaluation", "target_declaration")
+KINDS = ("final_accounts", "budget", "self_evaluation", "target_declaration")
 KIND_LABELS = {
     "final_accounts": "部门决算",
+    "budget": "部门预算",
     "self_evaluation": "绩效自评",
     "target_declaration": "绩效目标申报",
 }
 T3 = "支出决算表"
+B3 = "支出预算总表"  # the 预算's expenditure table (T3's place in the budget template)
+B2 = "收入预算总表"
 T5 = "一般公共预算财政拨款支出决算表"
 T6 = "一般公共预算财政拨款基本支出决算表"
 
@@ -91,6 +94,95 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         "years": sorted(x for x in df["year"].unique().to_list() if x),
         "departments": sorted(x for x in df["department"].unique().to_list() if x),
     }
+
+
+# --- 预算与决算 -------------------------------------------------------------------
+
+
+def budget_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Per department and year of a 预算: the totals, 基本/项目, 三公 and 机关运行经费."""
+    if not f.wants("budget"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        WITH lines AS (
+            SELECT district, department, year,
+                   sum(amount_yuan) FILTER (WHERE template = '{B3}' AND measure = '合计' AND level = 0) AS expenditure_yuan,
+                   sum(amount_yuan) FILTER (WHERE template = '{B3}' AND measure = '基本支出' AND level = 0) AS basic_yuan,
+                   sum(amount_yuan) FILTER (WHERE template = '{B3}' AND measure = '项目支出' AND level = 0) AS project_yuan,
+                   sum(amount_yuan) FILTER (WHERE template = '{B2}' AND measure = '合计' AND level = 0) AS income_yuan,
+                   sum(amount_yuan) FILTER (WHERE name = '机关运行经费' AND code IS NULL
+                                            AND template LIKE '%三公%') AS operating_cost_yuan
+            FROM budget_lines WHERE doc_kind = 'budget' AND {_WHERE} GROUP BY ALL
+        ), tp AS (
+            SELECT district, department, year, sum(budget_yuan) FILTER (WHERE item = '合计') AS three_public_yuan
+            FROM three_public WHERE doc_kind = 'budget' AND {_WHERE} GROUP BY ALL
+        )
+        SELECT l.*, tp.three_public_yuan
+        FROM lines l LEFT JOIN tp USING (district, department, year)
+        ORDER BY district, department, year
+        """,
+        **f.params(),
+    )
+
+
+def budget_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """A 预算's 支出预算总表 by 类 (合计), per department and year."""
+    if not f.wants("budget"):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        SELECT district, department, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan
+        FROM budget_lines
+        WHERE doc_kind = 'budget' AND template = '{B3}' AND measure = '合计' AND level = 1 AND {_WHERE}
+        GROUP BY ALL ORDER BY district, department, year, code
+        """,
+        **f.params(),
+    )
+
+
+def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Departments with a 预算 and a 决算 of the same year: per 类 and 款, the budget, the final
+    figure, the difference and the rate, with the 决算 说明's reason when it gives one."""
+    if not (f.wants("budget") and f.wants("final_accounts")):
+        return pl.DataFrame()
+    return run(
+        con,
+        f"""
+        WITH b AS (
+            SELECT district, department, year, code, any_value(name) AS name, sum(amount_yuan) AS budget_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure = '合计' AND level IN (1, 2) AND {_WHERE}
+            GROUP BY ALL
+        ), a AS (
+            SELECT district, department, year, code, any_value(name) AS name, sum(amount_yuan) AS final_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'final_accounts' AND template = '{T3}' AND measure = '本年支出合计' AND level IN (1, 2)
+              AND {_WHERE}
+            GROUP BY ALL
+        ), reasons AS (
+            SELECT district, department, year, left(code, 5) AS code, string_agg(DISTINCT reason, '；') AS reason
+            FROM narrative_items WHERE reason IS NOT NULL AND code IS NOT NULL AND {_WHERE} GROUP BY ALL
+        )
+        SELECT coalesce(b.district, a.district) AS district, coalesce(b.department, a.department) AS department,
+               coalesce(b.year, a.year) AS year, coalesce(b.code, a.code) AS code,
+               coalesce(a.name, b.name) AS name, b.budget_yuan, a.final_yuan,
+               a.final_yuan - b.budget_yuan AS difference_yuan,
+               a.final_yuan::DOUBLE / nullif(b.budget_yuan::DOUBLE, 0) AS rate,
+               r.reason
+        FROM b FULL JOIN a USING (district, department, year, code)
+        LEFT JOIN reasons r ON r.district = coalesce(b.district, a.district)
+             AND r.department = coalesce(b.department, a.department) AND r.year = coalesce(b.year, a.year)
+             AND r.code = coalesce(b.code, a.code)
+        WHERE (coalesce(b.district, a.district), coalesce(b.department, a.department), coalesce(b.year, a.year)) IN (
+            SELECT (district, department, year) FROM b INTERSECT SELECT (district, department, year) FROM a
+        )
+        ORDER BY district, department, year, code
+        """,
+        **f.params(),
+    )
 
 
 # --- 总览 -------------------------------------------------------------------------

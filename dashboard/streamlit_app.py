@@ -28,6 +28,7 @@ PAGES = [
     st.Page("app_pages/compare_years.py", title="年度比较", icon=":material/timeline:"),
     st.Page("app_pages/structure.py", title="支出结构", icon=":material/account_tree:"),
     st.Page("app_pages/execution.py", title="预算执行", icon=":material/payments:"),
+    st.Page("app_pages/budget.py", title="预算与决算", icon=":material/account_balance:", url_path="budget"),
     st.Page("app_pages/scores.py", title="绩效评分", icon=":material/grade:"),
     st.Page("app_pages/project_detail.py", title="项目详情", icon=":material/search:"),
     st.Page("app_pages/download.py", title="数据下载", icon=":material/download:"),

@@ -51,6 +51,12 @@ LABELS = {
     "actual_yuan": "决算数（万元）",
     "final_yuan": "支出决算（万元）",
     "difference_yuan": "差额（万元）",
+    "income_yuan": "收入预算合计（万元）",
+    "expenditure_yuan": "支出预算合计（万元）",
+    "change_yuan": "比上年增减（万元）",
+    "change_rate": "比上年增减（%）",
+    "three_public_yuan": "三公经费预算（万元）",
+    "operating_cost_yuan": "机关运行经费（万元）",
     "declared_yuan": "申报金额（万元）",
     "evaluated_budget_yuan": "自评项目预算（万元）",
     "item": "项目",
@@ -96,6 +102,8 @@ DOC_KIND_TEXT = {
     "target_declaration": "绩效目标申报",
 }
 MISSING = "—"
+# Fractions shown as percentages.
+PERCENT_COLUMNS = ("execution_rate", "execution_rate_computed", "rate", "share", "change_rate")
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -128,7 +136,7 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
         col = pl.col(name)
         if name.endswith("_yuan"):
             out.append((col.cast(pl.Float64) / 10000).alias(name))
-        elif name in ("execution_rate", "execution_rate_computed", "rate", "share"):
+        elif name in PERCENT_COLUMNS:
             out.append((col.cast(pl.Float64) * 100).alias(name))
         elif name in ("score_total", "score_max", "avg_score", "weight", "score", "points_lost"):
             out.append(col.cast(pl.Float64).alias(name))
@@ -175,7 +183,7 @@ def column_config(df: pl.DataFrame) -> dict:
         label = LABELS.get(name, name)
         if name.endswith("_yuan"):
             config[name] = st.column_config.NumberColumn(label, format="%,.2f")
-        elif name in ("execution_rate", "execution_rate_computed", "rate", "share"):
+        elif name in PERCENT_COLUMNS:
             label = label if label.endswith("%") or "率" not in label else f"{label}（%）"
             config[name] = st.column_config.NumberColumn(label, format="%.2f%%")
         elif name in ("score_total", "score_max", "avg_score", "weight", "score"):

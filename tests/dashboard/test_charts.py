@@ -17,7 +17,8 @@ SONGJIANG = charts.DISTRICT_COLORS["松江"]
 
 
 def _title(fig: go.Figure) -> str:
-    return fig.layout.title.text or ""
+    """The title as read: its first line and the subtitle (unit, scope) under it."""
+    return (fig.layout.title.text or "") + (fig.layout.title.subtitle.text or "")
 
 
 def _axis_titles(fig: go.Figure) -> tuple[str, str]:

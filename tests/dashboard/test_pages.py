@@ -56,7 +56,8 @@ def assert_clean(at: AppTest) -> None:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"] for c in at.get("plotly_chart")]
+    return [t["text"] + t.get("subtitle", {}).get("text", "") for t in titles]
 
 
 def table(at: AppTest, *columns: str):
@@ -435,3 +436,19 @@ def test_fifty_bogus_url_values_make_one_note():
     assert_clean(at)
     assert len(at.sidebar.warning) == 1
     assert "取值过多" in at.sidebar.warning[0].value and "另有" in at.sidebar.warning[0].value
+
+
+def test_budget_page_follows_one_department_across_years():
+    # 万里街道's 支出预算: 16,497.86 万元 in 2023 (p. 6 of its 2023 budget), 15,621.11 万元 in 2024.
+    at = open_page("budget")
+    assert_clean(at)
+    assert at.selectbox(key="bg_department").value == "上海市普陀区人民政府万里街道办事处"
+    years = table(at, "year", "expenditure_yuan", "change_yuan")
+    assert list(years["year"]) == [2023, 2024]
+    assert years["expenditure_yuan"].tolist() == pytest.approx([16497.864, 15621.1123])
+    assert years["change_yuan"].iloc[1] == pytest.approx(15621.1123 - 16497.864)
+    assert years["change_rate"].iloc[1] == pytest.approx((15621.1123 / 16497.864 - 1) * 100)
+    titles = chart_titles(at)
+    assert any("按年度" in t for t in titles) and any("功能分类" in t for t in titles)
+    # No department here has a 预算 and a 决算 of the same year: the page says so.
+    assert any("没有同一部门同一年度既有部门预算又有部门决算" in i.value for i in at.info)

@@ -303,3 +303,34 @@ def test_data_version_time_is_beijing_time():
 
     assert beijing_time("2026-12-01T23:51:06+00:00") == "2026-12-02 07:51 北京时间"
     assert beijing_time("not a time") == "not a time"
+
+
+def test_budget_vs_final_per_class_with_the_reason():
+    import duckdb
+    from decimal import Decimal
+
+    from dashboard import queries
+
+    con = duckdb.connect()
+    con.sql(
+        """CREATE TABLE budget_lines AS SELECT * FROM (VALUES
+        ('普陀', 2024, '某局', 'budget', '支出预算总表', '合计', 1, '208', '社会保障和就业支出', 100.00::DECIMAL(18,2)),
+        ('普陀', 2024, '某局', 'final_accounts', '支出决算表', '本年支出合计', 1, '208', '社会保障和就业支出', 95.00::DECIMAL(18,2)),
+        ('普陀', 2024, '某局', 'budget', '支出预算总表', '合计', 1, '210', '卫生健康支出', 50.00::DECIMAL(18,2)),
+        ('普陀', 2023, '他局', 'budget', '支出预算总表', '合计', 1, '208', '社会保障和就业支出', 10.00::DECIMAL(18,2))
+        ) t(district, year, department, doc_kind, template, measure, level, code, name, amount_yuan)"""
+    )
+    con.sql(
+        """CREATE TABLE narrative_items AS SELECT * FROM (VALUES
+        ('普陀', 2024, '某局', '2080505', '退休人员减少。')) t(district, year, department, code, reason)"""
+    )
+    out = queries.budget_vs_final(con, queries.Filters())
+    assert out["department"].unique().to_list() == ["某局"]  # 他局 has no 决算 of 2023
+    row = out.filter(out["code"] == "208").row(0, named=True)
+    assert (row["budget_yuan"], row["final_yuan"], row["difference_yuan"]) == (
+        Decimal("100.00"),
+        Decimal("95.00"),
+        Decimal("-5.00"),
+    )
+    assert row["rate"] == pytest.approx(0.95)
+    assert out.filter(out["code"] == "210")["final_yuan"].to_list() == [None]

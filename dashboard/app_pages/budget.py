@@ -1,0 +1,77 @@
+"""预算与决算: one department's 部门预算 across years, and its 预算 against its 决算 of the same year."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state, ui
+
+ctx = ui.context()
+snap, f = ctx.snap, ctx.filters
+st.title("预算与决算")
+st.caption(f"范围：{state.scope_text(f)}。金额单位：万元。每个数字都只属于所注明的一个部门。")
+
+summary = state.data(snap, "budget_summary", f)
+st.subheader("部门预算：跨年度")
+if summary.is_empty():
+    ui.empty("当前筛选条件下没有部门预算。请在左侧“文件类型”中包含“部门预算”，或放宽筛选条件。")
+else:
+    departments = summary["department"].unique(maintain_order=True).to_list()
+    years_per = summary.group_by("department").agg(pl.col("year").n_unique().alias("n"))
+    several = [d for d in departments if years_per.filter(pl.col("department") == d)["n"].item() > 1]
+    default = departments.index(several[0]) if several else 0
+    department = st.selectbox(
+        "部门",
+        departments,
+        index=default,
+        key="bg_department",
+        format_func=lambda d: f"{d}（{years_per.filter(pl.col('department') == d)['n'].item()} 个年度）",
+    )
+    one = summary.filter(pl.col("department") == department).sort("year")
+    district = one["district"][0]
+    st.markdown(f"**{ui.coverage_label(district, [department])}**")
+    changes = one.with_columns(
+        change_yuan=pl.col("expenditure_yuan") - pl.col("expenditure_yuan").shift(1),
+        change_rate=(
+            pl.col("expenditure_yuan").cast(pl.Float64) / pl.col("expenditure_yuan").shift(1).cast(pl.Float64)
+        )
+        - 1,
+    )
+    ui.table(
+        changes.select(
+            "year",
+            "income_yuan",
+            "expenditure_yuan",
+            "change_yuan",
+            "change_rate",
+            "basic_yuan",
+            "project_yuan",
+            "three_public_yuan",
+            "operating_cost_yuan",
+        ),
+        key="bg_years",
+    )
+    st.caption("“比上年”按上一个有预算的年度计算；三公经费为“三公”经费和机关运行经费预算表的合计。")
+    bars = one.with_columns(label=pl.col("year").cast(pl.String) + " 年")
+    if one.height > 1:
+        ui.plot(charts.budget_years(bars, ui.short_department(department, district)), key="bg_bars")
+    else:
+        st.caption("该部门只有一个年度的预算，尚不能比较年度变化。")
+    classes = state.data(snap, "budget_by_class", f).filter(pl.col("department") == department)
+    if charts.has_data(classes):
+        ui.plot(charts.budget_classes(classes, ui.short_department(department, district)), key="bg_classes")
+
+st.subheader("预算与决算对照（同一部门、同一年度）")
+pairs = state.data(snap, "budget_vs_final", f)
+if pairs.is_empty():
+    ui.empty(
+        "当前数据中没有同一部门同一年度既有部门预算又有部门决算的文件。导入该部门同一年度的预算或决算后，这里逐类、逐款列出预算数、决算数、差额和执行率。"
+    )
+else:
+    for (district, department, year), part in pairs.group_by(
+        ["district", "department", "year"], maintain_order=True
+    ):
+        st.markdown(f"**{ui.coverage_label(district, [department])} · {year} 年度**")
+        ui.table(
+            part.select("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
+            key=f"bvf_{department}_{year}",
+        )
