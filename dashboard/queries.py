@@ -24,8 +24,12 @@ KIND_LABELS = {
 T3 = "支出决算表"
 B3 = "支出预算总表"  # the 预算's expenditure table (T3's place in the budget template)
 B2 = "收入预算总表"
+B5 = "一般公共预算支出功能分类预算表"
+B6 = "一般公共预算基本支出经济分类预算表"
 T5 = "一般公共预算财政拨款支出决算表"
 T6 = "一般公共预算财政拨款基本支出决算表"
+# The expenditure tables a 支出结构 can be drawn from, and the column holding a row's total.
+STRUCTURE_TABLES = {T3: "本年支出合计", T5: "合计", B3: "合计", B5: "合计"}
 
 
 @dataclass(frozen=True)
@@ -280,10 +284,9 @@ def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFram
 
 
 def functional_tree(con: duckdb.DuckDBPyConnection, f: Filters, statement: str = T3) -> pl.DataFrame:
-    """类/款/项 amounts (本年支出合计 or 合计) with their parent codes, for a treemap."""
-    if not f.wants("final_accounts"):
+    """类/款/项 amounts (a row's total column) with their parent codes, for a treemap."""
+    if statement not in STRUCTURE_TABLES or not (f.wants("final_accounts") or f.wants("budget")):
         return pl.DataFrame()
-    measure = "本年支出合计" if statement == T3 else "合计"
     return run(
         con,
         f"""
@@ -296,59 +299,82 @@ def functional_tree(con: duckdb.DuckDBPyConnection, f: Filters, statement: str =
         GROUP BY code, level ORDER BY code
         """,
         statement=statement,
-        measure=measure,
+        measure=STRUCTURE_TABLES[statement],
         **f.params(),
     )
 
 
-def economic_basic(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """基本支出 by economic class (301/302/303/310) and 款."""
-    if not f.wants("final_accounts"):
+def structure_documents(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """The 决算 and 预算 in scope, one row per department and year: what a 支出结构 is drawn for."""
+    kinds = [k for k in ("final_accounts", "budget") if f.wants(k)]
+    return run(
+        con,
+        f"""
+        SELECT DISTINCT district, department, year, doc_kind FROM budget_lines
+        WHERE list_contains($kinds::VARCHAR[], doc_kind) AND {_WHERE}
+        ORDER BY year DESC, district, department, doc_kind DESC
+        """,
+        kinds=kinds,
+        **f.params(),
+    )
+
+
+def economic_basic(con: duckdb.DuckDBPyConnection, f: Filters, template: str = T6) -> pl.DataFrame:
+    """基本支出 by economic class (301/302/303/310) and 款 (决算: 决算数; 预算: 合计)."""
+    if template not in (T6, B6):
         return pl.DataFrame()
+    measure = "决算数" if template == T6 else "合计"
     return run(
         con,
         f"""
         SELECT code, any_value(name) AS name, level,
                CASE WHEN level = 2 THEN left(code, 3) END AS parent, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE template = '{T6}' AND classification = 'economic' AND level IN (1, 2) AND {_WHERE}
+        WHERE template = $template AND measure = $measure AND classification = 'economic' AND level IN (1, 2)
+          AND {_WHERE}
         GROUP BY code, level ORDER BY code
         """,
+        template=template,
+        measure=measure,
         **f.params(),
     )
 
 
-def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """基本支出 vs 项目支出 (支出决算表 total row) per district and year."""
-    if not f.wants("final_accounts"):
+def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters, template: str = T3) -> pl.DataFrame:
+    """基本支出 vs 项目支出 (the expenditure table's total row) per district and year."""
+    if template not in (T3, B3):
         return pl.DataFrame()
     return run(
         con,
         f"""
         SELECT district, year, measure, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE template = '{T3}' AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
+        WHERE template = $template AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
         GROUP BY ALL ORDER BY district, year, measure
         """,
+        template=template,
         **f.params(),
     )
 
 
-def three_public(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+def three_public(
+    con: duckdb.DuckDBPyConnection, f: Filters, doc_kind: str = "final_accounts"
+) -> pl.DataFrame:
     """三公经费 budget vs actual per item, district and year (departments summed)."""
-    if not f.wants("final_accounts"):
+    if not f.wants(doc_kind):
         return pl.DataFrame()
     return run(
         con,
         f"""
         SELECT district, year, item, sum(budget_yuan) AS budget_yuan, sum(actual_yuan) AS actual_yuan,
                count(DISTINCT department) AS departments
-        FROM three_public WHERE doc_kind = 'final_accounts' AND {_WHERE}
+        FROM three_public WHERE doc_kind = $doc_kind AND {_WHERE}
         GROUP BY district, year, item
         ORDER BY district, year,
                  list_position(['合计', '因公出国（境）费', '公务用车购置及运行维护费', '公务用车购置费',
                                 '公务用车运行维护费', '公务接待费'], item) NULLS LAST, item
         """,
+        doc_kind=doc_kind,
         **f.params(),
     )
 

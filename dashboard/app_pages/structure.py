@@ -1,55 +1,73 @@
-"""支出结构: functional classification 类 → 款 → 项, economic classification, 基本 vs 项目, 三公."""
+"""支出结构: one department's 决算 or 预算 — functional classification 类 → 款 → 项, economic
+classification of 基本支出, 基本 vs 项目, 三公 — never two departments or districts added up."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, state, ui
-from dashboard.queries import T3, T5
-
-MAX_ITEM_BARS = 4  # district-years whose 三公 items are drawn one by one
+from dashboard.queries import B3, B5, B6, T3, T5, T6, Filters
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("支出结构")
-st.caption(f"范围：{state.scope_text(f)}。多个区或年度同时选中时金额相加；比较各区请用“区际比较”。")
 
-statement = st.radio("功能分类口径", [T3, T5], horizontal=True, key="st_statement")
-tree = state.data(snap, "functional_tree", f, statement)
+docs = state.data(snap, "structure_documents", f)
+if docs.is_empty():
+    ui.empty("当前筛选条件下没有部门决算或部门预算。请在左侧放宽筛选条件，或点击“重置筛选”。")
+    st.stop()
+labels = [
+    f"{ui.coverage_label(r['district'], [r['department']])} · {r['year']} 年度 · {ui.DOC_KIND_TEXT[r['doc_kind']]}"
+    for r in docs.iter_rows(named=True)
+]
+choice = st.selectbox("部门、年度与文件", range(docs.height), format_func=lambda i: labels[i], key="st_doc")
+doc = docs.row(choice, named=True)
+final = doc["doc_kind"] == "final_accounts"
+g = Filters((doc["district"],), (doc["year"],), (doc["department"],), (doc["doc_kind"],))
+st.caption(f"{labels[choice]}。金额单位：万元。比较各区请用“区际比较”。")
+
+statement = st.radio("功能分类口径", [T3, T5] if final else [B3, B5], horizontal=True, key="st_statement")
+tree = state.data(snap, "functional_tree", g, statement)
 if charts.has_data(tree):
     ui.plot(
         charts.treemap(tree, f"{statement}：功能分类 类 → 款 → 项（万元，点击方块逐级下钻）"), key="st_tree"
     )
 else:
-    ui.empty(f"当前范围内没有“{statement}”数据。")
+    ui.empty(f"该文件没有“{statement}”数据。")
 
 col1, col2 = st.columns(2)
 with col1:
-    eco = state.data(snap, "economic_basic", f)
+    eco = state.data(snap, "economic_basic", g, T6 if final else B6)
     if charts.has_data(eco):
         ui.plot(charts.economic_sunburst(eco), key="st_eco")
     else:
-        ui.empty("当前范围内没有一般公共预算财政拨款基本支出决算表（经济分类）数据。")
+        ui.empty("该文件没有一般公共预算基本支出经济分类表数据。")
 with col2:
-    bp = state.data(snap, "basic_vs_project", f)
+    bp = state.data(snap, "basic_vs_project", g, T3 if final else B3)
     if charts.has_data(bp):
         ui.plot(charts.basic_vs_project(bp), key="st_bp")
     else:
-        ui.empty("当前范围内没有支出决算表的基本支出 / 项目支出数据。")
+        ui.empty("该文件没有基本支出 / 项目支出数据。")
 
-st.subheader("“三公”经费：预算数与决算数")
-tp = state.data(snap, "three_public", f)
+st.subheader("“三公”经费：预算数与决算数" if final else "“三公”经费预算")
+tp = state.data(snap, "three_public", g, doc["doc_kind"])
 if charts.has_data(tp):
-    nonzero = tp.filter((pl.col("budget_yuan") != 0) | (pl.col("actual_yuan") != 0))
-    if nonzero.is_empty():
-        st.info("当前范围内的“三公”经费预算数和决算数均为 0.00 万元。")
+    # 合计 is the sum of its parts: drawn parts only, its figure stated in the title line.
+    parts = tp.filter(
+        (pl.col("item") != "合计")
+        & ~pl.col("item").is_in(["公务用车购置费", "公务用车运行维护费"])
+        & ((pl.col("budget_yuan") != 0) | (pl.col("actual_yuan").fill_null(0) != 0))
+    )
+    total = tp.filter(pl.col("item") == "合计")
+    if not total.is_empty():
+        t = total.row(0, named=True)
+        st.caption(
+            f"合计：预算数 {charts.fmt_wan(t['budget_yuan'])}"
+            + (f"，决算数 {charts.fmt_wan(t['actual_yuan'])}" if final else "")
+        )
+    if parts.is_empty():
+        st.info("该文件的“三公”经费各项均为 0.00 万元。")
     else:
-        pairs = nonzero.select("district", "year").unique().height
-        if pairs > MAX_ITEM_BARS:
-            st.caption(
-                f"当前范围有 {pairs} 个“区 × 年度”组合，图中只画“三公”经费合计；选择区或年度后显示各项明细。"
-            )
-            nonzero = nonzero.filter(pl.col("item") == "合计")
-        ui.plot(charts.three_public(nonzero), key="st_tp")
-    ui.table(tp, key="st_tp_table")
+        ui.plot(charts.three_public(parts), key="st_tp")
+    ui.table(tp.drop("departments", strict=False), key="st_tp_table")
 else:
-    ui.empty("当前范围内没有“三公”经费支出决算表。")
+    ui.empty("该文件没有“三公”经费表。")

@@ -154,6 +154,13 @@ def test_compare_years_table_in_wan():
 def test_structure_shows_tree_and_three_public():
     at = open_page("structure")
     assert_clean(at)
+    # One document at a time, the newest first: 司法局's 2026 预算 (never two departments added up).
+    choice = at.selectbox(key="st_doc")
+    assert "司法局 · 2026 年度 · 部门预算" in choice.format_func(choice.value)
+    assert any(t.startswith("支出预算总表") for t in chart_titles(at))
+    qingpu = next(i for i in choice.options if "青浦区" in i and "部门决算" in i)
+    choice.set_value(choice.options.index(qingpu)).run()
+    assert_clean(at)
     titles = chart_titles(at)
     assert any(t.startswith("支出决算表") for t in titles)
     assert any("三公" in t for t in titles)
@@ -161,6 +168,10 @@ def test_structure_shows_tree_and_three_public():
     total = tp[(tp["district"] == "青浦") & (tp["item"] == "合计")]
     assert total["budget_yuan"].iloc[0] == pytest.approx(2.60)
     assert total["actual_yuan"].iloc[0] == pytest.approx(1.99)
+    # 合计 is stated in a caption, not drawn beside its own parts.
+    assert any(c.value.startswith("合计：预算数 2.60 万元") for c in at.caption)
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert all("合计" not in str(x) for trace in spec["data"] for x in trace.get("x", []))
 
 
 def test_execution_lists_under_executed_projects():
