@@ -306,8 +306,9 @@ def test_data_version_time_is_beijing_time():
 
 
 def test_budget_vs_final_per_class_with_the_reason():
-    import duckdb
     from decimal import Decimal
+
+    import duckdb
 
     from dashboard import queries
 

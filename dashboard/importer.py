@@ -1,0 +1,422 @@
+"""Adding a published document to the corpus and removing it again (no Streamlit here).
+
+The 数据导入 page shows what these functions return. An upload is read once, before
+anything is stored, with the ETL's own ``process_document``, so the preview is exactly
+what the warehouse would get. A file is refused, with a Chinese reason and nothing
+stored, when its name has path parts, it is too large, its bytes are none of the four
+types, it cannot be read, or its bytes are already in the corpus. An accepted file is
+written under a name made here (never the uploaded one) into ``BUDGET_RAW`` and the
+warehouse is rebuilt with the cache, so unchanged originals cost nothing; the build
+swaps itself in atomically and every dashboard session resolves the build per run.
+Writing and rebuilding happen under one ``fcntl.flock`` so two sessions never build at
+once, and a failed rebuild puts the raw folder back as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from etl.build import BuildError, build, process_document, raw_files
+from etl.load import read_manifest
+from etl.readers import UnreadableDocument, detect_type
+from etl.readers.model import DOCX, PDF, TEXT, XLSX
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_RAW = ROOT / "data" / "raw"
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB
+PREFIX = "upload_"
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", TEXT: "txt"}
+STORED_NAME = re.compile(r"upload_[0-9a-f]{12}_[a-z_]+_[a-z0-9]+\.(pdf|docx|xlsx|txt)")
+SAFE_NAME = re.compile(r"[a-z0-9_.]+")
+LOCK_TIMEOUT = 600.0  # seconds a second session waits for a running add or remove
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+TYPE_WORDS = {PDF: "PDF", DOCX: "Word（DOCX）", XLSX: "Excel（XLSX）", TEXT: "文本"}
+
+
+class Refused(Exception):
+    """A file or a removal refused; the message (Chinese) says why. Nothing was changed."""
+
+
+class ImportFailed(Exception):
+    """The rebuild failed or the lock could not be had; the raw folder was put back."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What one upload would become: its documents row and checks, or why it is refused."""
+
+    upload_name: str
+    size: int
+    sha256: str
+    document: dict[str, Any]
+    checks: tuple[dict[str, Any], ...]
+    refusal: str | None
+    data: bytes = field(repr=False, compare=False)
+
+    @property
+    def accepted(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def stored_name(self) -> str:
+        return stored_name(self.sha256, self.document.get("kind"), self.document.get("year"), self.file_type)
+
+    @property
+    def file_type(self) -> str | None:
+        return self.document.get("file_type")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One add or remove that went through: which files, the build now in, how long it took."""
+
+    files: tuple[str, ...]
+    build_id: str
+    documents: int
+    seconds: float
+
+
+# --- where things are ---------------------------------------------------------------------
+
+
+def raw_path() -> Path:
+    """The corpus folder (env BUDGET_RAW, default data/raw), relative paths from the repo root."""
+    value = os.environ.get("BUDGET_RAW")
+    path = Path(value) if value else DEFAULT_RAW
+    return path if path.is_absolute() else ROOT / path
+
+
+def built_from(warehouse: Path) -> Path | None:
+    """The raw folder the current build was made from (its manifest), relative paths from the repo root."""
+    try:
+        manifest = read_manifest(warehouse)
+    except (OSError, ValueError):
+        return None
+    if not manifest or not manifest.get("raw"):
+        return None
+    path = Path(str(manifest["raw"]))
+    return path if path.is_absolute() else ROOT / path
+
+
+def lock_path(warehouse: Path) -> Path:
+    """Beside the warehouse link (data/warehouse.lock, git-ignored), never inside the raw folder."""
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+@contextmanager
+def corpus_lock(warehouse: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Exclusive flock around write + rebuild: threads of one server and other processes alike.
+
+    Each call opens the file itself, so two threads of the same process hold separate open
+    file descriptions and exclude each other (flock is per description).
+    """
+    path = lock_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ImportFailed("另一位用户正在导入或移除文件，请稍后再试；本次未作任何更改") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+# --- the corpus as it is --------------------------------------------------------------------
+
+
+def corpus_files(raw: Path) -> dict[str, Path]:
+    """Every file the build reads (its own raw_files), by path relative to the raw folder."""
+    if not raw.is_dir():
+        return {}
+    return {p.relative_to(raw).as_posix(): p for p in raw_files(raw)}
+
+
+_hash_memo: dict[tuple[str, int, int], str] = {}
+_hash_lock = threading.Lock()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, remembered by (path, size, mtime): every page run asks again."""
+    st = path.stat()
+    memo_key = (str(path), st.st_size, st.st_mtime_ns)
+    with _hash_lock:
+        known = _hash_memo.get(memo_key)
+    if known is None:
+        known = hashlib.sha256(path.read_bytes()).hexdigest()
+        with _hash_lock:
+            _hash_memo[memo_key] = known
+    return known
+
+
+def duplicate_of(sha256: str, raw: Path) -> str | None:
+    """The corpus file with these exact bytes, if any (the same document under any name)."""
+    for name, path in corpus_files(raw).items():
+        if file_sha256(path) == sha256:
+            return name
+    return None
+
+
+def is_imported(name: str) -> bool:
+    """A file this importer wrote (its name is one we make), as opposed to the seed corpus."""
+    return STORED_NAME.fullmatch(PurePosixPath(name).name) is not None
+
+
+def imported_files(raw: Path) -> list[str]:
+    return [name for name in corpus_files(raw) if is_imported(name)]
+
+
+def seed_files(raw: Path) -> list[str]:
+    return [name for name in corpus_files(raw) if not is_imported(name)]
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+def shown_name(name: str) -> str:
+    """The uploaded name as it may be printed in a message: NUL visible, length bounded."""
+    text = name.replace("\x00", "\\0")
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def name_refusal(name: str) -> str | None:
+    """Refuse names with path parts, although the name is never used as a path: they are a sign of a bad client."""
+    windows = PureWindowsPath(name)
+    bad = (
+        not name.strip()
+        or "\x00" in name
+        or "/" in name
+        or "\\" in name
+        or name in (".", "..")
+        or PurePosixPath(name).is_absolute()
+        or bool(windows.drive)
+        or windows.is_absolute()
+    )
+    if not bad:
+        return None
+    return (
+        f"文件名“{shown_name(name)}”含有路径或非法字符（如 /、\\、..、盘符或空字符），已拒绝，未保存。"
+        "请只上传文件本身。"
+    )
+
+
+def size_refusal(size: int, max_bytes: int = MAX_BYTES) -> str | None:
+    if size == 0:
+        return "文件是空的（0 字节），未保存。"
+    if size > max_bytes:
+        return f"文件过大（{size / MB:.1f} MB），单个文件不能超过 {max_bytes / MB:g} MB，未保存。"
+    return None
+
+
+def type_refusal(data: bytes) -> str | None:
+    """Told by the bytes, as the build does: an HTML page named .pdf is refused here."""
+    try:
+        detect_type(data)
+    except UnreadableDocument as exc:
+        return f"文件类型不符：{exc}。只接受 PDF、Word（DOCX）、Excel（XLSX）或文本文件，未保存。"
+    return None
+
+
+def read_refusal(document: dict[str, Any], checks: Sequence[dict[str, Any]]) -> str | None:
+    """A failed document (broken, encrypted, no known table) is refused; 'partial' may be added."""
+    if document["status"] != "failed":
+        return None
+    reasons = [c["message"] for c in checks if c["check"] in ("file_unreadable", "layout_unknown")]
+    reason = reasons[0] if reasons else (document.get("error") or "未读出任何内容")
+    return f"文件未能读入：{reason.rstrip('。；')}。未保存。"
+
+
+def duplicate_refusal(sha256: str, raw: Path) -> str | None:
+    existing = duplicate_of(sha256, raw)
+    if existing is None:
+        return None
+    return f"数据库中已有同一文件：{existing}（内容完全相同），未重复保存。"
+
+
+# --- reading an upload ------------------------------------------------------------------------
+
+
+def stored_name(sha256: str, kind: str | None, year: int | None, file_type: str | None) -> str:
+    """The name an accepted file is saved under: made from its bytes and what was read, [a-z0-9_.] only."""
+    kind_part = re.sub(r"[^a-z_]", "", kind or "") or "unknown"
+    year_part = str(year) if isinstance(year, int) and 0 < year < 10000 else "noyear"
+    ext = EXTENSIONS.get(file_type or "", "txt")
+    name = f"{PREFIX}{sha256[:12]}_{kind_part}_{year_part}.{ext}"
+    assert SAFE_NAME.fullmatch(name) and STORED_NAME.fullmatch(name), name
+    return name
+
+
+def _sorted_checks(checks: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Errors first, then warnings, then infos; by page within each (how a reviewer reads them)."""
+    return tuple(
+        sorted(
+            checks,
+            key=lambda c: (
+                SEVERITY_ORDER.get(c["severity"], 3),
+                c["source_page"] or 0,
+                c["source_line"] or 0,
+            ),
+        )
+    )
+
+
+def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Preview:
+    """Everything the page shows before storing: cheap refusals first, then one full parse."""
+    sha = hashlib.sha256(data).hexdigest()
+    base = {"source_file": None, "status": "failed", "file_type": None, "kind": None, "year": None}
+    for refusal in (name_refusal(name), size_refusal(len(data), max_bytes), type_refusal(data)):
+        if refusal:
+            return Preview(name, len(data), sha, base, (), refusal, data)
+    # Parsed under a neutral name: the upload's own name must not reach the rows.
+    outcome = process_document(f"{PREFIX}{sha[:12]}", data)
+    document, checks = outcome["document"], outcome["checks"]
+    return Preview(
+        name, len(data), sha, document, _sorted_checks(checks), read_refusal(document, checks), data
+    )
+
+
+def with_corpus(preview: Preview, raw: Path) -> Preview:
+    """The preview with the duplicate check against the corpus as it is now (it changes)."""
+    if not preview.accepted:
+        return preview
+    refusal = duplicate_refusal(preview.sha256, raw)
+    return replace(preview, refusal=refusal) if refusal else preview
+
+
+def inspect(name: str, data: bytes, raw: Path, *, max_bytes: int = MAX_BYTES) -> Preview:
+    """read_upload + the duplicate check: the whole verdict on one upload."""
+    return with_corpus(read_upload(name, data, max_bytes=max_bytes), raw)
+
+
+# --- changing the corpus ----------------------------------------------------------------------
+
+
+def _batch_refusals(previews: Sequence[Preview], raw: Path) -> list[str]:
+    """Re-checked under the lock: another session may have added the same bytes meanwhile."""
+    problems, seen = [], set()
+    for p in previews:
+        current = with_corpus(p, raw)
+        if current.refusal:
+            problems.append(f"{shown_name(p.upload_name)}：{current.refusal}")
+        elif p.sha256 in seen:
+            problems.append(f"{shown_name(p.upload_name)}：与本次上传的另一个文件内容相同")
+        seen.add(p.sha256)
+    return problems
+
+
+def _write_new(raw: Path, name: str, data: bytes) -> Path:
+    """Temp file (hidden, so the build never reads it) then rename: no half-written document."""
+    path = raw / name
+    if path.exists():
+        raise Refused(f"原始文件目录中已有文件 {name}，未覆盖。")
+    tmp = raw / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def _rebuild(raw: Path, warehouse: Path, workers: int) -> Any:
+    """The incremental build (cache beside the warehouse); English build errors said in Chinese."""
+    try:
+        return build(raw, warehouse, workers=workers, cache_dir=True)
+    except BuildError as exc:
+        raise ImportFailed(f"重建数据仓库失败（{exc}）；原始文件已恢复原样，数据仓库未改变") from exc
+    except Exception as exc:
+        raise ImportFailed(
+            f"重建数据仓库时出错（{type(exc).__name__}: {exc}）；原始文件已恢复原样，数据仓库未改变"
+        ) from exc
+
+
+def add(
+    previews: Sequence[Preview],
+    raw: Path,
+    warehouse: Path,
+    *,
+    workers: int = 1,
+    timeout: float = LOCK_TIMEOUT,
+) -> Change:
+    """Store the accepted uploads and swap in a build with them; all or nothing.
+
+    ``workers=1``: the dashboard is a threaded server, where forking build workers is
+    unsafe, and the cache leaves only the new files to parse.
+    """
+    if not previews:
+        raise Refused("没有要加入的文件。")
+    started = time.perf_counter()
+    with corpus_lock(warehouse, timeout):
+        if not raw.is_dir():  # a mistyped BUDGET_RAW would otherwise rebuild from this file alone
+            raise Refused(f"原始文件目录 {raw} 不存在（环境变量 BUDGET_RAW），未保存。")
+        problems = _batch_refusals(previews, raw)
+        if problems:
+            raise Refused("；".join(problems))
+        written: list[Path] = []
+        try:
+            for p in previews:
+                written.append(_write_new(raw, p.stored_name, p.data))
+            result = _rebuild(raw, warehouse, workers)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+    names = tuple(p.stored_name for p in previews)
+    return Change(names, result.build_id, result.documents, time.perf_counter() - started)
+
+
+def _removable(names: Sequence[str], files: dict[str, Path], seeds_confirmed: bool) -> list[str]:
+    problems = []
+    for name in names:
+        if name not in files:
+            problems.append(f"数据库中没有文件“{shown_name(name)}”")
+        elif not is_imported(name) and not seeds_confirmed:
+            problems.append(f"“{name}”是原有文件（不是通过本页导入的），移除前须勾选确认")
+    return problems
+
+
+def remove(
+    names: Sequence[str],
+    raw: Path,
+    warehouse: Path,
+    *,
+    seeds_confirmed: bool = False,
+    workers: int = 1,
+    timeout: float = LOCK_TIMEOUT,
+) -> Change:
+    """Take files out of the raw folder and swap in a build without them; put them back if it fails.
+
+    Only names the raw folder lists are accepted, so a name from the page is never a path.
+    """
+    if not names:
+        raise Refused("没有选择要移除的文件。")
+    started = time.perf_counter()
+    with corpus_lock(warehouse, timeout):
+        files = corpus_files(raw)
+        problems = _removable(names, files, seeds_confirmed)
+        if problems:
+            raise Refused("；".join(problems) + "。未作任何更改。")
+        kept = {name: files[name].read_bytes() for name in names}
+        try:
+            for name in names:
+                files[name].unlink()
+            result = _rebuild(raw, warehouse, workers)
+        except BaseException:
+            for name, data in kept.items():
+                files[name].write_bytes(data)
+            raise
+    return Change(tuple(names), result.build_id, result.documents, time.perf_counter() - started)
