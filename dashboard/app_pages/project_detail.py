@@ -5,7 +5,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, source_view, state, ui
 
 ctx = ui.context()
 snap = ctx.snap
@@ -164,6 +164,13 @@ else:
 st.subheader("数据来源")
 st.markdown(
     f"来源文件：`{p['source_file']}`，第 {p['source_line']}–{p['end_line']} 行；版式：{p['layout']}；表头金额单位：{p['amount_unit_printed'] or '未注明'}（采用：{p['amount_unit'] or '未定'}）。"
+)
+st.page_link(
+    source_view.SOURCE_PAGE,
+    label=f"查看原文（第{p['source_page']}页）" if p.get("source_page") else "查看原文",
+    icon=":material/description:",
+    query_params=source_view.source_params(p["source_file"], p.get("source_page"), p["source_line"]),
+    help="在原文中查看该项目所在的页面和行（绩效指标也在该项目的表中）",
 )
 if p.get("source_excerpt"):
     with st.expander("原文摘录"):

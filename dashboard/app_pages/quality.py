@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import source_view, state, ui
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -86,6 +86,26 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
             ),
             key=f"dq_{source_file}",
         )
+        # 查看原文: the chosen finding on its page (原文查看 frames the sentence or cell).
+        findings = list(part.select("title", "source_page", "source_line").iter_rows())
+        pick_col, link_col = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = pick_col.selectbox(
+            "选择一条问题查看原文",
+            range(len(findings)),
+            format_func=lambda i, rows=findings: (
+                f"{i + 1}. {rows[i][0]}"
+                + (f"（第{rows[i][1]}页）" if rows[i][1] is not None else "（页码未知）")
+            ),
+            key=f"dq_src_{source_file}",
+        )
+        if chosen is not None and chosen < len(findings):
+            _, src_page, src_line = findings[chosen]
+            link_col.page_link(
+                source_view.SOURCE_PAGE,
+                label="查看原文",
+                icon=":material/description:",
+                query_params=source_view.source_params(source_file, src_page, src_line),
+            )
 if not with_project.is_empty():
     st.subheader("涉及具体项目的校验（点击一行查看项目）")
     ui.project_table(
