@@ -412,7 +412,9 @@ def points_lost(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     return run(
         con,
         f"""
-        SELECT i.level1, coalesce(i.level2, '（无二级）') AS level2,
+        SELECT CASE i.level1 WHEN '产出目标' THEN '产出指标' WHEN '效益目标' THEN '效益指标'
+                             WHEN '满意度目标' THEN '满意度指标' ELSE i.level1 END AS level1,
+               coalesce(i.level2, '（无二级）') AS level2,
                sum(i.weight - i.score) AS points_lost, count(*) AS indicators,
                count(*) FILTER (WHERE i.score < i.weight) AS indicators_short
         FROM indicators i JOIN projects p USING (project_id)

@@ -269,7 +269,12 @@ def project_links(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
             by_department.setdefault((p["district"], p["department"]), []).append(p)
     links = []
     for d in (p for p in projects if p["kind"] == TARGET_DECLARATION):
-        same_dept = by_department.get((d["district"], d["department"]), [])
+        # A declaration is evaluated in its own year or later, never before it was declared.
+        same_dept = [
+            e
+            for e in by_department.get((d["district"], d["department"]), [])
+            if d["year"] is None or e["year"] is None or e["year"] >= d["year"]
+        ]
         exact = [e for e in same_dept if squash(e["project_name"]) == squash(d["project_name"])]
         method, found = "exact_name", exact
         if not exact:

@@ -7,16 +7,17 @@ from dashboard import charts, state, ui
 
 MAX_SCATTER_POINTS = 2000  # beyond this the scatter shows the under-executed projects only
 MAX_ITEM_BARS = 30  # 说明 items drawn as bars; the table below lists all
+# What an official reads first (name, rate, score) on the left; where it comes from after.
 BUDGET_COLUMNS = [
+    "project_name",
+    "execution_rate",
+    "score_total",
+    "budget_full_year_yuan",
+    "executed_yuan",
+    "budget_initial_yuan",
     "district",
     "year",
     "department",
-    "project_name",
-    "budget_initial_yuan",
-    "budget_full_year_yuan",
-    "executed_yuan",
-    "execution_rate",
-    "score_total",
 ]
 
 ctx = ui.context()

@@ -290,6 +290,10 @@ def test_money_columns_stay_decimal(con, everything, name):
     for column in money:
         assert isinstance(df.schema[column], pl.Decimal), (name, column, df.schema[column])
         values = df[column].drop_nulls().to_list()
+        if name == "project_links":
+            # The seeds' one declaration (松江 2022) has no self-evaluation of 2022 or later: no rows.
+            assert df.is_empty()
+            continue
         assert values and all(isinstance(v, Decimal) for v in values), (name, column)
 
 

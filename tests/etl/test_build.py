@@ -1132,3 +1132,27 @@ def test_atomic_swap__a_successful_rebuild_replaces_it_whole(published: tuple) -
     assert json.loads((old / load.MANIFEST).read_text(encoding="utf-8")) == manifest
     for name in TABLES:
         assert_frame_equal(pl.read_parquet(out / f"{name}.parquet"), tables[name])
+
+
+def test__project_links__a_declaration_meets_only_evaluations_of_its_year_or_later() -> None:
+    from etl.build import project_links
+
+    def project(pid: str, kind: str, year: int, name: str = "热线服务") -> dict:
+        return {
+            "project_id": pid,
+            "kind": kind,
+            "district": "松江",
+            "department": "某局",
+            "year": year,
+            "project_name": name,
+        }
+
+    projects = [
+        project("d22", "target_declaration", 2022),
+        project("e20", "self_evaluation", 2020),
+        project("e22", "self_evaluation", 2022),
+        project("e23", "self_evaluation", 2023),
+    ]
+    links = project_links(projects)
+    assert sorted(link["evaluation_id"] for link in links) == ["e22", "e23"]
+    assert {link["candidates"] for link in links} == {2}
