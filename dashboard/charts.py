@@ -416,31 +416,28 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
 def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     """全年预算 vs 执行数 per project; under-executed projects highlighted."""
     fig = go.Figure()
-    rates = df["rate"].to_list()
-    under = [r is not None and float(r) < threshold for r in rates]
-    for flag, name, symbol in ((False, "执行正常", "circle"), (True, f"执行率低于 {threshold:.0%}", "x")):
-        idx = [i for i, u in enumerate(under) if u == flag]
-        if not idx:
-            continue
-        part = df[idx]
-        fig.add_scatter(
-            # numpy arrays: plotly validates them in one step (thousands of points stay cheap)
-            x=(part["budget_full_year_yuan"].cast(pl.Float64) / WAN).to_numpy(),
-            y=(part["executed_yuan"].cast(pl.Float64) / WAN).to_numpy(),
-            mode="markers",
-            name=name,
-            marker={
-                "color": [district_color(d) for d in part["district"]],
-                "symbol": symbol,
-                "size": 11 if flag else 8,
-            },
-            text=[
-                f"{n}（{d} {y}）"
-                for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
-            ],
-            customdata=(part["rate"].cast(pl.Float64) * 100).to_numpy(),
-            hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
-        )
+    df = df.with_columns(_under=pl.col("rate").cast(pl.Float64) < threshold)
+    # One trace per district and kind of point: the legend names every colour (the district's)
+    # and both symbols (● 执行正常, ✕ 执行不足).
+    for district in df["district"].unique(maintain_order=True).to_list():
+        for flag, word, symbol in ((False, "执行正常", "circle"), (True, f"执行率低于 {threshold:.0%}", "x")):
+            part = df.filter((pl.col("district") == district) & (pl.col("_under").fill_null(False) == flag))
+            if part.is_empty():
+                continue
+            fig.add_scatter(
+                # numpy arrays: plotly validates them in one step (thousands of points stay cheap)
+                x=(part["budget_full_year_yuan"].cast(pl.Float64) / WAN).to_numpy(),
+                y=(part["executed_yuan"].cast(pl.Float64) / WAN).to_numpy(),
+                mode="markers",
+                name=f"{district}区 · {word}",
+                marker={"color": district_color(district), "symbol": symbol, "size": 11 if flag else 8},
+                text=[
+                    f"{n}（{d} {y}）"
+                    for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
+                ],
+                customdata=(part["rate"].cast(pl.Float64) * 100).to_numpy(),
+                hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
+            )
     positive = [
         v
         for v in (*to_wan(df["budget_full_year_yuan"]), *to_wan(df["executed_yuan"]))
@@ -450,8 +447,9 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     fig.add_scatter(
         x=[low, top], y=[low, top], mode="lines", name="全额执行线", line={"dash": "dot", "color": "#999999"}
     )
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log")
+    # Powers of ten only: a log axis's minor labels run together.
+    fig.update_xaxes(type="log", dtick=1, tickformat=",~g")
+    fig.update_yaxes(type="log", dtick=1, tickformat=",~g")
     return _layout(fig, "全年预算数与执行数（万元，对数坐标）", "全年预算数（万元）", "全年执行数（万元）")
 
 
@@ -493,7 +491,7 @@ def trend(
         fig.add_scatter(
             x=part["year"].to_list(),
             y=ys,
-            mode="lines+markers",
+            mode="lines+markers" if part.height > 1 else "markers",  # one year is a point, not a line
             name=str(key),
             line={"color": district_color(key)} if by == "district" else None,
             hovertemplate="%{x} 年：%{y:,.2f}"
@@ -503,6 +501,8 @@ def trend(
             + "</extra>",
         )
     fig.update_xaxes(dtick=1)
+    if money:
+        fig.update_yaxes(rangemode="tozero")  # a money axis starts at zero
     return _layout(fig, title, "年度", y_title)
 
 

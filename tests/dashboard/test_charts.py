@@ -126,16 +126,19 @@ def test_score_distribution_and_strip():
 def test_budget_scatter_flags_under_execution_on_log_axes():
     fig = charts.budget_scatter(PROJECTS, 0.9)
     names = [t.name for t in fig.data]
-    assert names == ["执行正常", "执行率低于 90%", "全额执行线"]
-    under = fig.data[1]
-    assert list(under.text) == ["公共安全隐患举报奖励（闵行 2022）"]
+    # Every colour (district) and both symbols are in the legend.
+    assert names[-1] == "全额执行线"
+    assert {"闵行区 · 执行率低于 90%", "松江区 · 执行正常"} <= set(names[:-1])
+    assert all(" · " in n for n in names[:-1])
+    under = next(t for t in fig.data if t.name == "闵行区 · 执行率低于 90%")
+    assert list(under.text) == ["公共安全隐患举报奖励（闵行 2022）"] and under.marker.symbol == "x"
     assert "万元" in _title(fig)
     _assert_chinese_axes(fig)
-    assert fig.layout.xaxis.type == "log"
+    assert fig.layout.xaxis.type == "log" and fig.layout.xaxis.dtick == 1
     # a log axis cannot draw 0: the reference line must stay positive
     assert min(fig.data[-1].x) > 0 and min(fig.data[-1].y) > 0
-    normal = fig.data[0]
-    assert _colour_of(normal, list(normal.text).index("窗口业务管理（松江 2021）")) == SONGJIANG
+    normal = next(t for t in fig.data if t.name == "松江区 · 执行正常")
+    assert "窗口业务管理（松江 2021）" in list(normal.text) and normal.marker.color == SONGJIANG
 
 
 def test_budget_dumbbell():
