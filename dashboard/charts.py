@@ -435,8 +435,17 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
                     f"{n}（{d} {y}）"
                     for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
                 ],
-                customdata=(part["rate"].cast(pl.Float64) * 100).to_numpy(),
-                hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata:.2f}%<extra></extra>",
+                # [rate, project id]: the id lets a click open the project (ui.plot_opening_projects)
+                customdata=list(
+                    zip(
+                        (part["rate"].cast(pl.Float64) * 100).to_list(),
+                        part["project_id"].to_list()
+                        if "project_id" in part.columns
+                        else [None] * part.height,
+                        strict=True,
+                    )
+                ),
+                hovertemplate="%{text}<br>全年预算：%{x:,.2f} 万元<br>执行数：%{y:,.2f} 万元<br>执行率：%{customdata[0]:.2f}%<extra></extra>",
             )
     positive = [
         v

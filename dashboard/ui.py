@@ -129,6 +129,37 @@ def plot(fig: go.Figure, key: str | None = None) -> None:
         st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
 
 
+def plot_opening_projects(fig: go.Figure, key: str) -> None:
+    """A chart whose points carry their project id (customdata[-1]): a click opens 项目详情."""
+    with charts.plotly_lock():
+        event = st.plotly_chart(
+            fig, config=PLOT_CONFIG, key=key, width="stretch", on_select="rerun", selection_mode="points"
+        )
+    st.caption("点击图中的一个项目点可打开该项目的详情。")
+    target = picked_project(event)
+    seen_key = f"_seen_pick_{key}"
+    if target and target != st.session_state.get(seen_key):
+        st.session_state[seen_key] = target
+        open_project(target)
+
+
+def picked_project(event: object) -> str | None:
+    """The project id of the first clicked point (its customdata's last element), if any."""
+    selection = getattr(event, "selection", None) or (
+        event.get("selection") if isinstance(event, dict) else None
+    )
+    points = (
+        (selection or {}).get("points", [])
+        if isinstance(selection, dict)
+        else getattr(selection, "points", [])
+    )
+    for point in points or []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, list | tuple) and data and isinstance(data[-1], str):
+            return data[-1]
+    return None
+
+
 def for_display(df: pl.DataFrame) -> pl.DataFrame:
     """Money (元, Decimal) -> 万元 floats; rates -> percent; kinds -> words. Display only."""
     out = []

@@ -47,9 +47,9 @@ else:
             f"当前范围有 {projects.height:,} 个项目，散点图只画执行率低于 {threshold:.0%} 的 {under.height:,} 个；"
             "选择区或年度后显示全部项目。"
         )
-        ui.plot(charts.budget_scatter(under, threshold), key="ex_scatter")
+        ui.plot_opening_projects(charts.budget_scatter(under, threshold), key="ex_scatter")
     else:
-        ui.plot(charts.budget_scatter(projects, threshold), key="ex_scatter")
+        ui.plot_opening_projects(charts.budget_scatter(projects, threshold), key="ex_scatter")
     ui.plot(charts.execution_box(projects), key="ex_box")
     st.subheader("执行不足的项目")
     if under.is_empty():

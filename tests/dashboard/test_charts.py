@@ -339,3 +339,15 @@ def test_budget_dumbbell_reads_top_down_on_a_log_axis():
     fig = charts.budget_dumbbell(PROJECTS.filter(pl.col("budget_full_year_yuan") > 0))
     assert fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.xaxis.type == "log"  # 500 元 … 3,596,500 元
+
+
+def test_a_clicked_scatter_point_names_its_project():
+    from dashboard import ui
+
+    ids = PROJECTS.with_columns(project_id=pl.Series(["p-minhang", "p-a", "p-b", "p-c"]))
+    fig = charts.budget_scatter(ids, 0.9)
+    under = next(t for t in fig.data if t.name == "闵行区 · 执行率低于 90%")
+    point = {"curve_number": 0, "point_index": 0, "customdata": list(under.customdata[0])}
+    assert ui.picked_project({"selection": {"points": [point]}}) == "p-minhang"
+    assert ui.picked_project({"selection": {"points": []}}) is None
+    assert ui.picked_project(None) is None
