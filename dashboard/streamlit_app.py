@@ -38,6 +38,8 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+if page.title != "项目详情":
+    st.session_state["_came_from"] = page.title  # 项目详情's "← 返回 …" link
 try:
     snap = state.snapshot()
     state.connection(snap)  # opens (and caches) the build: unreadable Parquet fails here, not mid-page

@@ -212,9 +212,9 @@ def test_project_detail_from_the_url(con):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["执行率"] == "52.64%"
     assert metrics["总分"].startswith("95.26")
-    assert metrics["年初预算数"] == "20,000.00 元"
+    assert metrics["年初预算数"] == "2.00 万元"  # 20,000.00 元 (line 285): 1 万元 or more in 万元
     assert metrics["全年执行数"] == "500.00 元"
-    indicators = table(at, "三级指标", "得分")
+    indicators = table(at, "三级指标", "得分（分）")
     assert "公共安全隐患案件发现处置及时性" in set(indicators["三级指标"])
     # the goal text is shown without the <p> markup of the source form
     assert not any("<p>" in t.value for t in at.text)
