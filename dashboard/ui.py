@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db
+from dashboard import charts, db, export
 from dashboard.queries import Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
@@ -127,6 +127,44 @@ def plot(fig: go.Figure, key: str | None = None) -> None:
     # st.plotly_chart serialises the figure through Plotly's validators: same lock as building it.
     with charts.plotly_lock():
         st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_buttons(
+    shown: pl.DataFrame,
+    *,
+    name: str,
+    sheet: str,
+    about: dict[str, str],
+    sources: Sequence[str],
+    original_names: Sequence[str],
+    key: str,
+    what: str = "",
+) -> None:
+    """CSV and XLSX of exactly the frame on screen (Chinese headers), side by side."""
+    row = st.container(horizontal=True, gap="medium")
+    row.download_button(
+        f"下载{what} CSV（UTF-8，Excel 可直接打开）",
+        data=lambda: export.csv_bytes(shown),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        f"下载{what} Excel（XLSX）",
+        data=lambda: export.xlsx_bytes(
+            shown, sheet=sheet, filters=about, sources=list(sources), original_names=list(original_names)
+        ),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def plot_opening_projects(fig: go.Figure, key: str) -> None:

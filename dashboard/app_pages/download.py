@@ -35,28 +35,14 @@ st.dataframe(shown, hide_index=True, width="stretch", height=420, placeholder=ui
 
 stamp = datetime.now().strftime("%Y%m%d-%H%M")
 name = f"{DOWNLOAD_TABLES[table]}-{stamp}"
-c1, c2 = st.columns(2)
-c1.download_button(
-    "下载 CSV（UTF-8，Excel 可直接打开）",
-    data=lambda: export.csv_bytes(shown),
-    file_name=f"{name}.csv",
-    mime="text/csv",
-    key="dl_csv",
-    on_click="ignore",
-)
-c2.download_button(
-    "下载 Excel（XLSX）",
-    data=lambda: export.xlsx_bytes(
-        shown,
-        sheet=DOWNLOAD_TABLES[table],
-        filters={**state.describe(f), "名称包含": text or "（无）"},
-        sources=sorted(set(df["source_file"].to_list())) if "source_file" in df.columns else list(snap.files),
-        original_names=readable.columns,
-    ),
-    file_name=f"{name}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="dl_xlsx",
-    on_click="ignore",
+ui.download_buttons(
+    shown,
+    name=name,
+    sheet=DOWNLOAD_TABLES[table],
+    about={**state.describe(f), "名称包含": text or "（无）"},
+    sources=sorted(set(df["source_file"].to_list())) if "source_file" in df.columns else list(snap.files),
+    original_names=readable.columns,
+    key="dl",
 )
 if df.height > 20_000:
     st.caption(

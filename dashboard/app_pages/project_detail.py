@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import polars as pl
@@ -334,31 +333,15 @@ else:
         "类型": kind,
         "指标数": str(shown.height),
     }
-    downloads = st.container(horizontal=True, gap="medium")
-    downloads.download_button(
-        "下载绩效指标 CSV（UTF-8，Excel 可直接打开）",
-        data=lambda: export.csv_bytes(shown),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key="pd_ind_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    downloads.download_button(
-        "下载绩效指标 Excel（XLSX）",
-        data=lambda: export.xlsx_bytes(
-            shown,
-            sheet="绩效指标",
-            filters=about,
-            sources=[p["source_file"]],
-            exported_at=datetime.now(),
-            original_names=original_names,
-        ),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="pd_ind_xlsx",
-        on_click="ignore",
-        icon=":material/download:",
+    ui.download_buttons(
+        shown,
+        name=name,
+        sheet="绩效指标",
+        about=about,
+        sources=[p["source_file"]],
+        original_names=original_names,
+        key="pd_ind",
+        what="绩效指标",
     )
     if not declaration:
         missed = inds.filter((pl.col("meets_target") == False) & (pl.col("score") >= pl.col("weight")))  # noqa: E712

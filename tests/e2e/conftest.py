@@ -54,8 +54,9 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
     raise RuntimeError(f"streamlit did not become healthy at {url}")
 
 
-def start_server(warehouse: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse)}
+def start_server(warehouse: Path, port: int, log: Path, raw: Path | None = None) -> subprocess.Popen:
+    """`streamlit run` on a warehouse (and, for pages that read originals, a raw folder)."""
+    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), **({"BUDGET_RAW": str(raw)} if raw else {})}
     return subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),

@@ -8,10 +8,8 @@ data/raw and data/warehouse are never touched. Screenshots of the preview at 140
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from etl.build import build
-from tests.e2e.conftest import ROOT, free_port, screenshot, stop_server, wait_healthy
+from tests.e2e.conftest import ROOT, free_port, screenshot, start_server, stop_server, wait_healthy
 
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
 LABEL = "上海市普陀区司法局 2026年 部门预算"
@@ -31,18 +29,7 @@ UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 
 def start_import_server(warehouse: Path, raw: Path, port: int, log: Path) -> subprocess.Popen:
     """conftest.start_server, plus BUDGET_RAW (the page writes there)."""
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW": str(raw)}
-    return subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    return start_server(warehouse, port, log, raw=raw)
 
 
 @pytest.fixture(scope="module")
