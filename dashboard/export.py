@@ -1,9 +1,9 @@
 """Pure: frames -> download bytes (CSV with BOM, XLSX) exactly as shown.
 
 The CSV starts with a UTF-8 BOM so Excel opens Chinese correctly. The XLSX is
-written in openpyxl's write-only mode (100,000 rows stay fast): bold frozen
-header, autofilter, 元 number formats for money, widths sized to content, and a
-second sheet stating the filters, the export time and the source files.
+written by rust_xlsxwriter: bold frozen header, autofilter, 元 number formats for
+money, widths sized to content, and a second sheet stating the filters, the
+export time and the source files.
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import rustpy_xlsxwriter
 
 BOM = "\ufeff"
 MONEY_FORMAT = '#,##0.00" 元"'
@@ -130,49 +126,41 @@ def xlsx_bytes(
 ) -> bytes:
     """One sheet of data plus an 说明 sheet; money as numbers with a 元 format.
 
-    ``original_names`` are the column names before labelling (used to pick formats).
+    Written by rust_xlsxwriter (rustpy-xlsxwriter): 100,000 rows in about a second, where
+    openpyxl's write-only mode took 25 s (bench/export_xlsx.py). ``original_names`` are the
+    column names before labelling (used to pick formats).
     """
     exported_at = exported_at or datetime.now()
     names = list(original_names or df.columns)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet[:31])
-    formats = [_format_for(n, df.schema[c]) for n, c in zip(names, df.columns, strict=True)]
-    for i, column in enumerate(df.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _width(df[column].to_list(), column)
-    ws.freeze_panes = "A2"
-    if df.width:
-        ws.auto_filter.ref = f"A1:{get_column_letter(df.width)}{max(df.height + 1, 1)}"
-    bold = Font(bold=True)
-    header = []
-    for column in df.columns:
-        cell = WriteOnlyCell(ws, value=column)
-        cell.font = bold
-        cell.alignment = Alignment(vertical="center")
-        header.append(cell)
-    ws.append(header)
-    for row in df.iter_rows():
-        out = []
-        for value, fmt in zip(row, formats, strict=True):
-            if fmt is None:
-                out.append(value)
-                continue
-            cell = WriteOnlyCell(ws, value=float(value) if isinstance(value, Decimal) else value)
-            cell.number_format = fmt
-            out.append(cell)
-        ws.append(out)
-    info = wb.create_sheet(title="说明")
-    info.append([WriteOnlyCell(info, value="导出说明")])
-    info.append(["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
-    info.append(["数据表", sheet])
-    info.append(["行数", df.height])
-    info.append([])
-    info.append(["筛选条件", ""])
-    for key, value in filters.items():
-        info.append([key, value])
-    info.append([])
-    info.append(["来源文件", ""])
-    for source in sources:
-        info.append(["", source])
+    title = sheet[:31]
+    formats = {c: _format_for(n, df.schema[c]) for n, c in zip(names, df.columns, strict=True)}
+    numbers = df.with_columns(
+        pl.col(c).cast(pl.Float64) for c, dtype in df.schema.items() if isinstance(dtype, pl.Decimal)
+    )
+    notes: list[dict[str, object]] = [
+        {"导出说明": "导出时间", "内容": exported_at.strftime("%Y-%m-%d %H:%M:%S")},
+        {"导出说明": "数据表", "内容": sheet},
+        {"导出说明": "行数", "内容": df.height},
+        {"导出说明": "", "内容": ""},
+        {"导出说明": "筛选条件", "内容": ""},
+        *({"导出说明": key, "内容": value} for key, value in filters.items()),
+        {"导出说明": "", "内容": ""},
+        {"导出说明": "来源文件", "内容": ""},
+        *({"导出说明": "", "内容": source} for source in sources),
+    ]
     buffer = io.BytesIO()
-    wb.save(buffer)
+    rustpy_xlsxwriter.write_worksheets(
+        [(title, numbers if df.width else pl.DataFrame({c: [] for c in df.columns})), ("说明", notes)],
+        buffer,
+        freeze_panes={title: {"row": 1, "col": 0}},
+        bold_headers=True,
+        autofilter={title: True},
+        column_formats={
+            title: {c: rustpy_xlsxwriter.Format().set_num_format(f) for c, f in formats.items() if f}
+        },
+        column_widths={
+            title: {c: _width(df[c].to_list(), c) for c in df.columns},
+            "说明": {"导出说明": 16.0, "内容": 60.0},
+        },
+    )
     return buffer.getvalue()
