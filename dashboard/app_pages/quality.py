@@ -31,7 +31,7 @@ if not partial.is_empty():
 
 summary = state.data(snap, "checks_summary", f)
 if summary.is_empty():
-    st.success("当前范围内没有校验问题。")
+    ui.empty("当前筛选条件下没有任何文件。")
     st.stop()
 labels = {
     r["source_file"]: ui.document_label(r["department"], r["year"], r["doc_kind"], r["source_file"])

@@ -339,3 +339,23 @@ def test_budget_vs_final_per_class_with_the_reason():
     )
     assert row["rate"] == pytest.approx(0.95)
     assert out.filter(out["code"] == "210")["final_yuan"].to_list() == [None]
+
+
+def test_checks_summary_lists_every_document_even_a_clean_one(con):
+    docs = queries.documents(con)
+    summary = queries.checks_summary(con, queries.Filters())
+    assert set(summary["source_file"]) == set(docs["source_file"])
+    # a document with no finding at all reads 0 / 0 / 0 instead of being missing
+    import duckdb
+
+    mem = duckdb.connect()
+    mem.sql(
+        "CREATE TABLE documents AS SELECT * FROM (VALUES ('a.pdf', '普陀', 2024, '某局', 'budget'), "
+        "('b.pdf', '普陀', 2024, '他局', 'budget')) t(source_file, district, year, department, kind)"
+    )
+    mem.sql(
+        "CREATE TABLE checks AS SELECT * FROM (VALUES ('x1', 'a.pdf', 'warning', '普陀', 2024, '某局')) "
+        "t(check_id, source_file, severity, district, year, department)"
+    )
+    rows = {r["source_file"]: r for r in queries.checks_summary(mem, queries.Filters()).iter_rows(named=True)}
+    assert (rows["a.pdf"]["warnings"], rows["b.pdf"]["warnings"], rows["b.pdf"]["errors"]) == (1, 0, 0)
