@@ -9,6 +9,7 @@ reproduces the view; hostile or stale values are dropped with a visible note.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ MAX_NOTES = 3  # notes named in the one warning about a link's bad values
 PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
 # Other parameters the pages read (项目详情: project, q) or may read; anything else is dropped.
 OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", "cell"}
+# Page widgets a shared link keeps (their keys are the URL parameters; see url_widget).
+WIDGET_PARAMS = {
+    "cmp_mode", "cmp_year", "yr_by", "sc_by", "ex_threshold", "ex_n", "st_statement", "st_doc",
+    "dl_table", "dl_text", "bg_department",
+}  # fmt: skip
+OTHER_PARAMS |= WIDGET_PARAMS
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -197,3 +204,35 @@ def beijing_time(iso: str) -> str:
 def scope_text(f: Filters) -> str:
     d = describe(f)
     return f"{d['区']}区 · {d['年度']}年度" if f.districts or f.years else "全部区、全部年度"
+
+
+# --- page widgets in the URL ----------------------------------------------------------
+
+
+def url_widget(key: str, options: Sequence[Any] | None = None, cast: Callable[[str], Any] = str) -> bool:
+    """Seed a page widget from the link once per session (a bad value is dropped); the entry
+    file writes its value back after the run (keep_widgets_in_url). True when the widget's
+    value now lives in session state, so the page must not pass its own default."""
+    st.session_state.setdefault("_url_widgets", set()).add(key)
+    seeded = f"_url_seeded_{key}"
+    if key not in st.session_state and not st.session_state.get(seeded) and key in st.query_params:
+        st.session_state[seeded] = True
+        try:
+            value = cast(st.query_params[key][:MAX_PARAM_LENGTH])
+        except (TypeError, ValueError):
+            value = None
+        if value is not None and (options is None or value in options):
+            st.session_state[key] = value
+    return key in st.session_state
+
+
+def keep_widgets_in_url() -> None:
+    """After the page ran: its widgets' values into the link (another page's stay as they were,
+    so a link opened on one page and shared from it restores that page)."""
+    for key in st.session_state.pop("_url_widgets", set()):
+        value = st.session_state.get(key)
+        if value is None or value == "":
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)

@@ -61,3 +61,4 @@ except duckdb.Error as exc:
 filters = state.sidebar_filters(snap)
 st.session_state["_context"] = ui.Context(snap=snap, filters=filters)
 page.run()
+state.keep_widgets_in_url()

@@ -19,10 +19,11 @@ else:
     years_per = summary.group_by("department").agg(pl.col("year").n_unique().alias("n"))
     several = [d for d in departments if years_per.filter(pl.col("department") == d)["n"].item() > 1]
     default = departments.index(several[0]) if several else 0
+    linked = state.url_widget("bg_department", departments)
     department = st.selectbox(
         "部门",
         departments,
-        index=default,
+        **({} if linked else {"index": default}),
         key="bg_department",
         format_func=lambda d: f"{d}（{years_per.filter(pl.col('department') == d)['n'].item()} 个年度）",
     )

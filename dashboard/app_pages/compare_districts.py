@@ -12,13 +12,16 @@ st.title("区际比较")
 
 options = state.data(snap, "filter_options")
 years = [y for y in options["years"] if not f.years or y in f.years]
-mode = st.radio("比较口径", ["各区最新年度", "指定年度"], horizontal=True, key="cmp_mode")
+MODES = ["各区最新年度", "指定年度"]
+state.url_widget("cmp_mode", MODES)
+mode = st.radio("比较口径", MODES, horizontal=True, key="cmp_mode")
 year = None
 if mode == "指定年度":
     if not years:
         ui.empty("当前筛选条件下没有可选年度。")
         st.stop()
-    year = st.selectbox("年度", years, index=len(years) - 1, key="cmp_year")
+    linked = state.url_widget("cmp_year", years, int)
+    year = st.selectbox("年度", years, **({} if linked else {"index": len(years) - 1}), key="cmp_year")
 
 
 def page_years() -> dict[str, int]:

@@ -14,6 +14,7 @@ if trend.is_empty():
     ui.empty("当前筛选条件下没有可比较的年度数据。")
     st.stop()
 
+state.url_widget("yr_by", ["区", "部门"])
 by = st.radio("比较对象", ["区", "部门"], horizontal=True, key="yr_by")
 column = "district" if by == "区" else "department"
 if by == "区":

@@ -12,9 +12,12 @@ ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("数据下载")
 
+state.url_widget("dl_table", list(DOWNLOAD_TABLES))
 table = st.selectbox(
     "数据表", list(DOWNLOAD_TABLES), format_func=lambda t: DOWNLOAD_TABLES[t], key="dl_table"
 )
+if not state.url_widget("dl_text") and st.query_params.get("q"):
+    st.session_state["dl_text"] = st.query_params["q"][:100]  # '?q=' opens the page filtered
 text = st.text_input(
     "按名称筛选（项目名称、指标名称、科目名称或校验说明中包含的文字）", key="dl_text", max_chars=100
 )

@@ -30,7 +30,16 @@ if projects.is_empty():
 else:
     projects = projects.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
     threshold = (
-        st.slider("执行率低于以下比例视为执行不足", 50, 100, 90, 5, format="%d%%", key="ex_threshold") / 100
+        st.slider(
+            "执行率低于以下比例视为执行不足",
+            50,
+            100,
+            **({} if state.url_widget("ex_threshold", range(50, 101, 5), int) else {"value": 90}),
+            step=5,
+            format="%d%%",
+            key="ex_threshold",
+        )
+        / 100
     )
     under = projects.filter(pl.col("rate") < threshold)
     c1, c2, c3 = st.columns(3)
@@ -61,7 +70,8 @@ else:
             columns=BUDGET_COLUMNS,
         )
     st.subheader("逐项目预算步骤：年初预算 → 全年预算 → 执行")
-    n = st.slider("显示全年预算最大的项目数", 5, 60, 20, 5, key="ex_n")
+    linked = state.url_widget("ex_n", range(5, 61, 5), int)
+    n = st.slider("显示全年预算最大的项目数", 5, 60, **({} if linked else {"value": 20}), step=5, key="ex_n")
     top = projects.sort("budget_full_year_yuan", descending=True, nulls_last=True).head(n)
     ui.plot(charts.budget_dumbbell(top), key="ex_dumbbell")
     st.subheader("全部自评项目")

@@ -15,6 +15,7 @@ if projects.is_empty():
     st.stop()
 
 scored = projects.filter(pl.col("score_total").is_not_null())
+state.url_widget("sc_by", ["区", "年度", "部门"])
 by = st.radio("分组", ["区", "年度", "部门"], horizontal=True, key="sc_by")
 column = {"区": "district", "年度": "year", "部门": "department"}[by]
 if charts.has_data(scored):

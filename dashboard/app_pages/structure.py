@@ -19,13 +19,18 @@ labels = [
     f"{ui.coverage_label(r['district'], [r['department']])} · {r['year']} 年度 · {ui.DOC_KIND_TEXT[r['doc_kind']]}"
     for r in docs.iter_rows(named=True)
 ]
+state.url_widget("st_doc", range(docs.height), int)
 choice = st.selectbox("部门、年度与文件", range(docs.height), format_func=lambda i: labels[i], key="st_doc")
 doc = docs.row(choice, named=True)
 final = doc["doc_kind"] == "final_accounts"
 g = Filters((doc["district"],), (doc["year"],), (doc["department"],), (doc["doc_kind"],))
 st.caption(f"{labels[choice]}。金额单位：万元。比较各区请用“区际比较”。")
 
-statement = st.radio("功能分类口径", [T3, T5] if final else [B3, B5], horizontal=True, key="st_statement")
+statements = [T3, T5] if final else [B3, B5]
+state.url_widget("st_statement", statements)
+if st.session_state.get("st_statement") not in (None, *statements):
+    del st.session_state["st_statement"]  # a 决算's table chosen, then a 预算 picked
+statement = st.radio("功能分类口径", statements, horizontal=True, key="st_statement")
 tree = state.data(snap, "functional_tree", g, statement)
 if charts.has_data(tree):
     ui.plot(

@@ -463,3 +463,28 @@ def test_budget_page_follows_one_department_across_years():
     assert any("按年度" in t for t in titles) and any("功能分类" in t for t in titles)
     # No department here has a 预算 and a 决算 of the same year: the page says so.
     assert any("没有同一部门同一年度既有部门预算又有部门决算" in i.value for i in at.info)
+
+
+def test_a_shared_link_restores_the_page_widgets():
+    at = open_page("compare_districts", {"cmp_mode": "指定年度", "cmp_year": "2020"})
+    assert_clean(at)
+    assert at.radio(key="cmp_mode").value == "指定年度"
+    assert at.selectbox(key="cmp_year").value == 2020
+    assert at.query_params["cmp_mode"] == "指定年度" and at.query_params["cmp_year"] == "2020"
+    at = open_page("execution", {"ex_threshold": "70", "ex_n": "10"})
+    assert_clean(at)
+    assert (at.slider(key="ex_threshold").value, at.slider(key="ex_n").value) == (70, 10)
+    at.slider(key="ex_threshold").set_value(80).run()
+    assert at.query_params["ex_threshold"] == "80"  # a change goes into the link
+    at = open_page("download", {"dl_table": "checks", "q": "三公"})
+    assert_clean(at)
+    assert (at.selectbox(key="dl_table").value, at.text_input(key="dl_text").value) == ("checks", "三公")
+
+
+def test_a_bad_widget_value_in_a_link_is_dropped():
+    at = open_page("compare_districts", {"cmp_mode": "<script>", "cmp_year": "abc"})
+    assert_clean(at)
+    assert at.radio(key="cmp_mode").value == "各区最新年度"
+    at = open_page("execution", {"ex_threshold": "3"})
+    assert_clean(at)
+    assert at.slider(key="ex_threshold").value == 90
