@@ -30,7 +30,7 @@ OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", 
 # Page widgets a shared link keeps (their keys are the URL parameters; see url_widget).
 WIDGET_PARAMS = {
     "cmp_mode", "cmp_year", "yr_by", "sc_by", "ex_threshold", "ex_n", "st_statement", "st_doc",
-    "dl_table", "dl_text", "bg_department",
+    "dl_table", "dl_text", "bg_department", "dq_sev",
 }  # fmt: skip
 OTHER_PARAMS |= WIDGET_PARAMS
 
@@ -209,7 +209,9 @@ def scope_text(f: Filters) -> str:
 # --- page widgets in the URL ----------------------------------------------------------
 
 
-def url_widget(key: str, options: Sequence[Any] | None = None, cast: Callable[[str], Any] = str) -> bool:
+def url_widget(
+    key: str, options: Sequence[Any] | None = None, cast: Callable[[str], Any] = str, many: bool = False
+) -> bool:
     """Seed a page widget from the link once per session (a bad value is dropped); the entry
     file writes its value back after the run (keep_widgets_in_url). True when the widget's
     value now lives in session state, so the page must not pass its own default."""
@@ -217,8 +219,18 @@ def url_widget(key: str, options: Sequence[Any] | None = None, cast: Callable[[s
     seeded = f"_url_seeded_{key}"
     if key not in st.session_state and not st.session_state.get(seeded) and key in st.query_params:
         st.session_state[seeded] = True
+        raw = st.query_params[key][:MAX_PARAM_LENGTH]
+        if many:  # a multiselect: 'error,warning'
+            try:
+                values = [cast(v) for v in raw.split(",") if v]
+            except (TypeError, ValueError):
+                values = []
+            kept = [v for v in values if options is None or v in options][:MAX_PARAM_VALUES]
+            if kept:
+                st.session_state[key] = kept
+            return key in st.session_state
         try:
-            value = cast(st.query_params[key][:MAX_PARAM_LENGTH])
+            value = cast(raw)
         except (TypeError, ValueError):
             value = None
         if value is not None and (options is None or value in options):
@@ -231,6 +243,8 @@ def keep_widgets_in_url() -> None:
     so a link opened on one page and shared from it restores that page)."""
     for key in st.session_state.pop("_url_widgets", set()):
         value = st.session_state.get(key)
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
         if value is None or value == "":
             if key in st.query_params:
                 del st.query_params[key]

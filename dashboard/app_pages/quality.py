@@ -51,10 +51,11 @@ ui.table(
     key="dq_summary",
 )
 
+linked = state.url_widget("dq_sev", ["error", "warning", "info"], many=True)
 severities = st.multiselect(
     "严重程度",
     ["error", "warning", "info"],
-    default=["error", "warning"],
+    **({} if linked else {"default": ["error", "warning"]}),
     format_func=lambda s: ui.SEVERITY_TEXT[s],
     key="dq_sev",
 )

@@ -488,3 +488,14 @@ def test_a_bad_widget_value_in_a_link_is_dropped():
     at = open_page("execution", {"ex_threshold": "3"})
     assert_clean(at)
     assert at.slider(key="ex_threshold").value == 90
+
+
+def test_a_shared_link_restores_the_chosen_severities():
+    at = open_page("quality", {"dq_sev": "info"})
+    assert_clean(at)
+    assert at.multiselect(key="dq_sev").value == ["info"]
+    at.multiselect(key="dq_sev").set_value(["error", "info"]).run()
+    assert at.query_params["dq_sev"] == "error,info"
+    at = open_page("quality", {"dq_sev": "bogus,,x"})
+    assert_clean(at)
+    assert at.multiselect(key="dq_sev").value == ["error", "warning"]  # nothing valid: the default
