@@ -69,7 +69,6 @@ _SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _HEADING_MARKS = ("说明", "情况", "解释", "事项")
 # Sections whose running text is checked for hygiene (percent signs).
-_PROSE_KINDS = frozenset(k for k, _ in _SECTION_KINDS) - {"glossary"}
 
 # Lines that end a section: a new part, a table title, a unit line, a form title, a sheet.
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -288,7 +287,6 @@ _BUDGET_SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview", ("支出", "预算")),
     ("other", ("其他相关情况",)),
 )
-_BUDGET_PROSE_KINDS = frozenset(k for k, _ in _BUDGET_SECTION_KINDS) - {"glossary", "project"}
 # Lines that end a budget section: a table title, its 编制部门/单位 line, a form title.
 _BUDGET_TERMINATOR_RE = re.compile(
     r"^(?:编制部门[：:].*|单位[：:].{0,8}|.{0,40}(?:预算表|预算总表|绩效目标填报表|绩效目标申报表))$"
@@ -465,13 +463,6 @@ _ITEM_BUDGET_RE = re.compile(r"年初预算(?:数)?(?:为)?" + _N + _U)
 _ITEM_FINAL_RE = re.compile(r"(?:支出)?决算(?:数)?(?:为)?" + _N + _U)
 _REASON_RE = re.compile(r"主要原因(?:是|为)?[：:]?(?P<reason>.*)$", re.S)
 _ITEM_LEVEL_RE = re.compile(r"[（(](?:项|款|类)[)）]")
-
-# Percentages printed without their sign: '占 85.63 ；', '增长 33.97 。', '完成年初预算的 145.71 。'.
-_BARE_PERCENT_RE = re.compile(
-    r"(?P<ctx>占比?(?:[^，。；;\n\d%％]{0,14}的)?|增长|下降|增幅为?|降幅为?|完成(?:年初)?预算的)"
-    + _N
-    + r"(?![\d.%％])(?=[，。；;,、）)\s]|$)"
-)
 _PLACEHOLDER_RE = re.compile(r"。{2,}|[XＸ×]{2,}")
 
 # --- document facts ---------------------------------------------------------------------

@@ -50,7 +50,6 @@ class Printed:
     shown: str  # as printed with its unit: '3,845.49万元', or '1.00+2.00=3.00万元'
     where: str  # '第9页说明第99行', '表5第3行第5列（第12页）'
     unit: str = "万元"
-    terms: int = 1
 
     def full(self) -> str:
         return f"{self.shown}（{self.where}）" if self.where else self.shown
@@ -98,6 +97,15 @@ def from_value(value: Decimal, unit: str, where: str) -> Printed | None:
     )
 
 
+def from_yuan(yuan: Decimal, where: str, unit: str = "万元") -> Printed:
+    """An amount held in 元 whose printed form is not at hand (a 说明 item's row): shown in
+    ``unit`` to the places its value needs, at least two for 万元 (the 说明's usual print)."""
+    value = yuan / FACTORS[unit]
+    places = max(2 if unit == "万元" else 0, decimals(value.normalize()))
+    number = f"{value:.{places}f}"  # no thousands separator: a 说明 prints '43269.30万元'
+    return Printed(yuan, half_unit(number, unit), f"{number}{unit}", where, unit)
+
+
 def from_figure(fig: dict[str, Any], where: str | None = None) -> Printed | None:
     """A narrative figure row (value and unit as printed)."""
     if fig.get("value") is None or fig.get("unit") not in FACTORS:
@@ -125,7 +133,7 @@ def total(parts: Iterable[Printed], where: str) -> Printed | None:
         shown = "+".join(p.shown.removesuffix(p.unit) for p in parts) + "=" + shown
     else:
         shown = f"{len(parts)}项合计{shown}"
-    return Printed(value, sum((p.half for p in parts), Decimal(0)), shown, where, unit, len(parts))
+    return Printed(value, sum((p.half for p in parts), Decimal(0)), shown, where, unit)
 
 
 def compare(

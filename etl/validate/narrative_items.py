@@ -31,7 +31,7 @@ from etl.model import Check
 from etl.normalize import NormalizedDocument
 from etl.parsers.narrative import build_flow
 from etl.textutil import squash
-from etl.validate.figures import FACTORS, Printed, compare, decimals, from_line, half_unit, show
+from etl.validate.figures import FACTORS, Printed, compare, decimals, from_line, from_yuan, half_unit, show
 from etl.validate.spec import CheckSpec
 
 PERCENT = "narrative_change_percent"
@@ -99,7 +99,6 @@ CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
 BUDGET_FUNCTION_TABLE = "一般公共预算支出功能分类预算表"
 ROW_TOTAL = "合计"
 DEFAULT_UNIT = "万元"
-DEFAULT_PLACES = 2  # a 万元 figure whose printed form is not at hand
 HUNDRED = Decimal(100)
 PARAGRAPH_MAX_LINES = 12  # the last paragraph of the list has no next item to stop it
 QUOTES = "“”\"‘’'「」『』"
@@ -295,11 +294,7 @@ def _printed(
                 return Printed(
                     yuan, half_unit(number, printed_unit), f"{number}{printed_unit}", where, printed_unit
                 )
-    unit = unit if unit in FACTORS else DEFAULT_UNIT
-    value = yuan / FACTORS[unit]
-    places = max(DEFAULT_PLACES if unit == DEFAULT_UNIT else 0, decimals(value.normalize()))
-    number = f"{value:.{places}f}"
-    return Printed(yuan, half_unit(number, unit), f"{number}{unit}", where, unit)
+    return from_yuan(yuan, where, unit if unit in FACTORS else DEFAULT_UNIT)
 
 
 def _number(p: Printed) -> Decimal:

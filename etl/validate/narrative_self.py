@@ -13,7 +13,7 @@ from decimal import Decimal
 from etl.model import Check
 from etl.normalize import NormalizedDocument
 from etl.parsers.narrative import stated_direction
-from etl.validate.figures import Printed, compare, from_figure, half_unit, show, total
+from etl.validate.figures import Printed, compare, from_figure, from_yuan, total
 from etl.validate.spec import CheckSpec
 
 SPECS = (
@@ -227,8 +227,8 @@ def direction_checks(doc: NormalizedDocument) -> list[Check]:
         if stated is None:
             continue
         where = f"说明第{item.get('source_page')}页" if item.get("source_page") else "说明"
-        budget = _wan(item["budget_initial_yuan"], where)
-        final = _wan(item["final_yuan"], where)
+        budget = from_yuan(item["budget_initial_yuan"], where)
+        final = from_yuan(item["final_yuan"], where)
         c = _direction_check(stated, budget, final, f"说明第{n}项“{item['item']}”", item["source_line"])
         if c:
             out.append(c)
@@ -242,10 +242,6 @@ def direction_checks(doc: NormalizedDocument) -> list[Check]:
         if stated and (c := _direction_check(stated, pb, pf, what, f["source_line"])):
             out.append(c)
     return out
-
-
-def _wan(yuan: Decimal, where: str) -> Printed:
-    return Printed(yuan, half_unit("0.00", "万元"), show(yuan, "万元"), where)
 
 
 def _percent_check(part: Printed, whole: Printed, pct_text: str, what: str, line: int | None) -> Check | None:

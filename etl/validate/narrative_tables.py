@@ -15,13 +15,11 @@ from etl.model import Check
 from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, NormalizedDocument
 from etl.validate.arithmetic import three_public_printed
 from etl.validate.figures import (
-    WAN,
-    Printed,
     compare,
     from_figure,
     from_line,
     from_value,
-    half_unit,
+    from_yuan,
     show,
     total,
 )
@@ -197,7 +195,7 @@ def final_item_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
         c = compare(
             "narrative_item_vs_table",
             f"说明中“{item['item']}”的支出决算与{idx.table_name('gpb')} {'+'.join(codes)}",
-            _yuan_figure(item["final_yuan"], item),
+            from_yuan(item["final_yuan"], _where(item)),
             total([p for p in (from_line(r) for r in rows) if p], "+".join(codes))
             if len(rows) > 1
             else from_line(rows[0]),
@@ -214,7 +212,7 @@ def final_item_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
             "narrative_items_sum",
             "说明中一般公共预算财政拨款支出年初预算与各项年初预算之和",
             from_figure(fig),
-            total([_yuan_figure(i["budget_initial_yuan"], i) for i in budgets], f"说明{len(budgets)}项"),
+            total([from_yuan(i["budget_initial_yuan"], _where(i)) for i in budgets], f"说明{len(budgets)}项"),
             source_line=fig["source_line"],
         )
         if c:
@@ -222,12 +220,8 @@ def final_item_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
     return out
 
 
-def _yuan_figure(yuan: Decimal, row: dict) -> Printed:
-    """A 说明 amount held in 元 that was printed in 万元 (to the places its value shows)."""
-    wan = (yuan / WAN).normalize()
-    places = max(2, -int(wan.as_tuple().exponent)) if wan != wan.to_integral() else 2
-    where = f"说明第{row.get('source_page')}页" if row.get("source_page") else "说明"
-    return Printed(yuan, half_unit(f"{wan:.{places}f}", "万元"), show(yuan, "万元", places), where)
+def _where(row: dict) -> str:
+    return f"说明第{row['source_page']}页" if row.get("source_page") else "说明"
 
 
 def _grade(score: Decimal | None) -> str | None:
@@ -274,7 +268,7 @@ def performance_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
         amounts = [p[amount_field] for p in projects if p[amount_field] is not None]
         fig = figures.get(total_key)
         if fig is not None and amounts:
-            parts = [_yuan_in_yuan(a) for a in amounts]
+            parts = [from_value(a, "元", "") for a in amounts]
             c = compare(
                 "narrative_budget_total",
                 f"说明所述{label}项目涉及金额与{len(amounts)}个{label}表金额之和",
@@ -343,11 +337,6 @@ def performance_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
                 )
             )
     return out
-
-
-def _yuan_in_yuan(value: Decimal) -> Printed | None:
-    """A form's amount printed in 元 (to the 分 or whole 元 as its value shows)."""
-    return from_value(value, "元", "")
 
 
 def checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:

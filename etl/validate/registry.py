@@ -57,11 +57,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def title(check_id: str) -> str:
-    spec = registry().get(check_id)
-    return spec.title if spec else check_id
-
-
 def markdown() -> str:
     """The README's list of checks, family by family."""
     REGISTRY = registry()
