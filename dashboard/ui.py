@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, db, export
-from dashboard.queries import Filters
+from dashboard.queries import KIND_LABELS, Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
@@ -93,18 +93,13 @@ LABELS = {
     "indicators": "指标数",
     "indicators_short": "未得满分指标数",
 }
-KIND_TEXT = {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"}
-# A document's kind as an official names it.
-DOC_KIND_TEXT = {
-    "final_accounts": "部门决算",
-    "budget": "部门预算",
-    "self_evaluation": "绩效自评",
-    "target_declaration": "绩效目标申报",
-}
+KIND_TEXT = export.VALUE_WORDS["kind"]
+# A document's kind as an official names it (the sidebar's 文件类型 words).
+DOC_KIND_TEXT = KIND_LABELS
 MISSING = "—"
 # Fractions shown as percentages.
 PERCENT_COLUMNS = ("execution_rate", "execution_rate_computed", "rate", "share", "change_rate")
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_TEXT = export.VALUE_WORDS["severity"]
 
 
 @dataclass(frozen=True)
