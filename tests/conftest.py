@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,10 +33,29 @@ def seeds() -> dict[str, str]:
     return {name: seed_text(name) for name in SEEDS}
 
 
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The seed corpus built once per test process, with the documented command.
+
+    Pages, queries and browser journeys all read this one build; nothing writes to it.
+    """
+    out = tmp_path_factory.mktemp("seed") / "warehouse"
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--raw", str(RAW), "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    yield out
+
+
 # --- every registered check must be exercised by some test ------------------------------
-# Each Check constructed during the run (in this process or a forked build worker) appends
-# its id to a file; at the end of a full run, a registry entry no test reached fails it.
-_SEEN_DIR = Path(tempfile.mkdtemp(prefix="checks_seen_"))
+# Each Check constructed during the run (in this process, a pytest-xdist worker or a forked
+# build worker) appends its id to a file in one folder; the folder is made by the first
+# process (the xdist controller) and handed to the workers through the environment. At the
+# end of a full run, a registry entry no test reached fails it.
+_SEEN_DIR = Path(os.environ.setdefault("BUDGET_TEST_CHECKS_SEEN", tempfile.mkdtemp(prefix="checks_seen_")))
 
 
 def _record_check_ids() -> None:
@@ -60,6 +82,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A full run (no -k, -m, or paths) fails when a registry entry was never exercised."""
     from etl.validate.registry import REGISTRY
 
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller judges the whole run
     opt = session.config.option
     full = not opt.keyword and not opt.markexpr and session.config.args == [str(ROOT / "tests")]
     full = full or [Path(a).resolve() for a in session.config.args] in ([ROOT / "tests"], [ROOT])

@@ -1,14 +1,12 @@
 """Dashboard fixtures: one seed warehouse per session, named by BUDGET_WAREHOUSE.
 
-The warehouse is built from data/raw with the documented command
-(``python -m etl build --raw data/raw --out <tmp>``) into a temporary
-directory, so the tests never read or write data/warehouse.
+The warehouse is the session's one seed build (``seed_warehouse`` in
+tests/conftest.py, made with ``python -m etl build`` into a temporary
+directory), so the tests never read or write data/warehouse.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,19 +21,11 @@ APP = ROOT / "dashboard" / "streamlit_app.py"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Build the seed corpus once and point the dashboard at it for the whole session."""
-    out = tmp_path_factory.mktemp("warehouse") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", "--raw", str(RAW), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+def warehouse(seed_warehouse: Path) -> Iterator[Path]:
+    """Point the dashboard at the session's seed build (tests/conftest.py) for the whole session."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BUDGET_WAREHOUSE", str(out))
-        yield out
+        mp.setenv("BUDGET_WAREHOUSE", str(seed_warehouse))
+        yield seed_warehouse
 
 
 @pytest.fixture(scope="session")

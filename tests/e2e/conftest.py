@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from etl.build import build
-
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -79,10 +77,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("e2e") / "warehouse"
-    build(ROOT / "data" / "raw", out, workers=1)
-    return out
+def warehouse(seed_warehouse: Path) -> Path:
+    return seed_warehouse
 
 
 @pytest.fixture(scope="session")
@@ -111,19 +107,83 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+# Counts finished script runs in the page (a run ends when the app's script state turns
+# "notRunning"), so a test can wait for the run its own click started instead of sleeping.
+RUN_WATCH = """
+(() => {
+  window.__stFinished = 0;
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      if (m.target.getAttribute('data-test-script-state') === 'notRunning') window.__stFinished++;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})();
+"""
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MAIN = '[data-testid="stMain"]'
+# Idle, no placeholder left, every Plotly figure drawn and the fonts in.
+DRAWN = """since => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if ((window.__stFinished || 0) <= since) return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
+  for (const p of document.querySelectorAll('.js-plotly-plot')) {
+    if (!p._fullLayout || !p.querySelector('.main-svg')) return false;
+  }
+  return document.fonts.status === 'loaded';
+}"""
+
+
 @pytest.fixture()
 def page(browser) -> Iterator[object]:
     context = browser.new_context(
         viewport={"width": 1440, "height": 2200}, locale="zh-CN", accept_downloads=True
     )
+    context.add_init_script(RUN_WATCH)
     pg = context.new_page()
     yield pg
     context.close()
 
 
+def runs(pg) -> int:
+    """Script runs finished so far in this page (see RUN_WATCH)."""
+    return int(pg.evaluate("window.__stFinished || 0"))
+
+
+def settle(pg, since: int | None = None, timeout: float = 60_000) -> None:
+    """Wait until a run has finished after ``since`` runs (default: any run) and the page is drawn.
+
+    Pass ``since=runs(pg)`` taken before an action, so the wait is for the run that action
+    started, not the one already on screen.
+    """
+    pg.wait_for_function(DRAWN, arg=-1 if since is None else since, timeout=timeout)
+    pg.wait_for_selector(IDLE, timeout=timeout)
+
+
+def act(pg, action, timeout: float = 60_000) -> None:
+    """Do ``action`` (a click, a key) and wait for the script run it causes to be drawn."""
+    before = runs(pg)
+    action()
+    settle(pg, since=before, timeout=timeout)
+
+
+def shows(pg, *texts: str, where: str = MAIN, timeout: float = 30_000) -> None:
+    """Wait until every text is on screen (elements may draw just after the run ends)."""
+    from playwright.sync_api import expect
+
+    for text in texts:
+        expect(pg.locator(where)).to_contain_text(text, timeout=timeout)
+
+
+def assert_clean(pg, where: str) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, f"exception on {where}"
+    assert "Traceback" not in pg.content(), where
+
+
 def screenshot(pg, name: str) -> Path:
+    """The whole page once it is drawn (see DRAWN), into tests/e2e/screenshots/."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    pg.wait_for_timeout(2000)  # charts and tables finish drawing after the run ends
+    settle(pg)
     pg.screenshot(path=str(path), full_page=True)
     return path

@@ -18,12 +18,21 @@ import pytest
 from playwright.sync_api import expect
 
 from etl.build import build
-from tests.e2e.conftest import ROOT, free_port, screenshot, start_server, stop_server, wait_healthy
+from tests.e2e.conftest import (
+    MAIN,
+    ROOT,
+    assert_clean,
+    free_port,
+    screenshot,
+    settle,
+    shows,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
 
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
 LABEL = "上海市普陀区司法局 2026年 部门预算"
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-MAIN = '[data-testid="stMain"]'
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 
 
@@ -54,30 +63,15 @@ def import_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     assert "Traceback" not in text, text[-3000:]
 
 
-def settle(pg, timeout: float = 60_000) -> None:
-    pg.wait_for_selector(IDLE, timeout=timeout)
-    pg.wait_for_timeout(500)
-    pg.wait_for_selector(IDLE, timeout=timeout)
-
-
-def shows(pg, *texts: str, timeout: float = 60_000) -> None:
-    for text in texts:
-        expect(pg.locator(MAIN)).to_contain_text(text, timeout=timeout)
-
-
 def files_in(raw: Path) -> dict[str, int]:
     return {p.relative_to(raw).as_posix(): p.stat().st_size for p in raw.rglob("*") if p.is_file()}
-
-
-def assert_clean(pg, where: str) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, f"exception on {where}"
 
 
 def test__import_journey(page, import_server, tmp_path: Path) -> None:
     url, raw, warehouse = import_server
     seeds = files_in(raw)
     page.goto(f"{url}/import")
-    settle(page)
+    settle(page, since=0)
     shows(page, "数据导入", "此时尚未保存")
     assert page.locator('[data-testid="stMetric"]').count() == 0  # no preview without an upload
 
@@ -113,7 +107,7 @@ def test__import_journey(page, import_server, tmp_path: Path) -> None:
 
     # 数据质量 lists the new document by the name an official uses.
     page.goto(f"{url}/quality")
-    settle(page)
+    settle(page, since=0)
     shows(page, "数据质量", LABEL)
     assert_clean(page, "数据质量")
 
@@ -122,7 +116,7 @@ def test__import_journey(page, import_server, tmp_path: Path) -> None:
     fake = tmp_path / "fake.pdf"
     fake.write_bytes(b"<!DOCTYPE html>\n<html><head><title>404</title></head><body>not found</body></html>\n")
     page.goto(f"{url}/import")
-    settle(page)
+    settle(page, since=0)
     page.locator(UPLOAD_INPUT).set_input_files(str(fake))
     shows(page, "文件类型不符", "网页", "没有可以加入的文件")
     settle(page)

@@ -10,9 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 from openpyxl import load_workbook
-from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import MAIN, RUN_WATCH, act, assert_clean, screenshot, settle, shows
 
 PAGES = {
     "": "总览",
@@ -25,34 +24,15 @@ PAGES = {
     "download": "数据下载",
     "quality": "数据质量",
 }
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(pg, timeout: float = 30_000) -> None:
-    """Wait until the script run is over and the page has drawn."""
-    pg.wait_for_selector(IDLE, timeout=timeout)
-    pg.wait_for_timeout(600)
-    pg.wait_for_selector(IDLE, timeout=timeout)
 
 
 def open_app(pg, server: str, path: str = "", query: str = "") -> None:
     pg.goto(f"{server}/{path}{'?' + query if query else ''}")
-    settle(pg)
+    settle(pg, since=0)
 
 
 def main_text(pg) -> str:
-    return pg.locator('[data-testid="stMain"]').inner_text()
-
-
-def shows(pg, *texts: str, where: str = '[data-testid="stMain"]', timeout: float = 20_000) -> None:
-    """Wait until every text is on screen (elements may draw just after the run ends)."""
-    for text in texts:
-        expect(pg.locator(where)).to_contain_text(text, timeout=timeout)
-
-
-def assert_clean(pg, where: str) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, f"exception on {where}"
-    assert "Traceback" not in pg.content(), where
+    return pg.locator(MAIN).inner_text()
 
 
 def click_first_row(pg, table_index: int = 0) -> None:
@@ -61,8 +41,7 @@ def click_first_row(pg, table_index: int = 0) -> None:
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    pg.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
-    settle(pg)
+    act(pg, lambda: pg.mouse.click(box["x"] + 16, box["y"] + 35 + 17))
 
 
 def test__overview_shows_the_three_districts_with_seed_figures(page, server) -> None:
@@ -78,9 +57,8 @@ def _choose(pg, label: str, option: str) -> None:
     box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label).first
     box.click()
     pg.keyboard.type(option)
-    pg.keyboard.press("Enter")
+    act(pg, lambda: pg.keyboard.press("Enter"))
     pg.keyboard.press("Escape")
-    settle(pg)
 
 
 def test__filters_change_the_view_and_the_url_reproduces_it(page, browser, server) -> None:
@@ -92,10 +70,11 @@ def test__filters_change_the_view_and_the_url_reproduces_it(page, browser, serve
     assert params.get("district") == ["闵行"]
     url = page.url
     fresh = browser.new_context(viewport={"width": 1440, "height": 2200})
+    fresh.add_init_script(RUN_WATCH)
     try:
         other = fresh.new_page()
         other.goto(url)
-        settle(other)
+        settle(other, since=0)
         shows(other, "闵行区 2022 年度", "21")
         assert "松江区 2020 年度" not in main_text(other)
     finally:
@@ -120,8 +99,7 @@ def test__search_by_chinese_substring_and_open(page, server) -> None:
     open_app(page, server, "project_detail")
     box = page.get_by_label(re.compile("按项目名称搜索"))
     box.fill("举报奖励")
-    box.press("Enter")
-    settle(page)
+    act(page, lambda: box.press("Enter"))
     shows(page, "找到 1 个项目")
     click_first_row(page, table_index=0)
     page.wait_for_url(re.compile(r".*project=.*"), timeout=30_000)
@@ -132,8 +110,7 @@ def test__search_by_chinese_substring_and_open(page, server) -> None:
 def test__download_filtered_table_as_xlsx_and_csv(page, server, warehouse: Path) -> None:
     open_app(page, server, "download", "district=松江&year=2021")
     page.get_by_label(re.compile("按名称筛选")).fill("培训")
-    page.keyboard.press("Enter")
-    settle(page)
+    act(page, lambda: page.keyboard.press("Enter"))
     shows(page, "名称包含：培训")
     caption = re.search(r"共 ([\d,]+) 行", main_text(page))
     assert caption, main_text(page)
