@@ -17,6 +17,8 @@ import pandas  # noqa: F401 - see below
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.names import project_labels
+
 # Plotly imports pandas lazily the first time a figure holds data; when two sessions (threads) do
 # that at once, one of them sees a half-imported pandas ("partially initialized module"). Importing
 # it here, while this module is imported once under Python's import lock, closes that race.
@@ -132,6 +134,8 @@ def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure
             y=to_wan(part["amount_yuan"]),
             name=measure,
             marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
+            # [district, year, department or ""]: a click opens that 支出结构 (ui.plot_clickable)
+            customdata=_where_from(part),
             hovertemplate="%{x}<br>" + measure + "：%{y:,.2f} 万元<extra></extra>",
         )
     fig.update_layout(barmode=barmode)
@@ -141,7 +145,7 @@ def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure
 @_serialized
 def headline_bars(df: pl.DataFrame) -> go.Figure:
     """决算 本年支出合计 per district and year, stacked into 基本 and 项目."""
-    index = ["district", "year", *(["label"] if "label" in df.columns else [])]
+    index = ["district", "year", *(c for c in ("label", "final_departments") if c in df.columns)]
     long = df.unpivot(
         on=["basic_yuan", "project_yuan"],
         index=index,
@@ -164,18 +168,45 @@ def class_shares(df: pl.DataFrame) -> go.Figure:
             x=[None if s is None else float(s) * 100 for s in part["share"].to_list()],
             name=name,
             orientation="h",
-            customdata=to_wan(part["amount_yuan"]),
-            hovertemplate="%{y}<br>" + name + "：%{x:.2f}%（%{customdata:,.2f} 万元）<extra></extra>",
+            # [万元, district, year, department or ""]: a click opens that 支出结构 (ui.plot_clickable)
+            customdata=[
+                [w, *key] for w, key in zip(to_wan(part["amount_yuan"]), _where_from(part), strict=True)
+            ],
+            hovertemplate="%{y}<br>" + name + "：%{x:.2f}%（%{customdata[0]:,.2f} 万元）<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     return _layout(fig, "支出结构：各功能分类（类）占本年支出合计的比重（%）", "占比（%）", "区 / 年度")
 
 
+def _where_from(df: pl.DataFrame) -> list[list[str]]:
+    """Per row [district, year, department]: what a bar covers, the department only when it is one.
+
+    The departments come from a list column (final_departments or covered) where the frame has one.
+    """
+    lists = next((df[c].to_list() for c in ("final_departments", "covered") if c in df.columns), None)
+    departments = [d[0] if d and len(d) == 1 else "" for d in lists] if lists else [""] * df.height
+    return [
+        [str(d or ""), str(y or ""), dep]
+        for d, y, dep in zip(df["district"].to_list(), df["year"].to_list(), departments, strict=True)
+    ]
+
+
+def _labelled(df: pl.DataFrame) -> pl.DataFrame:
+    """The frame with ``_label``: each project's name, told apart from same-name ones (names.py)."""
+    return df.with_columns(_label=pl.Series(project_labels(df), dtype=pl.String))
+
+
+def _ids(df: pl.DataFrame) -> list[str | None]:
+    """Each point's project id (customdata): a click opens the project (ui.plot_opening_projects)."""
+    return df["project_id"].to_list() if "project_id" in df.columns else [None] * df.height
+
+
 @_serialized
 def execution_box(df: pl.DataFrame) -> go.Figure:
     """Execution rate distribution per district (box with every project as a point)."""
     fig = go.Figure()
+    df = _labelled(df)
     for district in df["district"].unique(maintain_order=True).to_list():
         part = df.filter(pl.col("district") == district)
         fig.add_box(
@@ -184,7 +215,8 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
             boxpoints="all" if part.height <= MAX_BOX_POINTS else "outliers",
             jitter=0.4,
             marker={"color": district_color(district)},
-            text=part["project_name"].to_list(),
+            text=part["_label"].to_list(),
+            customdata=_ids(part),
             hovertemplate="%{text}<br>执行率：%{y:.2f}%<extra>" + district + "</extra>",
         )
     fig.update_yaxes(ticksuffix="%")
@@ -213,16 +245,18 @@ def score_distribution(df: pl.DataFrame) -> go.Figure:
 def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
     """Box and points of 总分 by district, year or department."""
     fig = go.Figure()
+    df = _labelled(df.filter(pl.col("score_total").is_not_null()))
     for key in df[by].cast(pl.String).unique(maintain_order=True).to_list():
         part = df.filter(pl.col(by).cast(pl.String) == key)
         color = district_color(key) if by == "district" else None
         fig.add_box(
-            y=[float(s) for s in part["score_total"].to_list() if s is not None],
+            y=[float(s) for s in part["score_total"].to_list()],
             name=str(key),
             boxpoints="all" if part.height <= MAX_BOX_POINTS else "outliers",
             jitter=0.4,
             marker={"color": color} if color else None,
-            text=[n for n, s in zip(part["project_name"], part["score_total"], strict=True) if s is not None],
+            text=part["_label"].to_list(),
+            customdata=_ids(part),
             hovertemplate="%{text}<br>总分：%{y} 分<extra></extra>",
         )
     label = {"district": "区", "year": "年度", "department": "部门"}[by]
@@ -362,9 +396,8 @@ def three_public(df: pl.DataFrame) -> go.Figure:
 def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
     """Per project: 年初预算 → 全年预算 → 执行数 on one line (万元)."""
     fig = go.Figure()
-    names = [
-        f"{n}（{d} {y}）" for n, d, y in zip(df["project_name"], df["district"], df["year"], strict=True)
-    ]
+    df = _labelled(df)
+    names = df["_label"].to_list()
     for field, label, symbol in (
         ("budget_initial_yuan", "年初预算数", "circle-open"),
         ("budget_full_year_yuan", "全年预算数", "diamond"),
@@ -376,6 +409,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
             mode="markers",
             name=label,
             marker={"symbol": symbol, "size": 10},
+            customdata=_ids(df),
             hovertemplate="%{y}<br>" + label + "：%{x:,.2f} 万元<extra></extra>",
         )
     for row in df.iter_rows(named=True):
@@ -385,7 +419,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
             if row[c] is not None
         ]
         if xs:
-            name = f"{row['project_name']}（{row['district']} {row['year']}）"
+            name = row["_label"]
             fig.add_scatter(
                 x=[float(min(xs)) / WAN, float(max(xs)) / WAN],
                 y=[name, name],
@@ -416,7 +450,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
 def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     """全年预算 vs 执行数 per project; under-executed projects highlighted."""
     fig = go.Figure()
-    df = df.with_columns(_under=pl.col("rate").cast(pl.Float64) < threshold)
+    df = _labelled(df).with_columns(_under=pl.col("rate").cast(pl.Float64) < threshold)
     # One trace per district and kind of point: the legend names every colour (the district's)
     # and both symbols (● 执行正常, ✕ 执行不足).
     for district in df["district"].unique(maintain_order=True).to_list():
@@ -431,10 +465,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
                 mode="markers",
                 name=f"{district}区 · {word}",
                 marker={"color": district_color(district), "symbol": symbol, "size": 11 if flag else 8},
-                text=[
-                    f"{n}（{d} {y}）"
-                    for n, d, y in zip(part["project_name"], part["district"], part["year"], strict=True)
-                ],
+                text=part["_label"].to_list(),
                 # [rate, project id]: the id lets a click open the project (ui.plot_opening_projects)
                 customdata=list(
                     zip(

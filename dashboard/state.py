@@ -121,9 +121,27 @@ def _reset_filters() -> None:
     st.session_state["filter_notes"] = []
 
 
+def drill(page: str, **chosen: Sequence[Any]) -> None:
+    """Open ``page`` narrowed to what was clicked (districts=, years=, departments=, kinds=).
+
+    The sidebar's widgets are already drawn in this run and cannot be changed: the new
+    filters wait in session state and the next run's sidebar takes them before drawing.
+    """
+    pending = {attr: list(chosen.get(attr, ())) for attr in ("districts", "years", "departments", "kinds")}
+    st.session_state["_pending_filters"] = pending
+    f = Filters(*(tuple(pending[a]) for a in ("districts", "years", "departments", "kinds")))
+    st.switch_page(page, query_params=params_from_filters(f))
+
+
 def sidebar_filters(snap: db.Snapshot) -> Filters:
     """Draw the shared sidebar; keep the chosen filters in session state and the URL."""
     options = data(snap, "filter_options")
+    pending = st.session_state.pop("_pending_filters", None)
+    if pending is not None:  # a click on a chart elsewhere chose these (see drill)
+        for attr, values in pending.items():
+            st.session_state[f"w_{attr}"] = values
+        st.session_state["filters"] = Filters()
+        st.session_state["filter_notes"] = []
     if "filters" not in st.session_state:
         f, notes = filters_from_params(_query_params(), options)
         st.session_state["filters"] = f

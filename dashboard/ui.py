@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, export
+from dashboard import charts, db, export, state
 from dashboard.queries import KIND_LABELS, Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
@@ -162,22 +162,54 @@ def download_buttons(
     )
 
 
-def plot_opening_projects(fig: go.Figure, key: str) -> None:
-    """A chart whose points carry their project id (customdata[-1]): a click opens 项目详情."""
+def plot_clickable(fig: go.Figure, key: str, on_pick: Callable[[list], None], hint: str) -> None:
+    """A chart whose points carry customdata; a click on one calls ``on_pick(customdata)`` once."""
     with charts.plotly_lock():
         event = st.plotly_chart(
             fig, config=PLOT_CONFIG, key=key, width="stretch", on_select="rerun", selection_mode="points"
         )
-    st.caption("点击图中的一个项目点可打开该项目的详情。")
-    target = picked_project(event)
+    st.caption(hint)
+    data = picked(event)
     seen_key = f"_seen_pick_{key}"
-    if target and target != st.session_state.get(seen_key):
-        st.session_state[seen_key] = target
-        open_project(target)
+    if data and data != st.session_state.get(seen_key):
+        st.session_state[seen_key] = data
+        on_pick(data)
 
 
-def picked_project(event: object) -> str | None:
-    """The project id of the first clicked point (its customdata's last element), if any."""
+def plot_opening_projects(fig: go.Figure, key: str) -> None:
+    """A chart whose points carry their project id (customdata[-1]): a click opens 项目详情."""
+
+    def open_it(data: list) -> None:
+        if isinstance(data[-1], str) and data[-1]:
+            open_project(data[-1])
+
+    plot_clickable(fig, key, open_it, "点击图中的一个项目点可打开该项目的详情。")
+
+
+STRUCTURE_PAGE = "app_pages/structure.py"
+
+
+def plot_opening_structure(fig: go.Figure, key: str) -> None:
+    """A chart of districts' or departments' spending: a click opens that one's 支出结构.
+
+    The bars carry [.., district, year, department or ""] as customdata (last three).
+    """
+
+    def open_it(data: list) -> None:
+        district, year, department = (str(x) for x in data[-3:])
+        if district and year.isdigit():
+            state.drill(
+                STRUCTURE_PAGE,
+                districts=[district],
+                years=[int(year)],
+                departments=[department] if department else [],
+            )
+
+    plot_clickable(fig, key, open_it, "点击图中的柱形可打开该区该年度的支出结构。")
+
+
+def picked(event: object) -> list | None:
+    """The customdata of the first clicked point (as a list), if it has any."""
     selection = getattr(event, "selection", None) or (
         event.get("selection") if isinstance(event, dict) else None
     )
@@ -188,9 +220,17 @@ def picked_project(event: object) -> str | None:
     )
     for point in points or []:
         data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, list | tuple) and data and isinstance(data[-1], str):
-            return data[-1]
+        if isinstance(data, list | tuple) and data:
+            return list(data)
+        if isinstance(data, str) and data:
+            return [data]
     return None
+
+
+def picked_project(event: object) -> str | None:
+    """The project id of the first clicked point (its customdata's last element), if any."""
+    data = picked(event)
+    return data[-1] if data and isinstance(data[-1], str) and data[-1] else None
 
 
 def for_display(df: pl.DataFrame) -> pl.DataFrame:

@@ -66,7 +66,7 @@ if not shares.is_empty():
         )
     )
 if charts.has_data(shares):
-    ui.plot(charts.class_shares(shares), key="cmp_shares")
+    ui.plot_opening_structure(charts.class_shares(shares), key="cmp_shares")
     absent = [d for d in (f.districts or options["districts"]) if d not in set(shares["district"].to_list())]
     if absent:
         st.caption(f"无部门决算数据的区：{'、'.join(absent)}{'（' + str(year) + ' 年度）' if year else ''}。")
@@ -78,7 +78,7 @@ projects = gather("projects")
 evals = projects.filter(pl.col("kind") == "self_evaluation") if not projects.is_empty() else projects
 if charts.has_data(evals):
     evals = evals.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))
-    ui.plot(charts.execution_box(evals), key="cmp_exec")
+    ui.plot_opening_projects(charts.execution_box(evals), key="cmp_exec")
     st.subheader("绩效自评得分分布")
     ui.plot(charts.score_distribution(evals), key="cmp_scores")
     summary = (

@@ -59,7 +59,7 @@ else:
         ui.plot_opening_projects(charts.budget_scatter(under, threshold), key="ex_scatter")
     else:
         ui.plot_opening_projects(charts.budget_scatter(projects, threshold), key="ex_scatter")
-    ui.plot(charts.execution_box(projects), key="ex_box")
+    ui.plot_opening_projects(charts.execution_box(projects), key="ex_box")
     st.subheader("执行不足的项目")
     if under.is_empty():
         st.success(f"没有执行率低于 {threshold:.0%} 的项目。")
@@ -73,7 +73,7 @@ else:
     linked = state.url_widget("ex_n", range(5, 61, 5), int)
     n = st.slider("显示全年预算最大的项目数", 5, 60, **({} if linked else {"value": 20}), step=5, key="ex_n")
     top = projects.sort("budget_full_year_yuan", descending=True, nulls_last=True).head(n)
-    ui.plot(charts.budget_dumbbell(top), key="ex_dumbbell")
+    ui.plot_opening_projects(charts.budget_dumbbell(top), key="ex_dumbbell")
     st.subheader("全部自评项目")
     if projects.height <= ui.MAX_TABLE_PROJECTS:
         ui.project_table(projects, key="ex_all", columns=BUDGET_COLUMNS)

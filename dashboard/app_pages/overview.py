@@ -67,7 +67,7 @@ else:
         )
     )
     if charts.has_data(spend):
-        ui.plot(charts.headline_bars(spend), key="overview_bars")
+        ui.plot_opening_structure(charts.headline_bars(spend), key="overview_bars")
     else:
         ui.empty("当前范围内没有部门决算（支出决算表）数据，无法绘制支出图。")
     ui.table(

@@ -19,7 +19,7 @@ state.url_widget("sc_by", ["区", "年度", "部门"])
 by = st.radio("分组", ["区", "年度", "部门"], horizontal=True, key="sc_by")
 column = {"区": "district", "年度": "year", "部门": "department"}[by]
 if charts.has_data(scored):
-    ui.plot(charts.score_strip(scored, column), key="sc_strip")
+    ui.plot_opening_projects(charts.score_strip(scored, column), key="sc_strip")
     ui.plot(charts.score_distribution(scored), key="sc_hist")
 missing = projects.height - scored.height
 if missing:

@@ -351,3 +351,37 @@ def test_a_clicked_scatter_point_names_its_project():
     assert ui.picked_project({"selection": {"points": [point]}}) == "p-minhang"
     assert ui.picked_project({"selection": {"points": []}}) is None
     assert ui.picked_project(None) is None
+
+
+def test_same_name_projects_are_two_rows_of_the_dumbbell_and_each_opens_its_own():
+    twins = PROJECTS.head(2).with_columns(
+        project_name=pl.lit("党建经费"),
+        district=pl.lit("松江"),
+        year=pl.lit(2021),
+        unit=pl.Series(["城市运行管理中心", "行政服务中心"]),
+        project_id=pl.Series(["p-1", "p-2"]),
+    )
+    fig = charts.budget_dumbbell(twins)
+    marks = fig.data[0]
+    assert list(marks.y) == [
+        "党建经费（松江 2021） · 城市运行管理中心",
+        "党建经费（松江 2021） · 行政服务中心",
+    ]
+    assert list(marks.customdata) == ["p-1", "p-2"]
+
+
+def test_a_clicked_bar_names_the_district_year_and_its_one_department():
+    from dashboard import ui
+
+    head = HEAD.with_columns(final_departments=pl.Series([["上海市松江区城市运行管理中心"], ["甲", "乙"]]))
+    fig = charts.headline_bars(head)
+    basic = fig.data[0]
+    assert [list(c) for c in basic.customdata] == [
+        ["松江", "2020", "上海市松江区城市运行管理中心"],
+        ["青浦", "2020", ""],  # two departments: the bar opens the district-year, not one of them
+    ]
+    assert ui.picked({"selection": {"points": [{"customdata": list(basic.customdata[1])}]}}) == [
+        "青浦",
+        "2020",
+        "",
+    ]

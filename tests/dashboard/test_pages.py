@@ -499,3 +499,21 @@ def test_a_shared_link_restores_the_chosen_severities():
     at = open_page("quality", {"dq_sev": "bogus,,x"})
     assert_clean(at)
     assert at.multiselect(key="dq_sev").value == ["error", "warning"]  # nothing valid: the default
+
+
+def test_a_drill_from_a_chart_replaces_the_filters_on_the_next_run():
+    """What state.drill leaves for the next run (a bar clicked on 总览): the sidebar takes it before drawing."""
+    at = open_page("overview", {"district": "青浦"})
+    at.session_state["_pending_filters"] = {
+        "districts": ["普陀"],
+        "years": [2024],
+        "departments": ["上海市普陀区财政局"],
+        "kinds": [],
+    }
+    at.switch_page("app_pages/structure.py").run()
+    assert_clean(at)
+    assert [m.value for m in at.sidebar.multiselect][:3] == [["普陀"], [2024], ["上海市普陀区财政局"]]
+    assert at.selectbox[0].value is not None
+    assert "普陀区 · 财政局 · 2024 年度 · 部门决算" in at.selectbox[0].format_func(at.selectbox[0].value)
+    assert at.query_params["district"] == "普陀" and at.query_params["year"] == "2024"
+    assert "_pending_filters" not in at.session_state

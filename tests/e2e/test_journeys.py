@@ -175,3 +175,37 @@ def test_no_request_leaves_the_machine(page, server):
         assert_clean(page, path or "overview")
     hosts = {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")}
     assert urls and hosts <= {"127.0.0.1", "localhost"}, sorted(hosts)
+
+
+def _click_mark(pg, chart: int, selector: str, index: int = 0) -> None:
+    """Click one mark (a bar's path, a point) of the chart-th Plotly figure on the page."""
+    plot = pg.locator(".js-plotly-plot").nth(chart)
+    plot.scroll_into_view_if_needed()
+    mark = plot.locator(selector).nth(index)
+    box = mark.bounding_box()
+    assert box is not None, selector
+    act(pg, lambda: pg.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+
+
+def test__a_bar_on_overview_opens_that_departments_structure(page, server) -> None:
+    open_app(page, server)
+    shows(page, "点击图中的柱形可打开该区该年度的支出结构")
+    _click_mark(page, 0, ".bars path")  # the first bar: 普陀 2024 财政局's 基本支出
+    page.wait_for_url(re.compile(r".*/structure\?.*"), timeout=30_000)
+    settle(page)
+    params = parse_qs(urlparse(page.url).query)
+    assert params.get("district") == ["普陀"] and params.get("year") == ["2024"], page.url
+    assert params.get("department") == ["上海市普陀区财政局"], page.url
+    shows(page, "普陀区 · 财政局 · 2024 年度 · 部门决算")
+    shows(page, "普陀", "2024", where='[data-testid="stSidebar"]')  # the filters say what was opened
+    assert_clean(page, "支出结构 from a bar")
+
+
+def test__a_point_on_the_score_chart_opens_its_project(page, server) -> None:
+    open_app(page, server, "scores", "district=闵行")
+    shows(page, "点击图中的一个项目点可打开该项目的详情")
+    _click_mark(page, 0, ".points path")
+    page.wait_for_url(re.compile(r".*project_detail.*project=.*"), timeout=30_000)
+    settle(page)
+    shows(page, "闵行", "总分")
+    assert_clean(page, "项目详情 from a point")

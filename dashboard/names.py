@@ -1,0 +1,64 @@
+"""How the app names one project in a chart, so two projects of the same name never read as one.
+
+Departments reuse names (党建经费, 宣传与推广) across units, years and forms. A chart's
+category axis or hover shows '名称（区 年度）'; where two rows would still read the same,
+the 实施单位, the form (自评 / 申报) and the 全年预算数 are added until they differ.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import polars as pl
+
+KIND_SHORT = {"self_evaluation": "自评", "target_declaration": "申报"}
+WAN = Decimal(10000)
+
+
+def _amount(value: object) -> str:
+    if value is None:
+        return "金额未印"
+    wan = Decimal(str(value)) / WAN
+    return f"{wan:,.2f} 万元" if abs(wan) >= 1 else f"{Decimal(str(value)):,.2f} 元"
+
+
+def _short_unit(unit: object, district: object) -> str:
+    text = str(unit or "").removeprefix("上海市")
+    if district:
+        text = text.removeprefix(f"{district}区")
+    return text or "单位未印"
+
+
+def project_labels(df: pl.DataFrame) -> list[str]:
+    """One label per row, unique across the frame (rows in the frame's order).
+
+    Needs project_name, district and year; uses unit (or department), kind and
+    budget_full_year_yuan when present; a last resort numbers the rows that remain alike.
+    """
+    rows = df.to_dicts()
+    labels = [
+        f"{r.get('project_name') or '（未印项目名称）'}（{r.get('district') or '—'} {r.get('year') or '—'}）"
+        for r in rows
+    ]
+    extras = (
+        lambda r: _short_unit(r.get("unit") or r.get("department"), r.get("district")),
+        lambda r: KIND_SHORT.get(str(r.get("kind")), ""),
+        lambda r: _amount(r.get("budget_full_year_yuan")),
+    )
+    for extra in extras:
+        groups: dict[str, list[int]] = {}
+        for i, label in enumerate(labels):
+            groups.setdefault(label, []).append(i)
+        for members in groups.values():
+            words = [extra(rows[i]) for i in members]
+            if len(members) > 1 and len(set(words)) > 1:  # this detail tells them apart
+                for i, word in zip(members, words, strict=True):
+                    labels[i] = f"{labels[i]} · {word or '—'}"
+    seen: Counter[str] = Counter()
+    counts = Counter(labels)
+    out = []
+    for label in labels:
+        seen[label] += 1
+        out.append(f"{label} · 其{seen[label]}" if counts[label] > 1 else label)
+    return out
