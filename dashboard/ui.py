@@ -20,7 +20,39 @@ from dashboard.queries import KIND_LABELS, Filters
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
-PLOT_CONFIG = {"displaylogo": False, "locale": "zh-CN", "toImageButtonOptions": {"scale": 2}}
+# Streamlit's Plotly bundle registers no locale: the toolbar's words go in the config itself
+# (Plotly's ``locales`` option), keyed by the English strings Plotly looks up.
+PLOTLY_ZH = {
+    "Autoscale": "自动缩放",
+    "Box Select": "矩形选择",
+    "Lasso Select": "套索选择",
+    "Download plot as a png": "下载图片（PNG）",
+    "Download plot as a PNG": "下载图片（PNG）",
+    "Download plot": "下载图片",
+    "Pan": "平移",
+    "Reset axes": "恢复原始坐标",
+    "Reset": "复位",
+    "Reset view": "恢复原始视图",
+    "Reset views": "恢复原始视图",
+    "Toggle Spike Lines": "显示或隐藏辅助线",
+    "Toggle show closest data on hover": "切换悬停显示方式",
+    "Show closest data on hover": "悬停显示最近的数据",
+    "Compare data on hover": "悬停比较数据",
+    "Zoom": "框选放大",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Double-click to zoom back out": "双击恢复原始大小",
+    "Snapshot succeeded": "图片已生成",
+    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+    "Sorry, there was a problem downloading your snapshot!": "图片下载失败，请重试。",
+    "Produced with Plotly": "由 Plotly 生成",
+}
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": PLOTLY_ZH, "format": {"decimal": ".", "thousands": ","}}},
+    "toImageButtonOptions": {"scale": 2},
+}
 LABELS = {
     "district": "区",
     "year": "年度",

@@ -154,6 +154,12 @@ def test__every_page_renders_without_error(page, server) -> None:
                 )
             )
             assert n > 0, f"empty chart on {title}"
+        # Plotly's toolbar speaks Chinese (ui.PLOTLY_ZH); 'Fullscreen' is Streamlit's own button.
+        titles = page.locator(".js-plotly-plot .modebar-btn").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-title'))"
+        )
+        english = {t for t in titles if t != "Fullscreen" and not re.search(r"[\u4e00-\u9fff]", t or "")}
+        assert not english, f"toolbar words not in Chinese on {title}: {english}"
         screenshot(page, f"page_{path or 'overview'}")
 
 
