@@ -313,6 +313,16 @@ def document_label(department: str | None, year: int | None, kind: str | None, s
     return " ".join(known) if department and kind else source_file
 
 
+# Long sentences (a check's 说明) wrap onto several lines: Streamlit wraps cell text once a
+# row is taller than 4 rem, so such tables get taller rows (about five lines of 560 px).
+WRAPPED_COLUMNS = ("message",)
+WRAPPED_ROW_HEIGHT = 104
+
+
+def _row_height(df: pl.DataFrame) -> int | None:
+    return WRAPPED_ROW_HEIGHT if any(c in df.columns for c in WRAPPED_COLUMNS) else None
+
+
 def column_config(df: pl.DataFrame) -> dict:
     config: dict = {}
     for name in df.columns:
@@ -328,8 +338,8 @@ def column_config(df: pl.DataFrame) -> dict:
             config[name] = None  # internal ids: hidden
         elif name in ("year", "declaration_year", "evaluation_year"):
             config[name] = st.column_config.NumberColumn(label, format="%d")
-        elif name == "message":
-            config[name] = st.column_config.TextColumn(label, width="large")
+        elif name in WRAPPED_COLUMNS:
+            config[name] = st.column_config.TextColumn(label, width=560)
         elif name in ("figure", "compared", "title"):
             config[name] = st.column_config.TextColumn(label, width="medium")
         else:
@@ -348,6 +358,7 @@ def table(df: pl.DataFrame, key: str | None = None, height: int | None = None) -
         height=height or "auto",
         width="stretch",
         placeholder=MISSING,
+        row_height=_row_height(shown),
     )
 
 
@@ -368,6 +379,7 @@ def project_table(
         height=height or "auto",
         width="stretch",
         placeholder=MISSING,
+        row_height=_row_height(shown),
     )
     st.caption("点击表格左侧的选择框可打开该项目的详情。")
     rows = tuple(event.selection.rows) if event is not None else ()

@@ -517,3 +517,11 @@ def test_a_drill_from_a_chart_replaces_the_filters_on_the_next_run():
     assert "普陀区 · 财政局 · 2024 年度 · 部门决算" in at.selectbox[0].format_func(at.selectbox[0].value)
     assert at.query_params["district"] == "普陀" and at.query_params["year"] == "2024"
     assert "_pending_filters" not in at.session_state
+
+
+def test_quality_messages_wrap_onto_several_lines():
+    """A check's 说明 runs to 100–200 characters: its tables get rows tall enough to wrap (above 4 rem)."""
+    at = open_page("quality")
+    assert_clean(at)
+    heights = [d.proto.row_height for d in at.dataframe if "message" in d.value.columns]
+    assert heights and all(h > 64 for h in heights), heights
