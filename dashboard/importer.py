@@ -8,13 +8,12 @@ types, it cannot be read, or its bytes are already in the corpus. An accepted fi
 written under a name made here (never the uploaded one) into ``BUDGET_RAW`` and the
 warehouse is rebuilt with the cache, so unchanged originals cost nothing; the build
 swaps itself in atomically and every dashboard session resolves the build per run.
-Writing and rebuilding happen under one ``fcntl.flock`` so two sessions never build at
-once, and a failed rebuild puts the raw folder back as it was.
+Writing and rebuilding happen under the warehouse's build lock (etl.load) so two sessions,
+or a session and ``make rebuild``, never build at once, and a failed rebuild puts the raw folder back as it was.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from etl.build import BuildError, build, process_document, raw_files
-from etl.load import read_manifest
+from etl.load import WarehouseBusy, read_manifest, warehouse_lock
 from etl.readers import UnreadableDocument, detect_type
 from etl.readers.model import DOCX, PDF, TEXT, XLSX
 
@@ -109,34 +108,20 @@ def built_from(warehouse: Path) -> Path | None:
     return path if path.is_absolute() else ROOT / path
 
 
-def lock_path(warehouse: Path) -> Path:
-    """Beside the warehouse link (data/warehouse.lock, git-ignored), never inside the raw folder."""
-    return warehouse.with_name(warehouse.name + ".lock")
-
-
 @contextmanager
 def corpus_lock(warehouse: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Exclusive flock around write + rebuild: threads of one server and other processes alike.
+    """The warehouse's build lock (etl.load) around write + rebuild, refused in Chinese when busy.
 
-    Each call opens the file itself, so two threads of the same process hold separate open
-    file descriptions and exclude each other (flock is per description).
+    ``python -m etl build`` (make rebuild) takes the same lock, so a rebuild from the command
+    line and an upload never swap in builds over each other.
     """
-    path = lock_path(warehouse)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as f:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ImportFailed("另一位用户正在导入或移除文件，请稍后再试；本次未作任何更改") from None
-                time.sleep(0.1)
-        try:
+    try:
+        with warehouse_lock(warehouse, timeout):
             yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    except WarehouseBusy:
+        raise ImportFailed(
+            "另一位用户正在导入、移除文件或重建数据仓库，请稍后再试；本次未作任何更改"
+        ) from None
 
 
 # --- the corpus as it is --------------------------------------------------------------------

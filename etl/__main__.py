@@ -11,18 +11,28 @@ from pathlib import Path
 
 from etl.config import DEFAULT_OUT, DEFAULT_RAW
 
+LOCK_WAIT = 900.0  # seconds a build waits for another build of the same warehouse (an upload)
+
 
 def _build(args: argparse.Namespace) -> int:
     from etl.build import BuildError, build, print_progress, summary
+    from etl.load import WarehouseBusy, lock_path, warehouse_lock
 
+    out = Path(args.out)
     try:
-        result = build(
-            Path(args.raw),
-            Path(args.out),
-            workers=args.workers,
-            progress=None if args.quiet else print_progress,
-            cache_dir=False if args.no_cache else (Path(args.cache) if args.cache else True),
-        )
+        # The 数据导入 page builds under the same lock: one build of a warehouse at a time.
+        with warehouse_lock(out, LOCK_WAIT):
+            result = build(
+                Path(args.raw),
+                out,
+                workers=args.workers,
+                progress=None if args.quiet else print_progress,
+                cache_dir=False if args.no_cache else (Path(args.cache) if args.cache else True),
+            )
+    except WarehouseBusy:
+        print(f"error: another build of {out} held {lock_path(out)} for {LOCK_WAIT:.0f} s", file=sys.stderr)
+        print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
+        return 3
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("The existing warehouse (if any) was left untouched.", file=sys.stderr)

@@ -6,14 +6,20 @@
 link with one rename(2), so a reader sees either the old warehouse or the new
 one, never a half-written one; a failed build never touches the link. The last
 few builds are kept so that a reader still holding the old link can finish.
+Temporary names are unique per call (two builds in one process never share one), and
+:func:`warehouse_lock` lets the command line and the 数据导入 page take turns.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +33,50 @@ def builds_dir(out: Path) -> Path:
     return out.with_name(out.name + ".builds")
 
 
+class WarehouseBusy(Exception):
+    """Another build of the same warehouse held the lock for longer than we would wait."""
+
+
+def lock_path(out: Path) -> Path:
+    """Beside the warehouse link (data/warehouse.lock, git-ignored), never inside the raw folder."""
+    return out.with_name(out.name + ".lock")
+
+
+def _unique(stem: str) -> str:
+    return f"{stem}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+@contextmanager
+def warehouse_lock(out: Path, timeout: float) -> Iterator[None]:
+    """Exclusive flock on ``<out>.lock`` for one rebuild: processes and threads alike.
+
+    Each call opens the file itself, so two threads of one process hold separate open file
+    descriptions and exclude each other (flock is per description). Raises WarehouseBusy
+    after ``timeout`` seconds.
+    """
+    path = lock_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(str(path)) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def write_build(out: Path, build_id: str, tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Path:
     """Write every table into a fresh build directory (not yet visible to readers)."""
     root = builds_dir(out)
     root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".staging-{build_id}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    staging = root / _unique(f".staging-{build_id}")
     staging.mkdir()
     try:
         for name, frame in tables.items():
@@ -54,9 +97,7 @@ def swap_in(out: Path, build: Path) -> None:
         # A plain directory from elsewhere: keep it beside the builds, never delete it.
         legacy = builds_dir(out) / f"legacy-{time.strftime('%Y%m%dT%H%M%S')}"
         os.replace(out, legacy)
-    link = out.with_name(f".{out.name}.link-{os.getpid()}")
-    if link.is_symlink() or link.exists():
-        link.unlink()
+    link = out.with_name(_unique(f".{out.name}.link"))
     target = os.path.relpath(build, out.parent)
     link.symlink_to(target, target_is_directory=True)
     os.replace(link, out)

@@ -139,3 +139,24 @@ def test_cli_build__nothing_to_read_exits_2(tmp_path: Path, capsys: pytest.Captu
     assert captured.out == ""
     assert str(raw) in captured.err
     assert not out.exists()
+
+
+def test_cli_build__waits_for_a_running_upload_then_gives_up_leaving_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`make rebuild` while 数据导入 builds the same warehouse: the command line takes its turn."""
+    import etl.__main__ as cli
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEEDS["songjiang_2020"].name).write_bytes(SEEDS["songjiang_2020"].read_bytes())
+    out = tmp_path / "warehouse"
+    monkeypatch.setattr(cli, "LOCK_WAIT", 0.3)
+    with load.warehouse_lock(out, timeout=1):  # what importer.corpus_lock holds during an upload
+        code = main(["build", "--raw", str(raw), "--out", str(out), "--quiet"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "another build" in err and "untouched" in err
+    assert not out.exists()
+    assert main(["build", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0  # lock free: builds
+    assert load.read_manifest(out) is not None

@@ -60,3 +60,42 @@ def test__prune_builds__keeps_the_newest_and_the_current(tmp_path: Path) -> None
     remaining = sorted(p.name for p in load.builds_dir(out).iterdir())
     assert len(removed) == 4
     assert "b5" in remaining and load.read_manifest(out) == {"build_id": "b5"}
+
+
+def test__swap_in__many_threads_of_one_process_never_share_a_temporary_name(tmp_path: Path) -> None:
+    """Eight threads swapping builds in at once: each swap succeeds and the link ends on one build."""
+    import threading
+
+    out = tmp_path / "warehouse"
+    builds = [load.write_build(out, f"b{i}", _tables(i + 1), {"build_id": f"b{i}"}) for i in range(8)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(builds))
+
+    def swap(build: Path) -> None:
+        start.wait()
+        try:
+            for _ in range(25):
+                load.swap_in(out, build)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=swap, args=(b,)) for b in builds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert out.is_symlink() and out.resolve() in {b.resolve() for b in builds}
+    assert not [p for p in tmp_path.iterdir() if ".link" in p.name]  # no temporary link left behind
+
+
+def test__warehouse_lock__a_second_holder_waits_then_gives_up(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse"
+    with (
+        load.warehouse_lock(out, timeout=1),
+        pytest.raises(load.WarehouseBusy),
+        load.warehouse_lock(out, timeout=0.3),
+    ):
+        pass
+    with load.warehouse_lock(out, timeout=0.3):  # released: free again
+        pass
