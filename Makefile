@@ -26,7 +26,7 @@ rebuild: install
 	$(PY) -m etl build --raw data/raw --out $(WAREHOUSE)
 
 run: warehouse
-	BUDGET_WAREHOUSE=$(WAREHOUSE) $(PY) -m streamlit run dashboard/streamlit_app.py --server.port $(PORT) --server.headless true
+	BUDGET_WAREHOUSE=$(WAREHOUSE) $(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
 test: install browser-deps
 	$(PY) -m ruff check .

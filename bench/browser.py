@@ -5,9 +5,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_WATCH,
+    free_port,
+    runs,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+from tests.e2e.conftest import settle as drawn
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGES = {
     "总览": "",
     "区际比较": "compare_districts",
@@ -21,11 +30,24 @@ PAGES = {
 }
 
 
-def settle(pg, timeout: float = 120_000) -> None:
-    """Wait until the script run has finished (twice, to skip a rerun that follows at once)."""
-    pg.wait_for_selector(IDLE, timeout=timeout)
-    pg.wait_for_timeout(150)
-    pg.wait_for_selector(IDLE, timeout=timeout)
+def new_page(browser, width: int = 1440, height: int = 1200):
+    """A page that counts finished script runs (tests.e2e.conftest.RUN_WATCH)."""
+    pg = browser.new_page(viewport={"width": width, "height": height})
+    pg.add_init_script(RUN_WATCH)
+    return pg
+
+
+def load(pg, url: str, timeout: float = 120_000) -> None:
+    """Navigate and wait for the first run to be drawn (charts drawn, no placeholder)."""
+    pg.goto(url)
+    drawn(pg, since=0, timeout=timeout)
+
+
+def after(pg, action, timeout: float = 120_000) -> None:
+    """Do ``action`` and wait for the run it started to be drawn (no fixed sleep)."""
+    before = runs(pg)
+    action()
+    drawn(pg, since=before, timeout=timeout)
 
 
 def timed(fn) -> float:

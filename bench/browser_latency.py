@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.browser import PAGES, App, launch, p95, pick_district, settle, timed
+from bench.browser import PAGES, App, after, launch, load, new_page, p95, pick_district, timed
 
 OUT = Path(__file__).resolve().parent / "out"
 DISTRICTS = ("松江", "闵行", "青浦", "黄浦", "徐汇", "普陀", "嘉定", "奉贤")
@@ -40,20 +40,20 @@ def main() -> None:
         sync_playwright() as p,
     ):
         browser = launch(p)
-        pg = browser.new_page(viewport={"width": 1440, "height": 1200})
-        pg.goto(app.url)  # warm the server's caches of the connection once
-        settle(pg)
+        pg = new_page(browser)
+        load(pg, app.url)  # warm the server's caches of the connection once
         for title, path in PAGES.items():
             if title not in args.pages:
                 continue
-            first = timed(lambda path=path: (pg.goto(f"{app.url}/{path}"), settle(pg)))
+            first = timed(lambda path=path: load(pg, f"{app.url}/{path}"))
             changes = []
             for i in range(args.changes):
                 if i % 2 == 0:
-                    changes.append(timed(lambda: (pick_district(pg, rng.choice(DISTRICTS)), settle(pg))))
+                    name = rng.choice(DISTRICTS)
+                    changes.append(timed(lambda name=name: after(pg, lambda: pick_district(pg, name))))
                 else:
                     button = pg.get_by_role("button", name="重置筛选")
-                    changes.append(timed(lambda button=button: (button.click(), settle(pg))))
+                    changes.append(timed(lambda button=button: after(pg, button.click)))
             result[title] = {
                 "first_load_s": round(first, 2),
                 "change_median_s": round(statistics.median(changes), 3),

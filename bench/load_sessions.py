@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.browser import PAGES, App, launch, p95, settle
+from bench.browser import PAGES, App, launch, load, new_page, p95
 from etl.build import build
 from etl.synth import write_corpus
 
@@ -40,7 +40,7 @@ def session(url: str, seconds: float, seed: int, queue: mp.Queue) -> None:
     paths = list(PAGES.values())
     with sync_playwright() as p:
         browser = launch(p)
-        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+        pg = new_page(browser, 1280, 1000)
         deadline = time.monotonic() + seconds
         i = seed
         while time.monotonic() < deadline:
@@ -48,8 +48,7 @@ def session(url: str, seconds: float, seed: int, queue: mp.Queue) -> None:
             i += 1
             t = time.perf_counter()
             try:
-                pg.goto(f"{url}/{path}")
-                settle(pg)
+                load(pg, f"{url}/{path}")
                 latencies.append(time.perf_counter() - t)
                 side = pg.locator('[data-testid="stSidebar"]').inner_text()
                 m = BUILD_ID.search(side)

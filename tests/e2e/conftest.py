@@ -1,6 +1,6 @@
 """Real-browser fixtures: a seed warehouse, a Streamlit server on a free port, Debian's chromium.
 
-The server is started with `streamlit run` and stopped by its PID (its whole
+The server is started as `make run` starts it (python -m dashboard.serve) and stopped by its PID (its whole
 process group) at the end, also when a test fails. Screenshots go to
 tests/e2e/screenshots/ (git-ignored) so a person can look at them.
 """
@@ -57,7 +57,7 @@ def start_server(warehouse: Path, port: int, log: Path, raw: Path | None = None)
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), **({"BUDGET_RAW": str(raw)} if raw else {})}
     return subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+            sys.executable, "-m", "dashboard.serve",  # what `make run` starts
             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         ],
         cwd=ROOT,
