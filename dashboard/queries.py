@@ -8,6 +8,9 @@ Money stays DECIMAL (元) in the frames; pages convert to 万元 for display.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +82,175 @@ def _kind_guard(f: Filters, kind: str) -> str:
 
 def _project_kinds(f: Filters) -> list[str]:
     return [k for k in ("self_evaluation", "target_declaration") if f.wants(k)]
+
+
+def _where_used(f: Filters, alias: str = "", year: str = "year") -> tuple[str, dict[str, Any]]:
+    """Like :func:`_where`, but a predicate only for each filter in use, and only its value bound."""
+    a = f"{alias}." if alias else ""
+    preds, params = [], {}
+    if f.districts:
+        preds.append(f"list_contains($districts::VARCHAR[], {a}district)")
+        params["districts"] = list(f.districts)
+    if f.years:
+        preds.append(f"list_contains($years::INTEGER[], {a}{year})")
+        params["years"] = list(f.years)
+    if f.departments:
+        preds.append(f"list_contains($departments::VARCHAR[], {a}department)")
+        params["departments"] = list(f.departments)
+    return " AND ".join(preds) or "TRUE", params
+
+
+def _matches(column: str, values: Sequence[Any], dtype: pl.DataType) -> pl.Expr:
+    """A Polars predicate: ``column`` is one of ``values`` (none: no row); values are data, never code."""
+    if len(values) == 1:
+        return pl.col(column) == pl.lit(values[0], dtype=dtype)
+    return pl.col(column).is_in(pl.Series(list(values), dtype=dtype).implode())
+
+
+def _frame_filters(f: Filters) -> list[pl.Expr]:
+    """The shared filters in use, as Polars predicates over district / year / department."""
+    used = (
+        ("district", f.districts, pl.String),
+        ("year", f.years, pl.Int32),
+        ("department", f.departments, pl.String),
+    )
+    return [_matches(col, values, dtype) for col, values, dtype in used if values]
+
+
+# --- derived once per build -------------------------------------------------------
+#
+# A DuckDB statement costs 0.5–1 ms here whatever it reads (parsing, planning, the
+# pipeline, the Arrow result; `SELECT * FROM` a 450-row table: 1 ms), about half of
+# what Datasette takes for a whole indexed lookup over HTTP (bench/datasette_compare.py).
+# So the five hottest questions read data derived once per connection (one connection =
+# one build, never mutated): 决算 and 自评 summed per department and year (总览 adds them
+# up again under the filters), the 类 structure per district-year (without a department
+# filter each district-year's rows stand alone, so a call selects them) and per
+# department (with one, a call adds them up again), the auditor's findings that depend
+# only on a project's own indicators, and the projects and the indicators as Polars
+# frames sorted on their keys (a selection; a slice through the row index). Nothing
+# remembers a call's filters or result.
+
+
+@dataclass(frozen=True)
+class _Derived:
+    spend_by_department: pl.DataFrame  # 支出决算表 total row's three figures per department and year
+    evals_by_department: pl.DataFrame  # self-evaluations' count and sums per department and year
+    projects: pl.DataFrame  # projects()' columns, in its order
+    indicators: pl.DataFrame  # project_indicators()' columns, sorted by project_id, seq
+    indicator_rows: dict[str, tuple[int, int]]  # project_id -> (first row, rows) in ``indicators``
+    class_by_district_year: pl.DataFrame  # spending_by_class() over everything, in its order
+    class_by_department: pl.DataFrame  # its 本年支出合计 per department, district, year and 类
+
+
+_DERIVED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Derived] = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+
+_INDICATOR_COLUMNS = """
+    seq, level1, level2, level3, target_value, actual_value, weight, score, meets_target,
+    deviation_reason, explanation, scoring_rule, source_line
+"""
+
+
+def precompute(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the derived tables and frames of one connection's warehouse tables (db.connect calls it)."""
+    # The findings that depend only on a project's own indicators, for every self-evaluation.
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE _project_findings AS
+        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation'),
+        missed_full_points AS (
+            SELECT p.project_id, '未达目标却得满分' AS finding,
+                   string_agg(printf('%s：目标 %s，实际 %s，得分 %g/%g', i.level3, i.target_value, i.actual_value, i.score::DOUBLE, i.weight::DOUBLE), '；') AS detail
+            FROM p JOIN indicators i USING (project_id)
+            WHERE i.meets_target = FALSE AND i.score >= i.weight
+            GROUP BY p.project_id
+        ),
+        weights_off AS (
+            SELECT p.project_id, '分值合计不为满分' AS finding,
+                   printf('指标分值 %g + 预算执行 %g ≠ %g', sum(i.weight)::DOUBLE, any_value(coalesce(p.execution_weight, 0))::DOUBLE, any_value(p.score_max)::DOUBLE) AS detail
+            FROM p JOIN indicators i USING (project_id)
+            GROUP BY p.project_id
+            HAVING sum(i.weight) + any_value(coalesce(p.execution_weight, 0)) <> any_value(p.score_max)
+        ),
+        identical AS (
+            SELECT p.project_id, '目标值与实际值全部相同' AS finding,
+                   printf('%d 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
+            FROM p JOIN indicators i USING (project_id)
+            GROUP BY p.project_id
+            HAVING count(*) >= 3 AND bool_and(i.target_value IS NOT DISTINCT FROM i.actual_value)
+        )
+        SELECT * FROM missed_full_points UNION ALL SELECT * FROM weights_off UNION ALL SELECT * FROM identical
+        """
+    )
+    indicators = run(con, f"SELECT project_id, {_INDICATOR_COLUMNS} FROM indicators ORDER BY project_id, seq")
+    spans = indicators.with_row_index("row").group_by("project_id").agg(pl.col("row").min(), pl.len())
+    derived = _Derived(
+        spend_by_department=run(
+            con,
+            f"""
+            SELECT district, year, department,
+                   sum(amount_yuan) FILTER (WHERE measure = '本年支出合计') AS total_expenditure_yuan,
+                   sum(amount_yuan) FILTER (WHERE measure = '基本支出') AS basic_yuan,
+                   sum(amount_yuan) FILTER (WHERE measure = '项目支出') AS project_yuan
+            FROM budget_lines WHERE template = '{T3}' AND level = 0 AND code IS NULL
+            GROUP BY ALL ORDER BY district, year, department
+            """,
+        ),
+        evals_by_department=run(
+            con,
+            """
+            SELECT district, year, department, count(*) AS projects,
+                   (sum(score_total) * 100)::BIGINT AS score_hundredths, count(score_total) AS scored,
+                   sum(executed_yuan) AS executed_yuan, sum(budget_full_year_yuan) AS budget_full_year_yuan
+            FROM projects WHERE kind = 'self_evaluation'
+            GROUP BY ALL ORDER BY district, year, department
+            """,
+        ),
+        projects=run(
+            con,
+            f"""
+            SELECT {_PROJECT_COLUMNS},
+                   executed_yuan / nullif(budget_full_year_yuan, 0) AS execution_rate_computed
+            FROM projects ORDER BY district, year, department, project_name, source_line
+            """,
+        ),
+        indicators=indicators.drop("project_id"),
+        indicator_rows={pid: (int(row), int(n)) for pid, row, n in spans.iter_rows()},
+        class_by_district_year=run(
+            con,
+            f"""
+            SELECT district, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan,
+                   sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share,
+                   list(DISTINCT department) AS departments
+            FROM budget_lines
+            WHERE template = '{T3}' AND measure = '本年支出合计' AND level = 1
+            GROUP BY district, year, code
+            ORDER BY district, year, amount_yuan DESC
+            """,
+        ),
+        class_by_department=run(
+            con,
+            f"""
+            SELECT district, year, department, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan
+            FROM budget_lines
+            WHERE template = '{T3}' AND measure = '本年支出合计' AND level = 1
+            GROUP BY ALL ORDER BY district, year, department, code
+            """,
+        ),
+    )
+    _DERIVED[con] = derived
+
+
+def _derived(con: duckdb.DuckDBPyConnection) -> _Derived:
+    """The connection's derived data, built on first use when db.connect did not build it."""
+    derived = _DERIVED.get(con)
+    if derived is None:
+        with _DERIVED_LOCK:
+            if con not in _DERIVED:
+                precompute(con)
+            derived = _DERIVED[con]
+    return derived
 
 
 # --- filter choices ---------------------------------------------------------------
@@ -192,41 +364,57 @@ def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
 # --- 总览 -------------------------------------------------------------------------
 
 
+_HEADLINE_COLUMNS = (
+    "district", "year", "total_expenditure_yuan", "basic_yuan", "project_yuan", "evaluated_projects",
+    "avg_score", "execution_rate", "final_departments", "evaluated_departments",
+)  # fmt: skip
+
+
+def _sum(column: str) -> pl.Expr:
+    """SQL's sum: null when every value is null (Polars' sum would say 0)."""
+    return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum())
+
+
 def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """Per district and year: 决算 totals, 基本/项目 split, evaluated projects, score, execution."""
-    return run(
-        con,
-        f"""
-        WITH spend AS (
-            SELECT district, year,
-                   sum(amount_yuan) FILTER (WHERE measure = '本年支出合计') AS total_expenditure_yuan,
-                   sum(amount_yuan) FILTER (WHERE measure = '基本支出') AS basic_yuan,
-                   sum(amount_yuan) FILTER (WHERE measure = '项目支出') AS project_yuan,
-                   list(DISTINCT department) AS final_departments
-            FROM budget_lines
-            WHERE template = '{T3}' AND level = 0 AND code IS NULL AND {_WHERE}
-              AND {_kind_guard(f, "final_accounts")}
-            GROUP BY ALL
-        ), evals AS (
-            SELECT district, year,
-                   count(*) AS evaluated_projects,
-                   avg(score_total) AS avg_score,
-                   sum(executed_yuan) / nullif(sum(budget_full_year_yuan), 0) AS execution_rate,
-                   list(DISTINCT department) AS evaluated_departments
-            FROM projects
-            WHERE kind = 'self_evaluation' AND {_WHERE} AND {_kind_guard(f, "self_evaluation")}
-            GROUP BY ALL
+    derived, where = _derived(con), _frame_filters(f)
+    spend = (
+        derived.spend_by_department.filter(*where, pl.lit(f.wants("final_accounts")))
+        .group_by("district", "year")
+        .agg(
+            _sum("total_expenditure_yuan"),
+            _sum("basic_yuan"),
+            _sum("project_yuan"),
+            pl.col("department").unique().alias("final_departments"),
         )
-        SELECT coalesce(s.district, e.district) AS district, coalesce(s.year, e.year) AS year,
-               s.total_expenditure_yuan, s.basic_yuan, s.project_yuan,
-               coalesce(e.evaluated_projects, 0) AS evaluated_projects,
-               e.avg_score, e.execution_rate,
-               coalesce(s.final_departments, []) AS final_departments,
-               coalesce(e.evaluated_departments, []) AS evaluated_departments
-        FROM spend s FULL JOIN evals e ON s.district = e.district AND s.year = e.year
-        ORDER BY district, year
-        """,
-        **f.params(),
+    )
+    scored = pl.col("scored").sum()
+    budget = _sum("budget_full_year_yuan").cast(pl.Float64)
+    evals = (
+        derived.evals_by_department.filter(*where, pl.lit(f.wants("self_evaluation")))
+        .group_by("district", "year")
+        .agg(
+            pl.col("projects").sum().alias("evaluated_projects"),
+            # bit for bit SQL's avg(score_total): the sum in hundredths / (count × 100), in DOUBLE
+            pl.when(scored > 0)
+            .then(pl.col("score_hundredths").sum().cast(pl.Float64) / (scored * 100).cast(pl.Float64))
+            .alias("avg_score"),
+            pl.when(budget != 0)
+            .then(_sum("executed_yuan").cast(pl.Float64) / budget)
+            .alias("execution_rate"),
+            pl.col("department").unique().alias("evaluated_departments"),
+        )
+    )
+    none = pl.lit([], dtype=pl.List(pl.String))
+    return (
+        spend.join(evals, on=["district", "year"], how="full", coalesce=True)
+        .with_columns(
+            pl.col("evaluated_projects").fill_null(0),
+            pl.col("final_departments").fill_null(none),
+            pl.col("evaluated_departments").fill_null(none),
+        )
+        .select(_HEADLINE_COLUMNS)
+        .sort("district", "year", nulls_last=True)
     )
 
 
@@ -268,18 +456,25 @@ def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFram
     """本年支出合计 by 类 (支出决算表) per district and year, with each 类's share."""
     if not f.wants("final_accounts"):
         return pl.DataFrame()
-    return run(
-        con,
-        f"""
-        SELECT district, year, code, any_value(name) AS name, sum(amount_yuan) AS amount_yuan,
-               sum(amount_yuan) / sum(sum(amount_yuan)) OVER (PARTITION BY district, year) AS share,
-               list(DISTINCT department) AS departments
-        FROM budget_lines
-        WHERE template = '{T3}' AND measure = '本年支出合计' AND level = 1 AND {_WHERE}
-        GROUP BY district, year, code
-        ORDER BY district, year, amount_yuan DESC
-        """,
-        **f.params(),
+    derived = _derived(con)
+    if not f.departments:
+        # Each district-year's rows (and shares) stand alone: select them from the summary of everything.
+        return derived.class_by_district_year.filter(*_frame_filters(f))
+    # The departments change the sums and shares: add the departments' figures up again.
+    total = pl.col("amount_yuan").sum().over("district", "year")
+    return (
+        derived.class_by_department.filter(*_frame_filters(f))
+        .group_by("district", "year", "code")
+        .agg(
+            pl.col("name").first(),
+            _sum("amount_yuan"),
+            pl.col("department").unique().alias("departments"),
+        )
+        .with_columns(
+            share=pl.when(total != 0).then(pl.col("amount_yuan").cast(pl.Float64) / total.cast(pl.Float64))
+        )
+        .select("district", "year", "code", "name", "amount_yuan", "share", "departments")
+        .sort("district", "year", "amount_yuan", descending=[False, False, True], nulls_last=True)
     )
 
 
@@ -393,18 +588,8 @@ def projects(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None
     # an explicit kind still honours the sidebar's 文件类型 filter
     wanted = [kind] if kind is not None and f.wants(kind) else []
     kinds = wanted if kind is not None else _project_kinds(f)
-    return run(
-        con,
-        f"""
-        SELECT {_PROJECT_COLUMNS},
-               executed_yuan / nullif(budget_full_year_yuan, 0) AS execution_rate_computed
-        FROM projects
-        WHERE list_contains($kinds::VARCHAR[], kind) AND {_WHERE}
-        ORDER BY district, year, department, project_name, source_line
-        """,
-        kinds=kinds,
-        **f.params(),
-    )
+    # A selection from the projects, kept in this function's order (a filter keeps it).
+    return _derived(con).projects.filter(_matches("kind", kinds, pl.String), *_frame_filters(f))
 
 
 def points_lost(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
@@ -430,43 +615,26 @@ def anomalies(
     con: duckdb.DuckDBPyConnection, f: Filters, low_rate: float = 0.8, high_score: float = 90
 ) -> pl.DataFrame:
     """Findings an auditor wants, one row per project and finding."""
-    where = _where("p", "year")
+    _derived(con)  # the findings of each project's own indicators, found once per build
+    where, params = _where_used(f, "p", "year")
+    in_scope = "TRUE" if where == "TRUE" else "project_id IN (SELECT project_id FROM p)"
     return run(
         con,
         f"""
-        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation' AND {_kind_guard(f, "self_evaluation")}),
+        WITH p AS (
+            SELECT * FROM projects p
+            WHERE kind = 'self_evaluation' AND {_kind_guard(f, "self_evaluation")} AND {where}
+        ),
         low_rate_high_score AS (
             SELECT p.project_id, '执行率低但得分高' AS finding,
                    printf('执行率 %.2f%%，总分 %g', 100 * coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0))::DOUBLE, p.score_total::DOUBLE) AS detail
             FROM p WHERE coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)) < $low_rate
-              AND p.score_total >= $high_score AND {where}
-        ),
-        missed_full_points AS (
-            SELECT p.project_id, '未达目标却得满分' AS finding,
-                   string_agg(printf('%s：目标 %s，实际 %s，得分 %g/%g', i.level3, i.target_value, i.actual_value, i.score::DOUBLE, i.weight::DOUBLE), '；') AS detail
-            FROM p JOIN indicators i USING (project_id)
-            WHERE i.meets_target = FALSE AND i.score >= i.weight AND {where}
-            GROUP BY p.project_id
-        ),
-        weights_off AS (
-            SELECT p.project_id, '分值合计不为满分' AS finding,
-                   printf('指标分值 %g + 预算执行 %g ≠ %g', sum(i.weight)::DOUBLE, any_value(coalesce(p.execution_weight, 0))::DOUBLE, any_value(p.score_max)::DOUBLE) AS detail
-            FROM p JOIN indicators i USING (project_id)
-            WHERE {where}
-            GROUP BY p.project_id
-            HAVING sum(i.weight) + any_value(coalesce(p.execution_weight, 0)) <> any_value(p.score_max)
-        ),
-        identical AS (
-            SELECT p.project_id, '目标值与实际值全部相同' AS finding,
-                   printf('%d 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
-            FROM p JOIN indicators i USING (project_id)
-            WHERE {where}
-            GROUP BY p.project_id
-            HAVING count(*) >= 3 AND bool_and(i.target_value IS NOT DISTINCT FROM i.actual_value)
+              AND p.score_total >= $high_score
         ),
         found AS (
-            SELECT * FROM low_rate_high_score UNION ALL SELECT * FROM missed_full_points
-            UNION ALL SELECT * FROM weights_off UNION ALL SELECT * FROM identical
+            SELECT * FROM low_rate_high_score
+            UNION ALL SELECT * FROM _project_findings
+            WHERE {_kind_guard(f, "self_evaluation")} AND {in_scope}
         )
         SELECT found.finding, p.district, p.year, p.department, p.project_name, found.detail,
                p.execution_rate, p.score_total, p.project_id
@@ -475,7 +643,7 @@ def anomalies(
         """,
         low_rate=low_rate,
         high_score=high_score,
-        **f.params(),
+        **params,
     )
 
 
@@ -566,15 +734,9 @@ def project(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
 
 
 def project_indicators(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
-    return run(
-        con,
-        """
-        SELECT seq, level1, level2, level3, target_value, actual_value, weight, score, meets_target,
-               deviation_reason, explanation, scoring_rule, source_line
-        FROM indicators WHERE project_id = $pid ORDER BY seq
-        """,
-        pid=project_id,
-    )
+    derived = _derived(con)
+    first, rows = derived.indicator_rows.get(project_id, (0, 0))
+    return derived.indicators.slice(first, rows)  # the project's rows of the table sorted by id, seq
 
 
 def project_checks(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
