@@ -119,6 +119,10 @@ def _layout(
         fig.update_xaxes(title_text=x)
     if y is not None:
         fig.update_yaxes(title_text=y)
+    # Amounts and counts read '10,000', not Plotly's SI '10k' (an official reads 万元, not k).
+    for axis, text in (("xaxis", x), ("yaxis", y)):
+        if text and ("元" in text or "个" in text) and not fig.layout[axis].tickformat:
+            fig.layout[axis].tickformat = ",~r"
     return fig
 
 

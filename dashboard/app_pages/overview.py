@@ -6,6 +6,8 @@ import streamlit as st
 from dashboard import charts, state, ui
 from dashboard.queries import KIND_LABELS
 
+UNKNOWN_DISTRICT = "未识别区"
+UNKNOWN_YEAR = "年度未识别"
 MAX_CARDS = 8  # more district-year cards than this are read more easily as the table below
 
 ctx = ui.context()
@@ -91,11 +93,17 @@ cov = state.data(snap, "coverage", f)
 if cov.is_empty():
     ui.empty("当前筛选条件下没有任何文件。")
 else:
+    # A document whose district or year was not read (another region's form) is still counted.
     cov = cov.with_columns(
+        district=pl.col("district").fill_null(UNKNOWN_DISTRICT),
+        year=pl.col("year").cast(pl.String).fill_null(UNKNOWN_YEAR),
+    ).with_columns(
         cell=pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind"))
         + " "
         + pl.col("n").cast(pl.String)
-        + pl.when(pl.col("kind") == "final_accounts").then(pl.lit(" 个部门")).otherwise(pl.lit(" 个项目"))
+        + pl.when(pl.col("kind").is_in(["final_accounts", "budget"]))
+        .then(pl.lit(" 个部门"))
+        .otherwise(pl.lit(" 个项目"))
     )
     matrix = (
         cov.group_by("district", "year")
@@ -105,9 +113,9 @@ else:
         .fill_null("—（无数据）")
     )
     st.dataframe(matrix.rename({"district": "区"}), hide_index=True, width="stretch", placeholder=ui.MISSING)
-    years = sorted(cov["year"].unique().to_list())
+    years = sorted(y for y in cov["year"].unique().to_list() if y != UNKNOWN_YEAR)
     missing = []
-    for district in sorted(cov["district"].unique().to_list()):
+    for district in sorted(d for d in cov["district"].unique().to_list() if d != UNKNOWN_DISTRICT):
         have = cov.filter(pl.col("district") == district)
         for kind, label in KIND_LABELS.items():
             got = set(have.filter(pl.col("kind") == kind)["year"].to_list())

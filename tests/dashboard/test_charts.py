@@ -385,3 +385,10 @@ def test_a_clicked_bar_names_the_district_year_and_its_one_department():
         "2020",
         "",
     ]
+
+
+def test_money_axes_read_in_thousands_separators_not_si_suffixes():
+    fig = charts.headline_bars(HEAD)  # 金额（万元）: 2,026.81 … would be ticked '2k' by default
+    assert fig.layout.yaxis.tickformat == ",~r"
+    log = charts.budget_scatter(PROJECTS.with_columns(project_id=pl.lit("p")), 0.9)
+    assert log.layout.xaxis.tickformat == ",~g"  # a log axis keeps its own powers-of-ten labels

@@ -525,3 +525,30 @@ def test_quality_messages_wrap_onto_several_lines():
     assert_clean(at)
     heights = [d.proto.row_height for d in at.dataframe if "message" in d.value.columns]
     assert heights and all(h > 64 for h in heights), heights
+
+
+def test_overview_counts_a_form_whose_district_and_year_were_not_read(monkeypatch, tmp_path: Path):
+    """深圳 松岗's declaration workbook names no Shanghai district and no year: 总览 still draws."""
+    import shutil
+
+    from etl.build import build
+    from tests.conftest import ROOT, SEEDS
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(
+        ROOT / "tests" / "cases" / "real" / "shenzhen_songgang_subdistrict_2023_target_declarations.xlsx", raw
+    )
+    shutil.copy(SEEDS["songjiang_2020"], raw)
+    build(raw, tmp_path / "warehouse", workers=1)
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "warehouse"))
+    at = open_page("overview")
+    assert_clean(at)
+    matrix = next(d.value for d in at.dataframe if "区" in d.value.columns and "2020" in d.value.columns)
+    rows = (
+        {r["区"]: r for r in matrix.to_dicts()}
+        if hasattr(matrix, "to_dicts")
+        else {r["区"]: r for r in matrix.to_dict("records")}
+    )
+    assert rows["未识别区"]["年度未识别"] == "绩效目标申报 20 个项目"  # the workbook's 20 forms
+    assert "部门决算 1 个部门" in rows["松江"]["2020"]
