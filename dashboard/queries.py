@@ -423,8 +423,10 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     return run(
         con,
         f"""
-        SELECT district, year, 'final_accounts' AS kind, count(DISTINCT department) AS n
-        FROM budget_lines WHERE doc_kind = 'final_accounts' AND {_WHERE} AND {_kind_guard(f, "final_accounts")}
+        SELECT district, year, doc_kind AS kind, count(DISTINCT department) AS n
+        FROM budget_lines
+        WHERE ((doc_kind = 'final_accounts' AND {_kind_guard(f, "final_accounts")})
+               OR (doc_kind = 'budget' AND {_kind_guard(f, "budget")})) AND {_WHERE}
         GROUP BY ALL
         UNION ALL
         SELECT district, year, kind, count(*) AS n FROM projects
@@ -780,7 +782,9 @@ def download_table(
 ) -> pl.DataFrame:
     """A whole table under the shared filters (indicators through their project).
 
-    ``text`` narrows rows by a substring of the table's main name column.
+    ``text`` narrows rows by a substring of the table's main name column. An indicator row
+    carries its project's 实施单位, form and 全年预算数, and one project's rows stay together,
+    so two projects of the same name never read as one.
     """
     if table not in DOWNLOAD_TABLES:
         raise ValueError(f"unknown table {table!r}")
@@ -792,11 +796,12 @@ def download_table(
     if table == "indicators":
         where = _where("p", "year")
         sql = f"""
-            SELECT p.district, p.year, p.department, p.project_name, i.* EXCLUDE (project_id), i.project_id
+            SELECT p.district, p.year, p.department, p.project_name, p.unit, p.kind, p.budget_full_year_yuan,
+                   i.* EXCLUDE (project_id), i.project_id
             FROM indicators i JOIN projects p USING (project_id)
             WHERE {where} AND list_contains($kinds::VARCHAR[], p.kind)
               AND (i.level3 LIKE '%' || $needle || '%' ESCAPE '\\' OR p.project_name LIKE '%' || $needle || '%' ESCAPE '\\')
-            ORDER BY p.district, p.year, p.project_name, i.seq{lim}
+            ORDER BY p.district, p.year, p.project_name, p.department, p.unit, p.kind, p.project_id, i.seq{lim}
         """
         params["kinds"] = _project_kinds(f)
     elif table == "projects":

@@ -85,6 +85,15 @@ def test_coverage_holds_the_four_districts(con, everything):
     # the 2022 松江 target declaration file has 7 项目名称 forms (lines 56-1167)
     assert _row(cov, district="松江", year=2022, kind="target_declaration")["n"] == 7
     assert _row(cov, district="闵行", year=2022, kind="self_evaluation")["n"] == 21
+    # the budgets count as budgets: 万里街道 2023 and 2024, 司法局 2026 (one department each)
+    budgets = cov.filter(pl.col("kind") == "budget").sort("year")
+    assert budgets.select("district", "year", "n").rows() == [
+        ("普陀", 2023, 1),
+        ("普陀", 2024, 1),
+        ("普陀", 2026, 1),
+    ]
+    only_final = queries.coverage(con, Filters(kinds=("final_accounts",)))
+    assert set(only_final["kind"].to_list()) == {"final_accounts"}
 
 
 def test_filter_options_list_what_the_corpus_holds(con):
@@ -359,3 +368,22 @@ def test_checks_summary_lists_every_document_even_a_clean_one(con):
     )
     rows = {r["source_file"]: r for r in queries.checks_summary(mem, queries.Filters()).iter_rows(named=True)}
     assert (rows["a.pdf"]["warnings"], rows["b.pdf"]["warnings"], rows["b.pdf"]["errors"]) == (1, 0, 0)
+
+
+def test_download_indicators_tell_same_name_projects_apart(con, everything):
+    """Two projects named alike: each indicator row names its unit, form and amount, and stays with its project."""
+    df = queries.download_table(con, "indicators", everything)
+    for column in ("unit", "kind", "budget_full_year_yuan"):
+        assert column in df.columns
+    # 松江 2020 城运中心's seed has three self-evaluations named 宣传与推广 (same unit, same form):
+    # their 全年预算数 tells them apart.
+    twins = df.filter(
+        (pl.col("district") == "松江") & (pl.col("year") == 2020) & (pl.col("project_name") == "宣传与推广")
+    )
+    assert twins["project_id"].n_unique() == 3
+    per_project = twins.group_by("project_id").agg(pl.col("budget_full_year_yuan").first())
+    assert per_project["budget_full_year_yuan"].n_unique() == 3
+    # one project's rows are contiguous: the project id changes only where a new project starts
+    ids = df["project_id"].to_list()
+    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
+    assert len(starts) == df["project_id"].n_unique()
