@@ -377,15 +377,18 @@ def basic_vs_project(df: pl.DataFrame) -> go.Figure:
 
 
 @_serialized
-def three_public(df: pl.DataFrame) -> go.Figure:
-    """三公经费 预算数 vs 决算数 per item (grouped bars, 万元)."""
+def three_public(df: pl.DataFrame, final: bool = True) -> go.Figure:
+    """One document's 三公经费 per item: 预算数 and, for a 决算, 决算数 (grouped bars, 万元).
+
+    The page says whose document it is; the axis names the items only, broken onto two lines
+    where long, so a 400 px screen does not tilt them into each other.
+    """
     fig = go.Figure()
-    df = df.with_columns(
-        label=pl.col("district") + " " + pl.col("year").cast(pl.String) + " " + pl.col("item")
-    )
-    for field, name, opacity in (("budget_yuan", "预算数", 0.45), ("actual_yuan", "决算数", 1.0)):
+    labels = [_two_lines(item) for item in df["item"].to_list()]
+    measures = [("budget_yuan", "预算数", 0.45)] + ([("actual_yuan", "决算数", 1.0)] if final else [])
+    for field, name, opacity in measures:
         fig.add_bar(
-            x=df["label"].to_list(),
+            x=labels,
             y=to_wan(df[field]),
             name=name,
             opacity=opacity,
@@ -393,7 +396,14 @@ def three_public(df: pl.DataFrame) -> go.Figure:
             hovertemplate="%{x}<br>" + name + "：%{y:,.2f} 万元<extra></extra>",
         )
     fig.update_layout(barmode="group")
-    return _layout(fig, "“三公”经费预算数与决算数（万元）", "区 / 年度 / 项目", "金额（万元）")
+    fig.update_xaxes(tickangle=0)
+    title = "“三公”经费预算数与决算数（万元）" if final else "“三公”经费预算数（万元）"
+    return _layout(fig, title, "项目", "金额（万元）")
+
+
+def _two_lines(text: str, width: int = 7) -> str:
+    """'公务用车购置及运行维护费' -> '公务用车购置及<br>运行维护费' (Plotly never wraps a tick label)."""
+    return text if len(text) <= width + 2 else f"{text[:width]}<br>{text[width:]}"
 
 
 @_serialized

@@ -72,7 +72,8 @@ if charts.has_data(tp):
     if parts.is_empty():
         st.info("该文件的“三公”经费各项均为 0.00 万元。")
     else:
-        ui.plot(charts.three_public(parts), key="st_tp")
-    ui.table(tp.drop("departments", strict=False), key="st_tp_table")
+        ui.plot(charts.three_public(parts, final), key="st_tp")
+    # A 预算 has no 决算数: its column would be a row of dashes.
+    ui.table(tp.drop("departments", *([] if final else ["actual_yuan"]), strict=False), key="st_tp_table")
 else:
     ui.empty("该文件没有“三公”经费表。")

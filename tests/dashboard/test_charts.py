@@ -206,13 +206,18 @@ def test_basic_vs_project_and_three_public(con, everything):
     assert basic.y[list(basic.x).index("松江 2020")] == pytest.approx(2026.81)
     assert _colour_of(basic, list(basic.x).index("松江 2020")) == SONGJIANG
 
-    tp = charts.three_public(queries.three_public(con, everything))
+    # One document at a time (支出结构): the axis names the items, long ones on two lines.
+    qingpu = queries.three_public(con, Filters(districts=("青浦",), years=(2020,), kinds=("final_accounts",)))
+    tp = charts.three_public(qingpu)
     assert [t.name for t in tp.data] == ["预算数", "决算数"]
     assert "万元" in _title(tp)
     _assert_chinese_axes(tp)
     labels = list(tp.data[1].x)
-    assert tp.data[1].y[labels.index("青浦 2020 合计")] == pytest.approx(1.99)
-    assert _colour_of(tp.data[0], labels.index("松江 2020 合计")) == SONGJIANG
+    assert tp.data[1].y[labels.index("合计")] == pytest.approx(1.99)
+    assert "公务用车购置及<br>运行维护费" in labels
+    assert _colour_of(tp.data[0], 0) == charts.DISTRICT_COLORS["青浦"]
+    budget = charts.three_public(qingpu, final=False)  # a 预算 has no 决算数 to draw
+    assert [t.name for t in budget.data] == ["预算数"] and "决算" not in _title(budget)
 
 
 def test_treemap_and_sunburst(con, everything):
