@@ -276,7 +276,11 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
 
 
 def budget_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """Per department and year of a 预算: the totals, 基本/项目, 三公 and 机关运行经费."""
+    """Per department and year of a 预算: the totals, 基本/项目, 三公 and 机关运行经费.
+
+    支出预算合计 is the printed 合计 row; where the table prints no 合计 column, the sum of its
+    基本支出 and 项目支出 (as in budget_vs_final).
+    """
     if not f.wants("budget"):
         return pl.DataFrame()
     return run(
@@ -295,7 +299,8 @@ def budget_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
             SELECT district, department, year, sum(budget_yuan) FILTER (WHERE item = '合计') AS three_public_yuan
             FROM three_public WHERE doc_kind = 'budget' AND {_WHERE} GROUP BY ALL
         )
-        SELECT l.*, tp.three_public_yuan
+        SELECT l.* REPLACE (coalesce(l.expenditure_yuan, l.basic_yuan + l.project_yuan) AS expenditure_yuan),
+               tp.three_public_yuan
         FROM lines l LEFT JOIN tp USING (district, department, year)
         ORDER BY district, department, year
         """,
@@ -321,22 +326,29 @@ def budget_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
 
 def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """Departments with a 预算 and a 决算 of the same year: per 类 and 款, the budget, the final
-    figure, the difference and the rate, with the 决算 说明's reason when it gives one."""
+    figure, the difference and the rate, with the 决算 说明's reason when it gives one.
+
+    A row's figure is its printed 合计 (本年支出合计); a table that prints only 基本支出 and
+    项目支出 columns (some 单位预算) gives their sum.
+    """
     if not (f.wants("budget") and f.wants("final_accounts")):
         return pl.DataFrame()
     return run(
         con,
         f"""
         WITH b AS (
-            SELECT district, department, year, code, any_value(name) AS name, sum(amount_yuan) AS budget_yuan
+            SELECT district, department, year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '合计'), sum(amount_yuan)) AS budget_yuan
             FROM budget_lines
-            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure = '合计' AND level IN (1, 2) AND {_WHERE}
+            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure IN ('合计', '基本支出', '项目支出')
+              AND level IN (1, 2) AND {_WHERE}
             GROUP BY ALL
         ), a AS (
-            SELECT district, department, year, code, any_value(name) AS name, sum(amount_yuan) AS final_yuan
+            SELECT district, department, year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '本年支出合计'), sum(amount_yuan)) AS final_yuan
             FROM budget_lines
-            WHERE doc_kind = 'final_accounts' AND template = '{T3}' AND measure = '本年支出合计' AND level IN (1, 2)
-              AND {_WHERE}
+            WHERE doc_kind = 'final_accounts' AND template = '{T3}'
+              AND measure IN ('本年支出合计', '基本支出', '项目支出') AND level IN (1, 2) AND {_WHERE}
             GROUP BY ALL
         ), reasons AS (
             SELECT district, department, year, left(code, 5) AS code, string_agg(DISTINCT reason, '；') AS reason

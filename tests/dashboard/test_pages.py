@@ -27,6 +27,7 @@ PAGES = [
     "project_detail",
     "download",
     "quality",
+    "budget",
 ]
 TITLES = {
     "overview": "总览",
@@ -38,6 +39,7 @@ TITLES = {
     "project_detail": "项目详情",
     "download": "数据下载",
     "quality": "数据质量",
+    "budget": "预算与决算",
 }
 
 
@@ -87,6 +89,15 @@ def test_every_page_runs(page):
     assert not at.error
     # the shared sidebar filters are drawn on every page
     assert [m.label for m in at.sidebar.multiselect] == ["区", "年度", "部门", "文件类型"]
+    # every column header an official sees is Chinese (an unlabelled column shows its code name)
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for name in frame.value.columns:
+            entry = config.get(f"name:{name}") or config.get(name) or {}
+            if entry.get("hidden"):
+                continue
+            label = entry.get("label") or name
+            assert re.search(r"[\u4e00-\u9fff]|^\d{4}$", label), f"{page}: column {name!r} shown as {label!r}"
 
 
 # --- key figures per page ----------------------------------------------------------------
