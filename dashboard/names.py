@@ -36,11 +36,24 @@ def project_labels(df: pl.DataFrame) -> list[str]:
     Needs project_name, district and year; uses unit (or department), kind and
     budget_full_year_yuan when present; a last resort numbers the rows that remain alike.
     """
-    rows = df.to_dicts()
-    labels = [
-        f"{r.get('project_name') or '（未印项目名称）'}（{r.get('district') or '—'} {r.get('year') or '—'}）"
-        for r in rows
-    ]
+    if df.is_empty():
+        return []
+    year = pl.col("year").cast(pl.String) if "year" in df.columns else pl.lit(None, pl.String)
+    base = df.select(
+        pl.format(
+            "{}（{} {}）",
+            pl.col("project_name").fill_null("（未印项目名称）"),
+            pl.col("district").fill_null("—"),
+            year.fill_null("—"),
+        ).alias("label")
+    )["label"]
+    labels = base.to_list()
+    alike = base.is_duplicated()
+    if not alike.any():
+        return labels  # the usual case: no two rows read the same, no row-by-row work
+    # Only the rows that read alike are looked at again, one detail at a time.
+    index = alike.arg_true().to_list()
+    rows = dict(zip(index, df[index].to_dicts(), strict=True))
     extras = (
         lambda r: _short_unit(r.get("unit") or r.get("department"), r.get("district")),
         lambda r: KIND_SHORT.get(str(r.get("kind")), ""),
@@ -48,17 +61,17 @@ def project_labels(df: pl.DataFrame) -> list[str]:
     )
     for extra in extras:
         groups: dict[str, list[int]] = {}
-        for i, label in enumerate(labels):
-            groups.setdefault(label, []).append(i)
+        for i in index:
+            groups.setdefault(labels[i], []).append(i)
         for members in groups.values():
             words = [extra(rows[i]) for i in members]
             if len(members) > 1 and len(set(words)) > 1:  # this detail tells them apart
                 for i, word in zip(members, words, strict=True):
                     labels[i] = f"{labels[i]} · {word or '—'}"
+    counts = Counter(labels[i] for i in index)
     seen: Counter[str] = Counter()
-    counts = Counter(labels)
-    out = []
-    for label in labels:
-        seen[label] += 1
-        out.append(f"{label} · 其{seen[label]}" if counts[label] > 1 else label)
-    return out
+    for i in index:
+        if counts[labels[i]] > 1:
+            seen[labels[i]] += 1
+            labels[i] = f"{labels[i]} · 其{seen[labels[i]]}"
+    return labels

@@ -397,3 +397,24 @@ def test_money_axes_read_in_thousands_separators_not_si_suffixes():
     assert fig.layout.yaxis.tickformat == ",~r"
     log = charts.budget_scatter(PROJECTS.with_columns(project_id=pl.lit("p")), 0.9)
     assert log.layout.xaxis.tickformat == ",~g"  # a log axis keeps its own powers-of-ten labels
+
+
+def test_a_large_group_sends_its_box_statistics_and_outliers_not_every_point():
+    """Above MAX_BOX_POINTS the browser gets five numbers and the outliers (each still opens its project)."""
+    n = charts.MAX_BOX_POINTS + 100
+    rates = [0.9] * (n - 2) + [0.1, 0.95]  # quartiles all 90 %: both others lie outside the fences
+    df = pl.DataFrame(
+        {
+            "district": ["松江"] * n,
+            "year": [2021] * n,
+            "project_name": [f"项目{i}" for i in range(n)],
+            "project_id": [f"p{i}" for i in range(n)],
+            "rate": rates,
+        }
+    )
+    fig = charts.execution_box(df)
+    box, points = fig.data
+    assert box.type == "box" and box.y is None and box.boxpoints is False
+    assert (box.q1[0], box.median[0], box.q3[0]) == (90.0, 90.0, 90.0)
+    assert list(points.y) == [pytest.approx(10.0), pytest.approx(95.0)]
+    assert list(points.customdata) == [f"p{n - 2}", f"p{n - 1}"]
