@@ -134,6 +134,16 @@ DRAWN = """since => {
 }"""
 
 
+WHY_NOT_DRAWN = """() => ({
+  state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+  finished: window.__stFinished,
+  placeholders: document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stSpinner"]').length,
+  undrawn: [...document.querySelectorAll('.js-plotly-plot')].filter(p => !p._fullLayout || !p.querySelector('.main-svg')).length,
+  fonts: document.fonts.status,
+  url: location.href,
+})"""
+
+
 @pytest.fixture()
 def page(browser) -> Iterator[object]:
     context = browser.new_context(
@@ -156,7 +166,13 @@ def settle(pg, since: int | None = None, timeout: float = 60_000) -> None:
     Pass ``since=runs(pg)`` taken before an action, so the wait is for the run that action
     started, not the one already on screen.
     """
-    pg.wait_for_function(DRAWN, arg=-1 if since is None else since, timeout=timeout)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        pg.wait_for_function(DRAWN, arg=-1 if since is None else since, timeout=timeout)
+    except PlaywrightTimeout as exc:  # say which condition never held, for the next person
+        state = pg.evaluate(WHY_NOT_DRAWN)
+        raise AssertionError(f"page not drawn after {timeout / 1000:.0f} s (since={since}): {state}") from exc
     pg.wait_for_selector(IDLE, timeout=timeout)
 
 

@@ -101,8 +101,8 @@ def test__click_a_project_row_opens_its_detail(page, server) -> None:
 def test__search_by_chinese_substring_and_open(page, server) -> None:
     open_app(page, server, "project_detail")
     box = page.get_by_label(re.compile("按项目名称搜索"))
-    box.fill("举报奖励")
-    act(page, lambda: box.press("Enter"))
+    # fill may commit the text already (a blur, a debounce): wait for the run of fill or Enter
+    act(page, lambda: (box.fill("举报奖励"), box.press("Enter")))
     shows(page, "找到 1 个项目")
     click_first_row(page, table_index=0)
     page.wait_for_url(re.compile(r".*project=.*"), timeout=30_000)
@@ -112,8 +112,8 @@ def test__search_by_chinese_substring_and_open(page, server) -> None:
 
 def test__download_filtered_table_as_xlsx_and_csv(page, server, warehouse: Path) -> None:
     open_app(page, server, "download", "district=松江&year=2021")
-    page.get_by_label(re.compile("按名称筛选")).fill("培训")
-    act(page, lambda: page.keyboard.press("Enter"))
+    box = page.get_by_label(re.compile("按名称筛选"))
+    act(page, lambda: (box.fill("培训"), box.press("Enter")))  # one run, whichever commits the text
     shows(page, "名称包含：培训")
     caption = re.search(r"共 ([\d,]+) 行", main_text(page))
     assert caption, main_text(page)
