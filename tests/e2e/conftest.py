@@ -48,7 +48,7 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.1)
     raise RuntimeError(f"streamlit did not become healthy at {url}")
 
 
@@ -109,34 +109,47 @@ def browser() -> Iterator[object]:
 
 # Counts finished script runs in the page (a run ends when the app's script state turns
 # "notRunning"), so a test can wait for the run its own click started instead of sleeping.
+# A quick run can start and end inside one React commit, leaving the attribute untouched:
+# then the run shows only as changes to the page, so any change is counted too, with its time.
 RUN_WATCH = """
 (() => {
   window.__stFinished = 0;
+  window.__stChanges = 0;
+  window.__stLastChange = 0;
   new MutationObserver(ms => {
     for (const m of ms) {
-      if (m.target.getAttribute('data-test-script-state') === 'notRunning') window.__stFinished++;
+      if (m.type === 'attributes' && m.attributeName === 'data-test-script-state'
+          && m.target.getAttribute('data-test-script-state') === 'notRunning') window.__stFinished++;
     }
-  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+    window.__stChanges += ms.length;
+    window.__stLastChange = performance.now();
+  }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
 })();
 """
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAIN = '[data-testid="stMain"]'
-# Idle, no placeholder left, every Plotly figure drawn and the fonts in.
-DRAWN = """since => {
+QUIET_MS = 250  # no change to the page for this long after a change: a batched run is over
+# Idle, a run seen since the mark (its end, or changes then quiet), no placeholder left,
+# every Plotly figure drawn and the fonts in.
+DRAWN = """mark => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if ((window.__stFinished || 0) <= since) return false;
+  const ended = (window.__stFinished || 0) > mark.finished;
+  const changed = (window.__stChanges || 0) > mark.changes && performance.now() - window.__stLastChange >= QUIET;
+  if (!ended && !changed) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
   for (const p of document.querySelectorAll('.js-plotly-plot')) {
     if (!p._fullLayout || !p.querySelector('.main-svg')) return false;
   }
   return document.fonts.status === 'loaded';
-}"""
+}""".replace("QUIET", str(QUIET_MS))
 
 
 WHY_NOT_DRAWN = """() => ({
   state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
   finished: window.__stFinished,
+  changes: window.__stChanges,
+  quietMs: Math.round(performance.now() - window.__stLastChange),
   placeholders: document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stSpinner"]').length,
   undrawn: [...document.querySelectorAll('.js-plotly-plot')].filter(p => !p._fullLayout || !p.querySelector('.main-svg')).length,
   fonts: document.fonts.status,
@@ -155,24 +168,31 @@ def page(browser) -> Iterator[object]:
     context.close()
 
 
-def runs(pg) -> int:
-    """Script runs finished so far in this page (see RUN_WATCH)."""
-    return int(pg.evaluate("window.__stFinished || 0"))
+def runs(pg) -> dict[str, int]:
+    """Where the page is now: runs finished and changes seen so far (see RUN_WATCH)."""
+    return pg.evaluate("({finished: window.__stFinished || 0, changes: window.__stChanges || 0})")
 
 
-def settle(pg, since: int | None = None, timeout: float = 60_000) -> None:
-    """Wait until a run has finished after ``since`` runs (default: any run) and the page is drawn.
+def settle(pg, since: dict[str, int] | int | None = None, timeout: float = 60_000) -> None:
+    """Wait until a run has finished after ``since`` and the page is drawn.
 
-    Pass ``since=runs(pg)`` taken before an action, so the wait is for the run that action
-    started, not the one already on screen.
+    ``since=runs(pg)`` taken before an action waits for the run that action started, not
+    the one already on screen; ``since=0`` after a navigation waits for the first run;
+    ``None`` only for the page to be idle and drawn.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    if since is None:
+        mark = {"finished": -1, "changes": -1}
+    elif isinstance(since, int):
+        mark = {"finished": since, "changes": 0}
+    else:
+        mark = since
     try:
-        pg.wait_for_function(DRAWN, arg=-1 if since is None else since, timeout=timeout)
+        pg.wait_for_function(DRAWN, arg=mark, timeout=timeout)
     except PlaywrightTimeout as exc:  # say which condition never held, for the next person
         state = pg.evaluate(WHY_NOT_DRAWN)
-        raise AssertionError(f"page not drawn after {timeout / 1000:.0f} s (since={since}): {state}") from exc
+        raise AssertionError(f"page not drawn after {timeout / 1000:.0f} s (since={mark}): {state}") from exc
     pg.wait_for_selector(IDLE, timeout=timeout)
 
 
