@@ -2,25 +2,16 @@
 
 Departments reuse names (党建经费, 宣传与推广) across units, years and forms. A chart's
 category axis or hover shows '名称（区 年度）'; where two rows would still read the same,
-the 实施单位, the form (自评 / 申报) and the 全年预算数 are added until they differ.
+the 实施单位, the form (绩效自评 / 绩效目标申报) and the 全年预算数 are added until they differ.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 import polars as pl
 
-KIND_SHORT = {"self_evaluation": "自评", "target_declaration": "申报"}
-WAN = Decimal(10000)
-
-
-def _amount(value: object) -> str:
-    if value is None:
-        return "金额未印"
-    wan = Decimal(str(value)) / WAN
-    return f"{wan:,.2f} 万元" if abs(wan) >= 1 else f"{Decimal(str(value)):,.2f} 元"
+from dashboard.export import VALUE_WORDS, money_text
 
 
 def _short_unit(unit: object, district: object) -> str:
@@ -56,8 +47,8 @@ def project_labels(df: pl.DataFrame) -> list[str]:
     rows = dict(zip(index, df[index].to_dicts(), strict=True))
     extras = (
         lambda r: _short_unit(r.get("unit") or r.get("department"), r.get("district")),
-        lambda r: KIND_SHORT.get(str(r.get("kind")), ""),
-        lambda r: _amount(r.get("budget_full_year_yuan")),
+        lambda r: VALUE_WORDS["kind"].get(str(r.get("kind")), ""),
+        lambda r: money_text(r.get("budget_full_year_yuan"), "金额未印"),
     )
     for extra in extras:
         groups: dict[str, list[int]] = {}

@@ -33,6 +33,7 @@ WIDGET_PARAMS = {
     "dl_table", "dl_text", "bg_department", "dq_sev",
 }  # fmt: skip
 OTHER_PARAMS |= WIDGET_PARAMS
+FILTER_ATTRS = ("districts", "years", "departments", "kinds")  # Filters' fields, in order
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -116,7 +117,7 @@ def _query_params() -> dict[str, list[str]]:
 
 
 def _reset_filters() -> None:
-    for attr in ("districts", "years", "departments", "kinds"):
+    for attr in FILTER_ATTRS:
         st.session_state[f"w_{attr}"] = []
     st.session_state["filter_notes"] = []
 
@@ -127,9 +128,8 @@ def drill(page: str, **chosen: Sequence[Any]) -> None:
     The sidebar's widgets are already drawn in this run and cannot be changed: the new
     filters wait in session state and the next run's sidebar takes them before drawing.
     """
-    pending = {attr: list(chosen.get(attr, ())) for attr in ("districts", "years", "departments", "kinds")}
-    st.session_state["_pending_filters"] = pending
-    f = Filters(*(tuple(pending[a]) for a in ("districts", "years", "departments", "kinds")))
+    f = Filters(*(tuple(chosen.get(attr, ())) for attr in FILTER_ATTRS))
+    st.session_state["_pending_filters"] = {attr: list(getattr(f, attr)) for attr in FILTER_ATTRS}
     st.switch_page(page, query_params=params_from_filters(f))
 
 
@@ -146,7 +146,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         f, notes = filters_from_params(_query_params(), options)
         st.session_state["filters"] = f
         st.session_state["filter_notes"] = notes
-        for attr in ("districts", "years", "departments", "kinds"):
+        for attr in FILTER_ATTRS:
             st.session_state[f"w_{attr}"] = list(getattr(f, attr))
     # A rebuild may drop a value still held by a widget: a multiselect refuses unknown values.
     for attr, allowed in (

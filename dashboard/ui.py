@@ -213,8 +213,8 @@ def plot_opening_projects(fig: go.Figure, key: str) -> None:
     """A chart whose points carry their project id (customdata[-1]): a click opens 项目详情."""
 
     def open_it(data: list) -> None:
-        if isinstance(data[-1], str) and data[-1]:
-            open_project(data[-1])
+        if target := _project_of(data):
+            open_project(target)
 
     plot_clickable(fig, key, open_it, "点击图中的一个项目点可打开该项目的详情。")
 
@@ -260,10 +260,14 @@ def picked(event: object) -> list | None:
     return None
 
 
-def picked_project(event: object) -> str | None:
-    """The project id of the first clicked point (its customdata's last element), if any."""
-    data = picked(event)
+def _project_of(data: list | None) -> str | None:
+    """A point's project id: its customdata's last element, when that is a non-empty text."""
     return data[-1] if data and isinstance(data[-1], str) and data[-1] else None
+
+
+def picked_project(event: object) -> str | None:
+    """The project id of the first clicked point, if any."""
+    return _project_of(picked(event))
 
 
 def for_display(df: pl.DataFrame) -> pl.DataFrame:

@@ -5,9 +5,8 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 
-MAX_SCATTER_POINTS = (
-    1000  # beyond this the scatter shows the lowest-rate projects only (SVG points cost the browser)
-)
+# Beyond this the scatter shows the lowest-rate projects only (each SVG point costs the browser).
+MAX_SCATTER_POINTS = 1000
 MAX_ITEM_BARS = 30  # 说明 items drawn as bars; the table below lists all
 # What an official reads first (name, rate, score) on the left; where it comes from after.
 BUDGET_COLUMNS = [

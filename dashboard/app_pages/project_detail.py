@@ -19,8 +19,7 @@ import streamlit as st
 from dashboard import charts, export, source_view, state, ui
 from etl.schema import labels
 
-WAN = Decimal(10000)
-CENT = Decimal("0.01")
+WAN, CENT = export.WAN, export.CENT
 # Where an official may have come from: a page's title -> its script (the back link).
 BACK_PAGES = {
     "总览": "app_pages/overview.py",
@@ -79,13 +78,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+]\s|\d+[.)]\s|[-=]+\s*$)", re.MULTILINE)
 
 
 def money(yuan: object) -> str:
-    """元 -> '113.23 万元'; under 1 万元 -> '500.00 元'; unknown -> '—'."""
-    if yuan is None:
-        return ui.MISSING
-    d = Decimal(str(yuan))
-    if abs(d) < WAN:
-        return f"{d.quantize(CENT, ROUND_HALF_UP):,.2f} 元"
-    return f"{(d / WAN).quantize(CENT, ROUND_HALF_UP):,.2f} 万元"
+    return export.money_text(yuan, ui.MISSING)
 
 
 def money_help(yuan: object, what: str) -> str:

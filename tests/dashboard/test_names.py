@@ -41,9 +41,9 @@ def test__same_unit__the_form_then_the_amount_tell_them_apart() -> None:
         budget_full_year_yuan=[Decimal("712723.00"), Decimal("5000.00"), None],
     )
     assert project_labels(df) == [
-        "宣传与推广（松江 2021） · 自评 · 71.27 万元",
-        "宣传与推广（松江 2021） · 自评 · 5,000.00 元",  # below 1 万元 the amount reads in 元
-        "宣传与推广（松江 2021） · 申报",
+        "宣传与推广（松江 2021） · 绩效自评 · 71.27 万元",
+        "宣传与推广（松江 2021） · 绩效自评 · 5,000.00 元",  # below 1 万元 the amount reads in 元
+        "宣传与推广（松江 2021） · 绩效目标申报",
     ]
 
 

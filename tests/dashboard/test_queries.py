@@ -375,7 +375,7 @@ def test_download_indicators_tell_same_name_projects_apart(con, everything):
     df = queries.download_table(con, "indicators", everything)
     for column in ("unit", "kind", "budget_full_year_yuan"):
         assert column in df.columns
-    # 松江 2020 城运中心's seed has three self-evaluations named 宣传与推广 (same unit, same form):
+    # 松江 2020 城运中心's seed has three self-evaluations named 宣传与推广 (lines 1715, 1832, 2116; same unit, form):
     # their 全年预算数 tells them apart.
     twins = df.filter(
         (pl.col("district") == "松江") & (pl.col("year") == 2020) & (pl.col("project_name") == "宣传与推广")

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
 
 
 def start_server(warehouse: Path, port: int, log: Path, raw: Path | None = None) -> subprocess.Popen:
-    """`streamlit run` on a warehouse (and, for pages that read originals, a raw folder)."""
+    """`python -m dashboard.serve` on a warehouse (and, for pages that read originals, a raw folder)."""
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), **({"BUDGET_RAW": str(raw)} if raw else {})}
     return subprocess.Popen(
         [
@@ -81,11 +82,14 @@ def warehouse(seed_warehouse: Path) -> Path:
     return seed_warehouse
 
 
-@pytest.fixture(scope="session")
-def server(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(warehouse: Path, log: Path, raw: Path | None = None) -> Iterator[str]:
+    """The dashboard on a free port over ``warehouse`` (and ``raw``): its URL while in use.
+
+    Stopped by its PID afterwards, also when a test fails; a traceback in its log fails the test.
+    """
     port = free_port()
-    log = tmp_path_factory.mktemp("logs") / "streamlit.log"
-    proc = start_server(warehouse, port, log)
+    proc = start_server(warehouse, port, log, raw=raw)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)
@@ -94,6 +98,12 @@ def server(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         stop_server(proc)
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, text[-3000:]
+
+
+@pytest.fixture(scope="session")
+def server(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(warehouse, tmp_path_factory.mktemp("logs") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

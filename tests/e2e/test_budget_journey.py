@@ -14,16 +14,7 @@ import pytest
 
 from etl.build import build
 from etl.synth_originals import budget_xlsx, final_accounts_docx
-from tests.e2e.conftest import (
-    assert_clean,
-    free_port,
-    screenshot,
-    settle,
-    shows,
-    start_server,
-    stop_server,
-    wait_healthy,
-)
+from tests.e2e.conftest import assert_clean, screenshot, serving, settle, shows
 
 FINAL, BUDGET = final_accounts_docx(0), budget_xlsx(0)
 
@@ -37,15 +28,8 @@ def pair_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (raw / doc.file_name).write_bytes(doc.data)
     warehouse = root / "warehouse"
     build(raw, warehouse, workers=1)
-    port, log = free_port(), root / "streamlit.log"
-    proc = start_server(warehouse, port, log, raw=raw)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
+    with serving(warehouse, root / "streamlit.log", raw=raw) as url:
         yield url
-    finally:
-        stop_server(proc)
-    assert "Traceback" not in log.read_text(errors="replace")
 
 
 def _wan(amount) -> str:

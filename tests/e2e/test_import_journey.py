@@ -1,7 +1,7 @@
 """数据导入 in a real browser: upload the real 司法局 PDF, add it, find it on 数据质量; refuse a fake PDF.
 
 The server is this file's own: a copy of the seed text files as BUDGET_RAW and a warehouse
-built from them (both under tmp), passed to `streamlit run` through its environment, so
+built from them (both under tmp), passed to the server (python -m dashboard.serve) through its environment, so
 data/raw and data/warehouse are never touched. Screenshots of the preview at 1400 px and
 400 px go to tests/e2e/screenshots/.
 """
@@ -9,7 +9,6 @@ data/raw and data/warehouse are never touched. Screenshots of the preview at 140
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,23 +21,15 @@ from tests.e2e.conftest import (
     MAIN,
     ROOT,
     assert_clean,
-    free_port,
     screenshot,
+    serving,
     settle,
     shows,
-    start_server,
-    stop_server,
-    wait_healthy,
 )
 
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
 LABEL = "上海市普陀区司法局 2026年 部门预算"
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
-
-
-def start_import_server(warehouse: Path, raw: Path, port: int, log: Path) -> subprocess.Popen:
-    """conftest.start_server, plus BUDGET_RAW (the page writes there)."""
-    return start_server(warehouse, port, log, raw=raw)
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +41,8 @@ def import_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         shutil.copy(p, raw / p.name)
     warehouse = root / "warehouse"
     build(raw, warehouse, workers=1)
-    log = root / "streamlit.log"
-    port = free_port()
-    proc = start_import_server(warehouse, raw, port, log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
+    with serving(warehouse, root / "streamlit.log", raw=raw) as url:  # BUDGET_RAW: the page writes there
         yield url, raw, warehouse
-    finally:
-        stop_server(proc)
-    text = log.read_text(errors="replace")
-    assert "Traceback" not in text, text[-3000:]
 
 
 def files_in(raw: Path) -> dict[str, int]:
