@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -35,18 +36,25 @@ def seeds() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The seed corpus built once per test process, with the documented command.
+    """The seed corpus built once per test session, with the documented command.
 
-    Pages, queries and browser journeys all read this one build; nothing writes to it.
+    pytest-xdist's workers share one base folder: the first to take the lock builds, the
+    others wait for it and read the same build. Pages, queries and browser journeys all
+    read this one build; nothing writes to it.
     """
-    out = tmp_path_factory.mktemp("seed") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", "--raw", str(RAW), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "seed" / "warehouse"
+    with (shared / "seed.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (out / "_build.json").exists():
+            subprocess.run(
+                [sys.executable, "-m", "etl", "build", "--raw", str(RAW), "--out", str(out), "--quiet"],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
     yield out
 
 

@@ -11,7 +11,17 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import MAIN, RUN_WATCH, act, assert_clean, screenshot, settle, shows
+from tests.e2e.conftest import (
+    CONTEXT,
+    MAIN,
+    RUN_WATCH,
+    act,
+    assert_clean,
+    navigate,
+    screenshot,
+    settle,
+    shows,
+)
 
 PAGES = {
     "": "总览",
@@ -72,7 +82,7 @@ def test__filters_change_the_view_and_the_url_reproduces_it(page, browser, serve
     params = parse_qs(urlparse(page.url).query)
     assert params.get("district") == ["闵行"]
     url = page.url
-    fresh = browser.new_context(viewport={"width": 1440, "height": 2200})
+    fresh = browser.new_context(**CONTEXT)
     fresh.add_init_script(RUN_WATCH)
     try:
         other = fresh.new_page()
@@ -149,8 +159,7 @@ def test__every_page_renders_without_error_and_nothing_leaves_the_machine(page, 
     open_app(page, server)
     for path, title in PAGES.items():
         if path:
-            link = page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title)
-            act(page, link.click)
+            navigate(page, title)
             page.wait_for_url(re.compile(f".*/{path}(\\?.*)?$"))
         shows(page, title)
         assert_clean(page, title)
