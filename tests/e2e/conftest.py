@@ -8,6 +8,7 @@ tests/e2e/screenshots/ (git-ignored) so a person can look at them.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -216,9 +217,13 @@ def act(pg, action, timeout: float = 60_000) -> None:
     settle(pg, since=before, timeout=timeout)
 
 
-def navigate(pg, title: str) -> None:
-    """Open a page by the sidebar's link, as an official does: no reload of the app's scripts."""
+def navigate(pg, title: str, path: str) -> None:
+    """Open a page by the sidebar's link, as an official does: no reload of the app's scripts.
+
+    Waits for the run the click starts and for the address to be the page's own ``path``.
+    """
     act(pg, pg.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first.click)
+    pg.wait_for_url(re.compile(f".*/{re.escape(path)}(\\?.*)?$"))
 
 
 def shows(pg, *texts: str, where: str = MAIN, timeout: float = 30_000) -> None:
