@@ -27,7 +27,7 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     "kind": {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"},
     "doc_kind": {"final_accounts": "部门决算", "budget": "部门预算"},
     "layout": {
-        "tabbed": "表格版式（自评表）",
+        "self_eval_form": "绩效自评表（按单元格读取）",
         "glued": "粘连版式（自评表）",
         "qingpu": "青浦自评表版式",
         "declaration": "绩效目标申报表（文本）",

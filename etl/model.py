@@ -131,7 +131,7 @@ class Project:
     """A self-evaluation or target declaration of one project, as printed."""
 
     kind: str  # 'self_evaluation' | 'target_declaration'
-    layout: str  # 'tabbed' | 'glued' | 'qingpu' | 'declaration'
+    layout: str  # 'self_eval_form' | 'declaration_form' | 'glued' | 'qingpu' | 'declaration'
     source_line: int  # line of the form's title or 项目名称
     end_line: int
     project_name: str

@@ -112,7 +112,7 @@ def complete_unit(printed: str | None, units: list[str]) -> tuple[str | None, bo
 _META_ORDER = ("template_tables", "narrative")
 _TEXT_KINDS = (
     ("final_accounts", "final_accounts"),
-    ("self_eval_tabbed", SELF_EVALUATION),
+    ("self_eval_forms", SELF_EVALUATION),
     ("self_eval_qingpu", SELF_EVALUATION),
     ("self_eval_glued", SELF_EVALUATION),
     ("target_declaration", TARGET_DECLARATION),

@@ -134,7 +134,7 @@ TABLES: dict[str, list[Column]] = {
             "layout",
             pl.String,
             "版式",
-            "Source layout: tabbed, qingpu, declaration, glued (text); declaration_form (PDF/DOCX/XLSX grid).",
+            "Source layout: self_eval_form and declaration_form (read from cells of any file), qingpu, declaration, glued (text).",
         ),
         _c(
             "budget_initial_yuan",

@@ -27,12 +27,11 @@ class LayoutParser:
 # Order matters only for reporting; every detecting parser runs.
 TEXT_LAYOUTS = (
     "final_accounts",
-    "self_eval_tabbed",
     "self_eval_glued",
     "self_eval_qingpu",
     "target_declaration",
 )
-GRID_LAYOUTS = ("template_tables", "declaration_forms")
+GRID_LAYOUTS = ("template_tables", "declaration_forms", "self_eval_forms")
 
 
 def _text_parser(name: str) -> LayoutParser:

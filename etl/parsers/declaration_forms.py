@@ -42,25 +42,21 @@ Decisions:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 from etl.model import Check, Indicator, ParseResult, Project
 from etl.parsers.cover import read_cover, read_toc
 from etl.readers.model import PROSE, Cell, Document, Line, Table
-from etl.templates import normalise, strip_entry
+from etl.templates import forms_data, normalise, strip_entry
 from etl.textutil import clean_cell, parse_amount
 
 LAYOUT = "declaration_forms"  # the parser (ParseResult.layout, documents.layouts)
 PROJECT_LAYOUT = "declaration_form"  # Project.layout of every form it reads
 KIND = "target_declaration"
-
-_FILE = Path(__file__).resolve().parents[1] / "templates" / "forms.toml"
 
 _YEAR_ROW = re.compile(r"^（?((?:19|20)\d{2})年度?）?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -124,7 +120,7 @@ def _norm(text: str) -> str:
 
 @cache
 def vocabulary() -> FormVocabulary:
-    data: dict[str, Any] = tomllib.loads(_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = forms_data()
     labels: list[tuple[str, FieldSpec]] = []
     for f in data["field"]:
         spec = FieldSpec(

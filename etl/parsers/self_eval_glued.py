@@ -27,7 +27,7 @@ import re
 from decimal import Decimal
 
 from etl.model import Check, ParseResult, Project
-from etl.parsers.self_eval_tabbed import TITLE_RE, YEAR_RE, document_meta
+from etl.parsers.self_eval_forms import YEAR_RE, document_meta, is_title_cell
 from etl.textutil import clean_cell, parse_amount, squash
 
 LAYOUT = "glued"
@@ -83,7 +83,7 @@ def glued_titles(lines: list[str]) -> list[int]:
     """0-based indexes of title lines whose header is glued ('项目名称宣传与推广')."""
     out = []
     for i, line in enumerate(lines):
-        if "\t" in line or "自评表" not in line or not TITLE_RE.match(squash(line)):
+        if "\t" in line or "自评表" not in line or not is_title_cell(line):
             continue
         if any(_is_glued_name_line(lines[j]) for j in _nonblank_after(lines, i, 6)):
             out.append(i)
@@ -100,7 +100,7 @@ def _first_bound(lines: list[str], title: int) -> int:
     j = title - 1
     while j >= 0 and title - j <= BACKWARD_LIMIT:
         line = lines[j]
-        if "\t" in line or len(squash(line)) > PROSE_MIN_CHARS or TITLE_RE.match(squash(line)):
+        if "\t" in line or len(squash(line)) > PROSE_MIN_CHARS or is_title_cell(line):
             break
         j -= 1
     return j

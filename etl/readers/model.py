@@ -16,6 +16,9 @@ from etl.model import Check
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
 
 PDF, DOCX, XLSX, TEXT = "pdf", "docx", "xlsx", "text"
+# Old Office formats: an .xls workbook (read with xlrd) and a .doc/.wps converted to DOCX first.
+XLS, DOC = "xls", "doc"
+WORKBOOKS = (XLSX, XLS)  # a page is a sheet, a cell is named like 'B7'
 PROSE, ROW = "prose", "row"
 
 
@@ -46,6 +49,9 @@ class Table:
     first_line: int  # document-wide line number of the grid's first row
     bbox: BBox | None = None
     sheet: str | None = None  # XLSX sheet name
+    # Cells each row printed, when fewer than the grid's width: a tab-separated text line
+    # stops where its last tab does, and the grid pads it with blank cells.
+    widths: list[int] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -63,6 +69,11 @@ class Table:
 
     def texts(self, row: int) -> list[str]:
         return [c.text for c in self.rows[row]]
+
+    def printed(self, row: int) -> list[Cell]:
+        """The cells a row printed (a padded text row without its padding)."""
+        cells = self.rows[row]
+        return cells if self.widths is None else cells[: self.widths[row]]
 
     def is_blank(self) -> bool:
         return all(not c.text.strip() for r in self.rows for c in r)
@@ -95,7 +106,7 @@ class Document:
     """What a reader read from one file."""
 
     source_file: str
-    file_type: str  # PDF | DOCX | XLSX | TEXT
+    file_type: str  # PDF | DOCX | XLSX | XLS | DOC | TEXT
     pages: list[Page] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)

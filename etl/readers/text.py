@@ -4,6 +4,12 @@ Documents arrive as UTF-8, UTF-8 with BOM, GB18030/GBK, with CRLF or LF
 line ends and form feeds between PDF pages. All of them must give the same
 text, so every parser sees one canonical form: str, '\\n' line ends, no BOM,
 form feeds turned into line breaks (a page break is a line break, never glue).
+
+A table copied out of Excel or Word arrives as tab-separated lines, one line a
+row: that is already a grid, so such lines become table rows whose cells are the
+tab-separated parts, exactly as printed (no space removed: the parts joined by
+tabs give the line back). Word's other text form of a table — one cell per line,
+each opened by a single leading tab, rows between blank lines — stays prose here.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.model import Check
-from etl.readers.model import PROSE, TEXT, Document, DocumentBuilder, Line
+from etl.readers.model import PROSE, ROW, TEXT, Cell, Document, DocumentBuilder, Line, Table
 
 
 class UnreadableDocument(Exception):
@@ -71,31 +77,67 @@ def decode_document(data: bytes) -> DecodedText:
     return DecodedText(raw.text.replace("\f", "\n"), raw.encoding, raw.checks)
 
 
-def read_text(source_file: str, data: bytes) -> Document:
-    """A text extraction: one prose line per text line, a new page at each form feed.
+def is_grid_row(line: str) -> bool:
+    """A tab-separated table row: text before a tab, or two tabs or more.
 
-    The lines are exactly those of :func:`decode_document`, so line numbers of the
-    text layouts and of the model agree.
+    A line with one leading tab and nothing else tabbed is Word's one-cell-a-line
+    table text (or an indented paragraph), not a row of cells.
+    """
+    head, tab, rest = line.partition("\t")
+    return bool(tab) and (bool(head.strip()) or "\t" in rest)
+
+
+def read_text(source_file: str, data: bytes) -> Document:
+    """A text extraction: a line per text line, a new page at each form feed.
+
+    Consecutive tab-separated lines of one page form a table grid (one row a line, the
+    cells as printed, short rows padded with blank cells); every other line is prose.
+    The lines are exactly those of :func:`decode_document`, so a figure's line number
+    is the text file's line number whatever the line became.
     """
     raw = _decode(data)
     builder = DocumentBuilder(source_file, TEXT)
     builder.page()
     doc = builder.document
     page = 1
-    lines = doc.lines
+    block: list[str] = []  # the rows of the grid being collected
+
+    def close() -> None:
+        if block:
+            _grid(doc, page, block)
+            block.clear()
+
     for text_line in raw.text.split("\n"):
-        if "\f" not in text_line:
-            lines.append(Line(len(lines) + 1, page, text_line, PROSE))
-            continue
         for i, part in enumerate(text_line.split("\f")):
             if i:
+                close()
                 builder.page()
                 page += 1
-            lines.append(Line(len(lines) + 1, page, part, PROSE))
+            if is_grid_row(part):
+                block.append(part)
+                continue
+            close()
+            doc.lines.append(Line(len(doc.lines) + 1, page, part, PROSE))
+    close()
     doc.encoding = raw.encoding
     doc.checks.extend(raw.checks)
     doc.raw_text = raw.text.replace("\f", "\n")
     return doc
+
+
+def _grid(doc: Document, page: int, rows: list[str]) -> None:
+    """Tab-separated lines -> one table; each row keeps its own text line."""
+    parts = [row.split("\t") for row in rows]
+    width = max(len(p) for p in parts)
+    grid = [
+        [Cell(p[c] if c < len(p) else "", r, c, (r, c)) for c in range(width)] for r, p in enumerate(parts)
+    ]
+    index = sum(1 for t in doc.tables if t.page == page) + 1
+    widths = [len(p) for p in parts]
+    doc.tables.append(Table(page, index, grid, len(doc.lines) + 1, widths=widths))
+    position = len(doc.tables) - 1
+    for row in rows:
+        doc.lines.append(Line(len(doc.lines) + 1, page, row, ROW, table=position))
 
 
 def _decode_utf8(data: bytes, checks: list[Check]) -> str:

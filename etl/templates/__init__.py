@@ -1,8 +1,8 @@
-"""The template vocabulary (``tables.toml``) as typed objects, and the title matcher.
+"""The template vocabulary (``tables.toml``, ``forms.toml``) as typed objects, and the title matcher.
 
-Everything a layout parser needs to recognise a standard table — its titles, the
-words of its headers, which column carries which measure — lives in the TOML file
-beside this module; the parsers only interpret it.
+Everything a layout parser needs to recognise a standard table or form — its titles,
+the words of its headers, which column carries which measure, the labels of a form's
+fields — lives in the TOML files beside this module; the parsers only interpret it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 _FILE = Path(__file__).with_name("tables.toml")
+_FORMS_FILE = Path(__file__).with_name("forms.toml")
 
 FINAL_ACCOUNTS = "final_accounts"
 BUDGET = "budget"
@@ -67,6 +68,12 @@ class Vocabulary:
 def normalise(text: str) -> str:
     """For matching only: no spaces, no quote marks, full-width parentheses."""
     return "".join(text.split()).translate(_QUOTES).translate(_PARENS)
+
+
+@cache
+def forms_data() -> dict[str, Any]:
+    """``forms.toml`` as read: each form parser builds its own typed view of its section."""
+    return tomllib.loads(_FORMS_FILE.read_text(encoding="utf-8"))
 
 
 @cache

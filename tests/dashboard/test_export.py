@@ -183,7 +183,7 @@ def test_readable_words_percent_and_order() -> None:
             "project_id": ["p1"],
             "project_name": ["热线服务"],
             "kind": ["self_evaluation"],
-            "layout": ["tabbed"],
+            "layout": ["self_eval_form"],
             "meets_target": [True],
             "execution_rate": [Decimal("0.956500")],
             "target_number": [Decimal("100.000000")],
@@ -193,6 +193,10 @@ def test_readable_words_percent_and_order() -> None:
     out = export.key_columns_first(export.readable(df))
     assert out.columns[:1] == ["project_name"] and out.columns[-2:] == ["project_id", "source_file"]
     row = out.row(0, named=True)
-    assert row["kind"] == "绩效自评" and row["layout"] == "表格版式（自评表）" and row["meets_target"] == "是"
+    assert (
+        row["kind"] == "绩效自评"
+        and row["layout"] == "绩效自评表（按单元格读取）"
+        and row["meets_target"] == "是"
+    )
     assert row["execution_rate_pct"] == 95.65 and row["target_number"] == "100"
     assert "1.000000" not in export.csv_bytes(out).decode("utf-8")

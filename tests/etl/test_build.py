@@ -118,10 +118,10 @@ def _plain(text: str) -> str:
 DOCUMENTS = [
     # file, district, year, department, a layout the file must be recognised as
     (SJ2020, "松江", 2020, SJ_CITY_OPS, "final_accounts"),
-    (MH2022, "闵行", 2022, MH_CITY_OPS, "self_eval_tabbed"),
+    (MH2022, "闵行", 2022, MH_CITY_OPS, "self_eval_forms"),
     (SJ2022, "松江", 2022, SJ_CITY_OPS, "target_declaration"),
     (QP2020, "青浦", 2020, "上海市青浦区政务服务办公室", "self_eval_qingpu"),
-    (SJ2021, "松江", 2021, "上海市松江区行政服务中心", "self_eval_tabbed"),
+    (SJ2021, "松江", 2021, "上海市松江区行政服务中心", "self_eval_forms"),
 ]
 
 
@@ -665,7 +665,7 @@ FUNDS_LABELS = ("年度资金总额", "当年财政拨款", "上年结转", "其
 
 
 def test_indicators__budget_execution_line_is_not_an_indicator(wh: dict[str, pl.DataFrame]) -> None:
-    tabbed = wh["projects"].filter(pl.col("layout") == "tabbed")
+    tabbed = wh["projects"].filter(pl.col("layout") == "self_eval_form")
     indicators = wh["indicators"].filter(pl.col("project_id").is_in(tabbed["project_id"].implode()))
     for label in FUNDS_LABELS:
         for column in ("level1", "level2", "level3"):
@@ -682,7 +682,9 @@ LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
 
 
 def test_indicators__tabbed_self_evaluations_have_full_hierarchy(wh: dict[str, pl.DataFrame]) -> None:
-    tabbed = wh["projects"].filter((pl.col("layout") == "tabbed") & (pl.col("kind") == "self_evaluation"))
+    tabbed = wh["projects"].filter(
+        (pl.col("layout") == "self_eval_form") & (pl.col("kind") == "self_evaluation")
+    )
     indicators = wh["indicators"].filter(pl.col("project_id").is_in(tabbed["project_id"].implode()))
     assert indicators.height > 300
     assert indicators["level1"].null_count() == 0

@@ -16,12 +16,19 @@ import pytest
 
 from etl.build import process_document
 from etl.model import Check, ParseResult, Project
+from etl.parsers import self_eval_forms as forms
 from etl.parsers import self_eval_glued as glued
-from etl.parsers import self_eval_tabbed as tabbed
+from etl.readers.text import read_text
 from etl.validate.registry import REGISTRY
 from tests.conftest import seed_text
 
 D = Decimal
+
+
+def parse_text(text: str) -> ParseResult:
+    """A text extraction through its reader (tab-separated rows become cells), then the forms parser."""
+    return forms.parse(read_text("form.txt", text.encode("utf-8")))
+
 
 MINHANG_FILE = "minhang_city_operation_center_2022_self_evaluation.txt"
 SONGJIANG_FILE = "songjiang_city_operation_center_2020_final_accounts.txt"
@@ -93,7 +100,7 @@ def _seed_glued_form() -> list[str]:
 
 def test__seed_form__reads_cleanly_and_raises_none_of_these_findings() -> None:
     """The unedited form: every figure read, none of the findings below."""
-    result = tabbed.parse(_form())
+    result = parse_text(_form())
     p = _only(result)
     assert (p.project_name, p.amount_unit, p.score_max, p.score_total) == (NAME, "元", D("100"), D("100"))
     assert (p.budget_initial, p.budget_full_year, p.executed) == (
@@ -111,7 +118,7 @@ def test__seed_form__reads_cleanly_and_raises_none_of_these_findings() -> None:
 def test__project_name_extra_cells__name_split_over_two_cells() -> None:
     """Defect: the merged 项目名称 cell came out as two cells ('…可视化平台' | '(2022运维)')."""
     text = _form((5, "可视化平台(2022运维)", "可视化平台\t(2022运维)"))
-    result = tabbed.parse(text)
+    result = parse_text(text)
     p = _only(result)
     c = _finding(result.checks, "project_name_extra_cells")
     assert c.severity == "warning" and c.source_line == 5
@@ -124,7 +131,7 @@ def test__project_name_extra_cells__name_split_over_two_cells() -> None:
 
 def test__funds_total_missing__total_row_dropped() -> None:
     """Defect: the 年度资金总额 row (line 8) is not printed; the 其中 rows are."""
-    result = tabbed.parse(_form((8, SEED_FORM[7], None)))
+    result = parse_text(_form((8, SEED_FORM[7], None)))
     p = _only(result)
     c = _finding(result.checks, "funds_total_missing")
     assert c.severity == "warning" and c.source_line == 3  # the form's title line
@@ -138,7 +145,7 @@ def test__funds_total_missing__total_row_dropped() -> None:
 
 def test__funds_total_missing__not_raised_for_a_label_wrapped_in_its_cell() -> None:
     """Near miss: '年度 资金总额' (the label wrapped inside its cell, as '年度 总体 目标' is) is the total row."""
-    result = tabbed.parse(_form((8, "\t年度资金总额", "\t年度 资金总额")))
+    result = parse_text(_form((8, "\t年度资金总额", "\t年度 资金总额")))
     assert "funds_total_missing" not in _ids(result.checks)
     assert _only(result).budget_full_year == D("208000.00")
 
@@ -146,7 +153,7 @@ def test__funds_total_missing__not_raised_for_a_label_wrapped_in_its_cell() -> N
 def test__amount_unit_missing__tabbed_header_without_unit() -> None:
     """Defect: the funds header prints '项目资金' without '(元)'."""
     text = _form((7, "项目资金 (元)", "项目资金"))
-    result = tabbed.parse(text)
+    result = parse_text(text)
     p = _only(result)
     c = _finding(result.checks, "amount_unit_missing")
     assert c.severity == "warning" and c.source_line == 3
@@ -235,7 +242,7 @@ def test__amount_precision__four_decimals_in_wan_are_exact() -> None:
 
 def test__goal_cells_extra__result_text_split_by_a_stray_tab() -> None:
     """Defect: the 实际完成情况 cell (line 13) is cut in two by a stray tab after '立项规范。'."""
-    result = tabbed.parse(_form((13, "立项规范。", "立项规范。\t\t")))
+    result = parse_text(_form((13, "立项规范。", "立项规范。\t\t")))
     p = _only(result)
     c = _finding(result.checks, "goal_cells_extra")
     assert c.severity == "warning" and c.source_line == 13
@@ -251,7 +258,7 @@ def test__goal_cells_extra__result_text_split_by_a_stray_tab() -> None:
 
 def test__indicator_header_missing__header_row_lost_at_a_page_break() -> None:
     """Defect: the indicator header (line 14) is a blank line; the rows follow the goal block directly."""
-    result = tabbed.parse(_form((14, SEED_FORM[13], "")))
+    result = parse_text(_form((14, SEED_FORM[13], "")))
     p = _only(result)
     c = _finding(result.checks, "indicator_header_missing")
     assert c.severity == "warning" and c.source_line == 15
@@ -271,7 +278,7 @@ def test__indicator_header_missing__header_row_lost_at_a_page_break() -> None:
 
 def test__indicators_missing__table_has_only_its_header() -> None:
     """Defect: the indicator rows (lines 15–22) are missing; header and 总分 remain."""
-    result = tabbed.parse(_form(*((n, SEED_FORM[n - 1], None) for n in range(15, 23))))
+    result = parse_text(_form(*((n, SEED_FORM[n - 1], None) for n in range(15, 23))))
     p = _only(result)
     c = _finding(result.checks, "indicators_missing")
     assert c.severity == "warning" and c.source_line == 3
@@ -282,7 +289,7 @@ def test__indicators_missing__table_has_only_its_header() -> None:
 
 def test__indicator_row_extra_cells__two_cells_after_the_score() -> None:
     """Defect: line 16 prints a second remark cell after '无' in the 偏差原因 column."""
-    result = tabbed.parse(_form((16, "\t20\t20\t无", "\t20\t20\t无\t见整改报告")))
+    result = parse_text(_form((16, "\t20\t20\t无", "\t20\t20\t无\t见整改报告")))
     p = _only(result)
     c = _finding(result.checks, "indicator_row_extra_cells")
     assert c.severity == "warning" and c.source_line == 16
@@ -300,14 +307,14 @@ def test__indicator_row_extra_cells__two_cells_after_the_score() -> None:
 
 def test__indicator_row_extra_cells__trailing_empty_cell_is_not_extra() -> None:
     """Near miss: line 20 ends '无' plus an empty cell; one reason, no finding."""
-    result = tabbed.parse(_form())
+    result = parse_text(_form())
     assert _only(result).indicators[5].deviation_reason == "无"
     assert "indicator_row_extra_cells" not in _ids(result.checks)
 
 
 def test__indicator_value_missing__one_value_printed() -> None:
     """Defect: line 17 prints '24小时内' once; it could be the target or the actual value."""
-    result = tabbed.parse(_form((17, "24小时内\t24小时内", "24小时内")))
+    result = parse_text(_form((17, "24小时内\t24小时内", "24小时内")))
     p = _only(result)
     c = _finding(result.checks, "indicator_value_missing")
     assert c.severity == "warning" and c.source_line == 17
@@ -320,7 +327,7 @@ def test__indicator_value_missing__one_value_printed() -> None:
 
 def test__indicator_value_missing__no_value_printed() -> None:
     """Defect: line 17 leaves both value cells empty."""
-    result = tabbed.parse(_form((17, "24小时内\t24小时内", "\t")))
+    result = parse_text(_form((17, "24小时内\t24小时内", "\t")))
     p = _only(result)
     c = _finding(result.checks, "indicator_value_missing")
     assert c.source_line == 17 and "指标“系统维护及时性”未印年度指标值和实际完成值" in c.message
@@ -331,7 +338,7 @@ def test__indicator_value_missing__no_value_printed() -> None:
 
 def test__indicator_label_unknown__2022_cost_sublabel() -> None:
     """Defect: line 17 prints the newer 二级 label '经济成本指标', which the vocabulary lacks."""
-    result = tabbed.parse(_form((17, "\t\t时效指标", "\t\t经济成本指标")))
+    result = parse_text(_form((17, "\t\t时效指标", "\t\t经济成本指标")))
     p = _only(result)
     c = _finding(result.checks, "indicator_label_unknown")
     assert c.severity == "info" and c.source_line == 17
@@ -343,7 +350,7 @@ def test__indicator_label_unknown__2022_cost_sublabel() -> None:
 
 def test__indicator_label_unknown__any_效益指标_is_known() -> None:
     """Near miss: a label ending in 效益指标 is a known 二级 label under 效益指标."""
-    result = tabbed.parse(_form((17, "\t\t时效指标", "\t\t经济和社会效益指标")))
+    result = parse_text(_form((17, "\t\t时效指标", "\t\t经济和社会效益指标")))
     row = _only(result).indicators[2]
     assert (row.level1, row.level2) == ("效益指标", "经济和社会效益指标")
     assert "indicator_label_unknown" not in _ids(result.checks)
@@ -351,7 +358,7 @@ def test__indicator_label_unknown__any_效益指标_is_known() -> None:
 
 def test__indicator_labels_extra__variant_section_word_in_front() -> None:
     """Defect: line 15 prints '项目绩效指标' (not the section word 绩效指标) before 产出指标 | 数量指标."""
-    result = tabbed.parse(_form((15, "\t产出指标", "项目绩效指标\t产出指标")))
+    result = parse_text(_form((15, "\t产出指标", "项目绩效指标\t产出指标")))
     p = _only(result)
     c = _finding(result.checks, "indicator_labels_extra")
     assert c.severity == "warning" and c.source_line == 15
@@ -368,7 +375,7 @@ def test__indicator_labels_extra__variant_section_word_in_front() -> None:
 
 def test__indicator_level_conflict__社会效益指标_under_产出指标() -> None:
     """Defect: line 18 prints 产出指标 instead of 效益指标 in front of 社会效益指标."""
-    result = tabbed.parse(_form((18, "\t效益指标\t社会效益指标", "\t产出指标\t社会效益指标")))
+    result = parse_text(_form((18, "\t效益指标\t社会效益指标", "\t产出指标\t社会效益指标")))
     p = _only(result)
     c = _finding(result.checks, "indicator_level_conflict")
     assert c.severity == "info" and c.source_line == 18
@@ -379,7 +386,7 @@ def test__indicator_level_conflict__社会效益指标_under_产出指标() -> N
 
 def test__indicator_level_conflict__lone_二级_label_takes_its_一级() -> None:
     """Near miss: 社会效益指标 printed without a 一级 label moves the carried 一级 to 效益指标."""
-    result = tabbed.parse(_form((18, "\t效益指标\t社会效益指标", "\t\t社会效益指标")))
+    result = parse_text(_form((18, "\t效益指标\t社会效益指标", "\t\t社会效益指标")))
     assert (_only(result).indicators[3].level1, _only(result).indicators[3].level2) == (
         "效益指标",
         "社会效益指标",
@@ -392,7 +399,7 @@ def test__indicator_level_conflict__lone_二级_label_takes_its_一级() -> None
 
 def test__score_total_unparsed__dashes_instead_of_figures() -> None:
     """Defect: the 总分 row (line 23) prints dashes in 分值 and 得分."""
-    result = tabbed.parse(_form((23, "\t100\t100\t", "\t—\t—\t")))
+    result = parse_text(_form((23, "\t100\t100\t", "\t—\t—\t")))
     p = _only(result)
     c = _finding(result.checks, "score_total_unparsed")
     assert c.severity == "warning" and c.source_line == 23
@@ -404,7 +411,7 @@ def test__score_total_unparsed__dashes_instead_of_figures() -> None:
 
 def test__score_total_unparsed__no_figure_kept_from_an_unreadable_row() -> None:
     """Defect: 分值 prints 100 but 得分 prints '待定'; no 总分 should be recorded."""
-    result = tabbed.parse(_form((23, "\t100\t100\t", "\t100\t待定\t")))
+    result = parse_text(_form((23, "\t100\t100\t", "\t100\t待定\t")))
     _finding(result.checks, "score_total_unparsed")
     assert _only(result).score_total is None
 
@@ -453,7 +460,7 @@ def test__rendering_only_glued__not_raised_when_the_tabbed_copy_is_there() -> No
     """Near miss: the whole 松江 2020 seed prints every glued form again as a tabbed one."""
     out = _pipeline(SONGJIANG_FILE, seed_text("songjiang_2020"))
     assert not _rows(out, "rendering_only_glued")
-    assert {p["layout"] for p in out["projects"]} == {"tabbed"} and len(out["projects"]) == 9
+    assert {p["layout"] for p in out["projects"]} == {"self_eval_form"} and len(out["projects"]) == 9
 
 
 # ---------------------------------------------------------------- through the pipeline

@@ -1,4 +1,4 @@
-"""Tab-separated 财政项目支出绩效自评表: golden figures read by hand from the seeds, plus inline cases."""
+"""财政项目支出绩效自评表 from the seeds' tab-separated text (read as cells): golden figures read by hand, plus inline cases."""
 
 from __future__ import annotations
 
@@ -6,26 +6,36 @@ from decimal import Decimal
 
 import pytest
 
-from etl.model import Project
-from etl.parsers import self_eval_tabbed as tabbed
+from etl.model import ParseResult, Project
+from etl.parsers import self_eval_forms as forms
+from etl.readers.text import read_text
 from tests.conftest import seed_text
 
 D = Decimal
 
 
+def parse_text(text: str) -> ParseResult:
+    """A text extraction through its reader (tab-separated rows become cells), then the forms parser."""
+    return forms.parse(read_text("form.txt", text.encode("utf-8")))
+
+
+def detect_text(text: str) -> bool:
+    return forms.detect(read_text("form.txt", text.encode("utf-8")))
+
+
 @pytest.fixture(scope="module")
 def minhang():
-    return tabbed.parse(seed_text("minhang_2022"))
+    return parse_text(seed_text("minhang_2022"))
 
 
 @pytest.fixture(scope="module")
 def sj2021():
-    return tabbed.parse(seed_text("songjiang_2021"))
+    return parse_text(seed_text("songjiang_2021"))
 
 
 @pytest.fixture(scope="module")
 def sj2020():
-    return tabbed.parse(seed_text("songjiang_2020"))
+    return parse_text(seed_text("songjiang_2020"))
 
 
 def _one(result, name: str, **figures) -> Project:
@@ -68,11 +78,11 @@ HEAD = [
 
 
 def test__detect__seeds() -> None:
-    assert tabbed.detect(seed_text("minhang_2022"))
-    assert tabbed.detect(seed_text("songjiang_2021"))
-    assert tabbed.detect(seed_text("songjiang_2020"))
-    assert not tabbed.detect(seed_text("qingpu_2020"))
-    assert not tabbed.detect(seed_text("songjiang_2022_decl"))
+    assert detect_text(seed_text("minhang_2022"))
+    assert detect_text(seed_text("songjiang_2021"))
+    assert detect_text(seed_text("songjiang_2020"))
+    assert not detect_text(seed_text("qingpu_2020"))
+    assert not detect_text(seed_text("songjiang_2022_decl"))
 
 
 def test__parse_minhang__21_projects_and_header(minhang) -> None:
@@ -85,7 +95,7 @@ def test__parse_minhang__21_projects_and_header(minhang) -> None:
     assert (first.year, first.amount_unit, first.layout, first.kind) == (
         2022,
         "元",
-        "tabbed",
+        "self_eval_form",
         "self_evaluation",
     )
     assert (first.budget_initial, first.budget_full_year, first.executed) == (
@@ -309,7 +319,7 @@ def test__read_indicator_cells__by_content_not_position() -> None:
         "系统维护完成率\t\t\t100%\t100%\t10\t10\t无\t",
         "\t系统维护完成率\t\t100%\t100%\t10\t10\t无",
     ):
-        r = tabbed.read_indicator_cells(tabbed.Row(1, line).nonempty)
+        r = forms.read_indicator_cells(forms.Row(1, tuple(line.split("\t"))).nonempty)
         assert r is not None
         assert (r.labels, r.level3, r.target, r.actual, r.weight, r.score, r.reason) == (
             [],
@@ -323,19 +333,19 @@ def test__read_indicator_cells__by_content_not_position() -> None:
 
 
 def test__read_indicator_cells__numeric_values_and_unknown_label() -> None:
-    r = tabbed.read_indicator_cells(["硬件维护次数", "12", "6", "10", "10", "无"])
+    r = forms.read_indicator_cells(["硬件维护次数", "12", "6", "10", "10", "无"])
     assert (r.level3, r.target, r.actual, r.weight, r.score) == ("硬件维护次数", "12", "6", D("10"), D("10"))
-    r = tabbed.read_indicator_cells(["满意度指标", "信息共享指标", "信息共享程度", "共享", "共享", "5", "5"])
+    r = forms.read_indicator_cells(["满意度指标", "信息共享指标", "信息共享程度", "共享", "共享", "5", "5"])
     assert (r.labels, r.level3, r.reason) == (["满意度指标", "信息共享指标"], "信息共享程度", None)
-    r = tabbed.read_indicator_cells(["数量指标", "培训场次", "3次", "8分", "8分"])
+    r = forms.read_indicator_cells(["数量指标", "培训场次", "3次", "8分", "8分"])
     assert r is not None and r.level3 == "培训场次" and r.target is None and r.weight == D("8")
     assert [p[0] for p in r.problems] == ["indicator_value_missing"]
-    assert tabbed.read_indicator_cells(["产出指标", "数量指标"]) is None
+    assert forms.read_indicator_cells(["产出指标", "数量指标"]) is None
 
 
 def test__parse__form_without_total_row() -> None:
     text = _form([*HEAD, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无"])
-    result = tabbed.parse(text)
+    result = parse_text(text)
     p = result.projects[0]
     assert p.score_total is None and len(p.indicators) == 1
     assert p.end_line == len(HEAD) + 1
@@ -344,7 +354,7 @@ def test__parse__form_without_total_row() -> None:
 
 
 def test__parse__blank_funds_cells_align_on_header_columns() -> None:
-    p = tabbed.parse(
+    p = parse_text(
         _form([*HEAD, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分\t\t\t\t\t100\t95\t"])
     ).projects[0]
     assert (p.budget_initial, p.budget_full_year, p.executed) == (D("1000.00"), D("800.00"), D("400.00"))
@@ -362,7 +372,7 @@ def test__parse__funds_row_shifted_cells() -> None:
     head = list(HEAD)
     head[5] = "年度资金总额\t1000.00\t800.00\t400.00\t10\t50.00%\t5"  # all six figures, shifted left
     head[6] = "\t\t\t其中：当年财政拨款\t1000.00\t400.00\t—"  # shifted, two figures: cannot be aligned
-    result = tabbed.parse(
+    result = parse_text(
         _form([*head, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分\t100\t95"])
     )
     p = result.projects[0]
@@ -383,7 +393,7 @@ def test__parse__page_break_repeats_header_and_wraps_name() -> None:
         "\t\t\t覆盖率\t100%\t100%\t30\t29\t略有不足",
         "总分\t\t\t\t\t100\t99",
     ]
-    result = tabbed.parse(_form(rows))
+    result = parse_text(_form(rows))
     p = result.projects[0]
     assert [i.level3 for i in p.indicators] == ["测试数量", "宣传活动与宣传主题匹配率", "覆盖率"]
     assert p.indicators[1].source_line == 14
@@ -403,7 +413,7 @@ def test__parse__name_tail_after_numbers() -> None:
         "匹配率",
         "总分\t100\t100",
     ]
-    result = tabbed.parse(_form(rows))
+    result = parse_text(_form(rows))
     p = result.projects[0]
     assert [i.level3 for i in p.indicators] == ["宣传活动与宣传主题匹配率"]
     assert [c.check for c in result.checks] == ["indicator_name_wrapped"]
@@ -416,7 +426,7 @@ def test__parse__unparsed_row_is_reported() -> None:
         "\t备注\t见附件\t",
         "总分\t100\t100",
     ]
-    result = tabbed.parse(_form(rows))
+    result = parse_text(_form(rows))
     assert len(result.projects[0].indicators) == 1
     bad = [c for c in result.checks if c.check == "indicator_row_unparsed"]
     assert len(bad) == 1 and bad[0].source_line == 14 and "备注｜见附件" in bad[0].message
@@ -427,7 +437,7 @@ def test__parse__year_in_title_and_unit_wan() -> None:
     head[0] = "2023年度财政项目支出绩效自评表"
     head[1] = ""
     head[4] = "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\t"
-    p = tabbed.parse(
+    p = parse_text(
         _form([*head, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分：\t95"])
     ).projects[0]
     assert (p.year, p.amount_unit, p.score_max, p.score_total) == (2023, "万元", None, D("95"))
@@ -437,7 +447,7 @@ def test__parse__side_by_side_identical_copies() -> None:
     rows = [*HEAD, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分\t\t\t\t\t100\t95\t"]
     width = max(len(r.split("\t")) for r in rows) + 2
     doubled = [r + "\t" * (width - len(r.split("\t")) + 1) + r for r in rows]
-    result = tabbed.parse(_form(doubled))
+    result = parse_text(_form(doubled))
     assert len(result.projects) == 1
     assert len(result.projects[0].indicators) == 1
     dup = [c for c in result.checks if c.check.startswith("duplicate_rendering")]
@@ -447,14 +457,14 @@ def test__parse__side_by_side_identical_copies() -> None:
 def test__parse__several_forms_and_trailing_text_are_not_orphans() -> None:
     one = [*HEAD, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分\t100\t100", "", "sheet1", ""]
     two = [r.replace("测试项目", "第二项目") for r in one]
-    result = tabbed.parse(_form([*one, " \t" + two[0], *two[1:], "附件：说明"]))
+    result = parse_text(_form([*one, " \t" + two[0], *two[1:], "附件：说明"]))
     assert [p.project_name for p in result.projects] == ["测试项目", "第二项目"]
     assert not [c for c in result.checks if c.check == "orphan_indicator_rows"]
 
 
 def test__parse__missing_name_is_an_error_and_no_project() -> None:
     rows = [r for r in HEAD if not r.startswith("项目名称")]
-    result = tabbed.parse(
+    result = parse_text(
         _form([*rows, "\t产出指标\t数量指标\t测试数量\t1个\t1个\t90\t90\t无", "总分\t100\t100"])
     )
     assert result.projects == []
@@ -462,14 +472,14 @@ def test__parse__missing_name_is_an_error_and_no_project() -> None:
 
 
 def test__apply_labels__unknown_and_conflicting_labels() -> None:
-    carry = tabbed.Carry()
-    problems = tabbed.apply_labels(["自定义指标"], carry)
+    carry = forms.Carry()
+    problems = forms.apply_labels(["自定义指标"], carry)
     assert (carry.level1, carry.level2) == (None, "自定义指标")
     assert [p[0] for p in problems] == ["indicator_label_unknown"]
-    carry = tabbed.Carry("产出指标", "数量指标")
-    problems = tabbed.apply_labels(["产出指标", "社会效益指标"], carry)
+    carry = forms.Carry("产出指标", "数量指标")
+    problems = forms.apply_labels(["产出指标", "社会效益指标"], carry)
     assert (carry.level1, carry.level2) == ("产出指标", "社会效益指标")
     assert [p[0] for p in problems] == ["indicator_level_conflict"]
-    carry = tabbed.Carry("效益指标", "社会效益指标")
-    assert tabbed.apply_labels(["绩效 指标", "效益指标"], carry) == []
+    carry = forms.Carry("效益指标", "社会效益指标")
+    assert forms.apply_labels(["绩效 指标", "效益指标"], carry) == []
     assert (carry.level1, carry.level2) == ("效益指标", "社会效益指标")

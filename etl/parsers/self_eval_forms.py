@@ -1,24 +1,27 @@
-"""The tab-separated 财政项目支出绩效自评表 (Excel/Word table text: 闵行, 松江 'sheet1').
+"""财政项目支出绩效自评表 read from cells, whatever the file: Word, PDF, Excel or tab-separated text.
 
-One form, top to bottom: a title cell 财政项目支出绩效自评表, the year
-('(2022 年度)' / '2020年度'), 项目名称, 主管部门 … 实施单位 …, the funds header
-'项目资金 (元)' + 年初预算数 全年预算数 全年执行数 分值 执行率 得分 with the rows
-年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金, the 年度总体目标 cells
-(预期目标, 实际完成情况), the indicator table and a '总分' row.
+One form, top to bottom: the title 财政项目支出绩效自评表 (a cell, or the paragraph
+above the grid), the year ('(2022 年度)' / '2020年度'), 项目名称, 主管部门 … 实施单位 …,
+the funds header '项目资金 (元)' + 年初预算数 全年预算数 全年执行数 分值 执行率 得分 with
+the rows 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金, the 年度总体目标
+texts (预期目标, 实际完成情况), the indicator table and a '总分' row. The words are data
+(``[self_evaluation]`` of ``etl/templates/forms.toml``).
 
-Cell positions are NOT reliable (leading tabs vary from row to row, merged
-cells are printed once, PDF page breaks leave blank lines), so indicator rows
-are read by content: the last pair of adjacent numbers is 分值/得分, a text
-cell after them is the deviation reason, the three cells before them are
-三级指标 / 年度指标值 / 实际完成值 and anything before that is a hierarchy label.
-Labels are classified with a vocabulary (二级 -> 一级) and carried down to the
-rows that do not print them. Funds rows are aligned on the header's columns
-when they line up, otherwise by the type of their cells.
+The reader gives every row as cells: a grid row of an original (a merged cell's text
+once, at its top-left position) or a tab-separated text line; a prose line is a row of
+one cell. Cell positions are trusted only where they line up: text copied out of a table
+prints a merged cell once and shifts the cells after it, so indicator rows are read by
+content — the last pair of adjacent numbers is 分值/得分, a text after them the deviation
+reason, the three cells before them 三级指标 / 年度指标值 / 实际完成值 and anything before
+that a hierarchy label. Labels are classified with the vocabulary (二级 -> 一级) and carried
+down to the rows that do not print them (a merged cell prints them once). Funds rows are
+aligned on the header's columns when they line up, otherwise by the type of their cells.
+A form may run over several grids and pages: its rows are read in document order.
 
-Two oddities of real files are reported, not repaired: indicator rows printed
-after a form's 总分 and before the next title (they belong to no project on
-hand), and a form rendered twice side by side on the same lines (both copies
-are read, the left one is kept and the differences are listed).
+Two oddities of real files are reported, not repaired: indicator rows printed after a
+form's 总分 and before the next title (they belong to no project on hand), and a form
+rendered twice side by side in the same rows (both copies are read, the left one is kept
+and the differences are listed).
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from etl.model import Check, DocumentMeta, Indicator, ParseResult, Project
+from etl.readers.model import ROW, Document
+from etl.templates import forms_data
 from etl.textutil import (
     clean_cell,
     is_amount,
@@ -36,87 +43,79 @@ from etl.textutil import (
     is_percent,
     parse_amount,
     parse_percent,
-    split_cells,
     squash,
 )
 
-LAYOUT = "tabbed"
+LAYOUT = "self_eval_forms"  # the parser (ParseResult.layout, documents.layouts)
+PROJECT_LAYOUT = "self_eval_form"  # Project.layout of every form it reads
 KIND = "self_evaluation"
+
+# Year cell: '(2022 年度)', '2020年度', '（2021年度）'.
+YEAR_RE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
+# A year printed in front of the title: '2020年度财政项目支出绩效自评表'.
+TITLE_YEAR_RE = re.compile(r"^[（(]?(\d{4})年度?[)）]?")
+# Unit in the funds header: '项目资金 (元)', '项目资金（万元）'.
+UNIT_RE = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+SCORE_RE = re.compile(r"^(\d+(?:\.\d+)?)分?$")
+
 
 # ---------------------------------------------------------------- vocabulary
 
-# Title cell (whitespace removed); a year may be glued in front of it.
-TITLE_RE = re.compile(r"^(?:[（(]?\d{4}年度?[)）]?)?(?:财政)?项目支出绩效自评表$")
-# Year cell: '(2022 年度)', '2020年度', '（2021年度）'.
-YEAR_RE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
-# Unit in the funds header: '项目资金 (元)', '项目资金（万元）'.
-UNIT_RE = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 
-NAME_LABEL = "项目名称"
-DEPARTMENT_LABEL = "主管部门"
-UNIT_LABEL = "实施单位"
+@dataclass(frozen=True)
+class Vocabulary:
+    titles: tuple[str, ...]
+    head_rows: int
+    prose_min_chars: int
+    name_label: str
+    department_label: str
+    unit_label: str
+    measures: tuple[str, ...]
+    targets: dict[str, str]
+    percent_measures: frozenset[str]
+    funds_total: str
+    funds_rows: dict[str, str]
+    funds_prefix: re.Pattern[str]
+    goal_header_words: frozenset[str]
+    goal_labels: frozenset[str]
+    header_keys: frozenset[str]
+    header_words: frozenset[str]
+    section_labels: frozenset[str]
+    total_re: re.Pattern[str]
+    levels: dict[str, str]  # 二级 -> 一级
+    level_suffix: dict[str, str]  # an 二级's ending -> its 一级
 
-# Funds table: measures as printed in its header, in their usual order.
-FUNDS_MEASURES = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-# Funds rows: printed label (whitespace and '其中：' removed) -> canonical name.
-FUNDS_ROWS = {
-    "年度资金总额": "年度资金总额",
-    "当年财政拨款": "当年财政拨款",
-    "上年结转资金": "上年结转资金",
-    "上年结转": "上年结转资金",
-    "其他资金": "其他资金",
-}
-FUNDS_TOTAL = "年度资金总额"
-FUNDS_PREFIX_RE = re.compile(r"^其中[：:]?")
+    @property
+    def level1_labels(self) -> frozenset[str]:
+        return frozenset(self.levels.values()) | frozenset(self.level_suffix.values())
 
-# 年度总体目标 block: header words and the label cells that are not texts.
-GOAL_HEADER_WORDS = frozenset({"预期目标", "预算目标", "实际完成情况"})
-GOAL_LABELS = frozenset(
-    {"年度总体目标", "年度目标", "总体目标", "年度绩效目标", "预期目标", "预算目标", "实际完成情况"}
-)
 
-# Indicator table header words (a row made of these is a header, possibly repeated after a page break).
-INDICATOR_HEADER_WORDS = frozenset(
-    {
-        "绩效指标",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因分析及改进措施",
-        "偏差原因分析",
-        "改进措施",
-    }
-)
-INDICATOR_HEADER_KEYS = frozenset({"三级指标", "二级指标", "一级指标"})
-
-# 二级 -> 一级. Kept as data: it decides whether a lone label is 一级 or 二级.
-LEVEL2_TO_LEVEL1 = {
-    "数量指标": "产出指标",
-    "质量指标": "产出指标",
-    "时效指标": "产出指标",
-    "成本指标": "产出指标",
-    "经济效益指标": "效益指标",
-    "社会效益指标": "效益指标",
-    "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标",
-    "服务对象满意度指标": "满意度指标",
-    "社会公众或服务对象满意度指标": "满意度指标",
-}
-LEVEL1_LABELS = frozenset(LEVEL2_TO_LEVEL1.values())
-# Section words printed in the label columns that are not part of the hierarchy.
-SECTION_LABELS = frozenset({"绩效指标", "绩效", "指标"})
-
-TOTAL_RE = re.compile(r"^总分[:：]?(.*)$")
-SCORE_RE = re.compile(r"^(\d+(?:\.\d+)?)分?$")
-
-# How many non-blank rows after a title may hold its 项目名称 / funds header.
-HEAD_ROWS = 10
-# A tab-less line longer than this inside an indicator table is prose: the table has ended.
-PROSE_MIN_CHARS = 40
+@cache
+def vocabulary() -> Vocabulary:
+    data: dict[str, Any] = forms_data()["self_evaluation"]
+    fields, funds, goal, ind = data["fields"], data["funds"], data["goal"], data["indicators"]
+    return Vocabulary(
+        titles=tuple(squash(t) for t in data["titles"]),
+        head_rows=int(data["head_rows"]),
+        prose_min_chars=int(data["prose_min_chars"]),
+        name_label=fields["project_name"],
+        department_label=fields["department"],
+        unit_label=fields["unit"],
+        measures=tuple(funds["measures"]),
+        targets=dict(funds["targets"]),
+        percent_measures=frozenset(funds["percent"]),
+        funds_total=funds["total"],
+        funds_rows=dict(funds["rows"]),
+        funds_prefix=re.compile(rf"^{re.escape(funds['prefix'])}[：:]?"),
+        goal_header_words=frozenset(goal["header_words"]),
+        goal_labels=frozenset(goal["labels"]),
+        header_keys=frozenset(ind["header_keys"]),
+        header_words=frozenset(ind["header_words"]),
+        section_labels=frozenset(ind["section_labels"]),
+        total_re=re.compile(rf"^{re.escape(ind['total'])}[:：]?(.*)$"),
+        levels=dict(data["levels"]),
+        level_suffix=dict(data["level_suffix"]),
+    )
 
 
 # ---------------------------------------------------------------- rows
@@ -124,14 +123,21 @@ PROSE_MIN_CHARS = 40
 
 @dataclass(frozen=True)
 class Row:
-    """One physical line (or one side-by-side copy of it) with its 1-based line number."""
+    """One row of the document in reading order: a grid row's cells, or a prose line as one cell."""
 
-    line: int
-    raw: str
+    line: int  # document-wide line number (a text file's own line)
+    printed: tuple[str, ...]  # cells as printed; a merged cell's text only at its first position
+    grid: bool = True  # False for a prose line
+    page: int = 1
+
+    @property
+    def raw(self) -> str:
+        """The cells joined by tabs: a text row's own line, an original's row alike."""
+        return "\t".join(self.printed)
 
     @property
     def cells(self) -> list[str]:
-        return split_cells(self.raw)
+        return [clean_cell(c) for c in self.printed]
 
     @property
     def nonempty(self) -> list[str]:
@@ -139,11 +145,33 @@ class Row:
 
     @property
     def has_tab(self) -> bool:
-        return "\t" in self.raw
+        """A row of cells (a prose line is one text)."""
+        return self.grid
 
     @property
     def blank(self) -> bool:
         return not self.nonempty
+
+    def joined(self, nxt: Row) -> Row:
+        """This row with the next one appended inside its last cell (an in-cell line break)."""
+        cells = (*self.printed[:-1], self.printed[-1] + nxt.printed[0], *nxt.printed[1:])
+        return Row(self.line, cells, self.grid or nxt.grid, self.page)
+
+    def part(self, start: int, end: int | None) -> Row:
+        return Row(self.line, self.printed[start:end], self.grid, self.page)
+
+
+def document_rows(doc: Document) -> list[Row]:
+    """Every line of the document as a row, in reading order (one row per line)."""
+    rows = []
+    for ln in doc.lines:
+        if ln.kind == ROW and ln.table is not None:
+            table = doc.tables[ln.table]
+            cells = table.printed(ln.number - table.first_line)
+            rows.append(Row(ln.number, tuple(c.text if c.is_origin else "" for c in cells), True, ln.page))
+        else:
+            rows.append(Row(ln.number, (ln.text,), False, ln.page))
+    return rows
 
 
 @dataclass
@@ -181,8 +209,9 @@ class FormReading:
 
 
 def is_title_cell(cell: str) -> bool:
-    """True for the form title (with or without a year glued in front)."""
-    return bool(TITLE_RE.match(squash(cell)))
+    """True for the form title (with or without a year printed in front)."""
+    s = TITLE_YEAR_RE.sub("", squash(cell), count=1)
+    return s in vocabulary().titles
 
 
 def _is_score(cell: str) -> bool:
@@ -203,29 +232,30 @@ def _score(cell: str) -> Decimal:
 
 def _label_kind(label: str) -> int:
     """1 for a 一级 label, 2 for a 二级 label, 0 for a section word, -1 if unknown."""
+    voc = vocabulary()
     s = squash(label)
-    if s in SECTION_LABELS:
+    if s in voc.section_labels:
         return 0
-    if s in LEVEL1_LABELS:
+    if s in voc.level1_labels:
         return 1
-    if s in LEVEL2_TO_LEVEL1 or s.endswith("效益指标"):
+    if s in voc.levels or any(s.endswith(suffix) for suffix in voc.level_suffix):
         return 2
     return -1
 
 
 def _implied_level1(level2: str) -> str | None:
+    voc = vocabulary()
     s = squash(level2)
-    if s in LEVEL2_TO_LEVEL1:
-        return LEVEL2_TO_LEVEL1[s]
-    if s.endswith("效益指标"):
-        return "效益指标"
-    return None
+    if s in voc.levels:
+        return voc.levels[s]
+    return next((level1 for suffix, level1 in voc.level_suffix.items() if s.endswith(suffix)), None)
 
 
 def is_indicator_header(row: Row) -> bool:
     """A column-header row of the indicator table (possibly repeated after a page break)."""
+    voc = vocabulary()
     words = {squash(c) for c in row.nonempty}
-    return bool(words & INDICATOR_HEADER_KEYS) and len(words & INDICATOR_HEADER_WORDS) >= 2
+    return bool(words & voc.header_keys) and len(words & voc.header_words) >= 2
 
 
 def _header_labels(row: Row) -> list[str]:
@@ -336,9 +366,10 @@ def read_total(row: Row) -> tuple[Decimal | None, Decimal | None, bool] | None:
 
     The third element is False when the row's numbers could not be read.
     """
+    total_re = vocabulary().total_re
     cells = row.nonempty
     for i, cell in enumerate(cells):
-        m = TOTAL_RE.match(squash(cell))
+        m = total_re.match(squash(cell))
         if not m:
             continue
         tail = ([m.group(1)] if m.group(1) else []) + cells[i + 1 :]
@@ -353,7 +384,7 @@ def read_total(row: Row) -> tuple[Decimal | None, Decimal | None, bool] | None:
     return None
 
 
-# ---------------------------------------------------------------- forms in the text
+# ---------------------------------------------------------------- forms in the document
 
 
 def _title_columns(row: Row) -> list[int]:
@@ -362,21 +393,21 @@ def _title_columns(row: Row) -> list[int]:
 
 def _is_funds_header(row: Row) -> bool:
     """年初预算数 全年预算数 全年执行数 … as separate cells."""
-    return row.has_tab and len({squash(c) for c in row.nonempty} & set(FUNDS_MEASURES)) >= 3
+    return row.has_tab and len({squash(c) for c in row.nonempty} & set(vocabulary().measures)) >= 3
 
 
-def _is_tabbed_name_row(row: Row) -> bool:
-    return row.has_tab and any(squash(c) == NAME_LABEL for c in row.nonempty)
+def _is_name_row(row: Row) -> bool:
+    return row.has_tab and any(squash(c) == vocabulary().name_label for c in row.nonempty)
 
 
-def form_ranges(lines: list[str]) -> list[tuple[int, int]]:
-    """0-based [start, end) line ranges of the tab-separated forms (title to next title)."""
-    titles = [i for i, line in enumerate(lines) if "自评表" in line and _title_columns(Row(i + 1, line))]
+def form_ranges(rows: list[Row]) -> list[tuple[int, int]]:
+    """[start, end) positions in ``rows`` of the forms (title to next title)."""
+    titles = [i for i, row in enumerate(rows) if _title_columns(row)]
     ranges = []
     for n, start in enumerate(titles):
-        end = titles[n + 1] if n + 1 < len(titles) else len(lines)
-        head = [r for r in (Row(j + 1, lines[j]) for j in range(start + 1, end)) if not r.blank][:HEAD_ROWS]
-        if any(_is_tabbed_name_row(r) or _is_funds_header(r) for r in head):
+        end = titles[n + 1] if n + 1 < len(titles) else len(rows)
+        head = [r for r in rows[start + 1 : end] if not r.blank][: vocabulary().head_rows]
+        if any(_is_name_row(r) or _is_funds_header(r) for r in head):
             ranges.append((start, end))
     return ranges
 
@@ -390,9 +421,8 @@ def split_copies(rows: list[Row]) -> list[list[Row]]:
     starts = [0, *cols[1:]]
     copies: list[list[Row]] = [[] for _ in starts]
     for row in rows:
-        parts = row.raw.split("\t")
         for n, (a, b) in enumerate(zip(starts, bounds, strict=True)):
-            copies[n].append(Row(row.line, "\t".join(parts[a:b])))
+            copies[n].append(row.part(a, b))
     return copies
 
 
@@ -416,6 +446,7 @@ class _FormState:
 
 def _read_head_row(state: _FormState, row: Row) -> None:
     """Title, year, 项目名称, 主管部门/实施单位 and the funds header."""
+    voc = vocabulary()
     p = state.project
     cells = row.nonempty
     for i, cell in enumerate(cells):
@@ -424,7 +455,7 @@ def _read_head_row(state: _FormState, row: Row) -> None:
         year = _year_of(cell) if p.year is None else None
         if year is not None:
             p.year = year
-        elif s == NAME_LABEL and nxt is not None:
+        elif s == voc.name_label and nxt is not None:
             p.project_name = nxt
             if len(cells) > i + 2:
                 state.check(
@@ -433,11 +464,11 @@ def _read_head_row(state: _FormState, row: Row) -> None:
                     f"项目名称行有多个单元格：{'｜'.join(cells[i + 1 :])}，取第一个",
                     row.line,
                 )
-        elif s == DEPARTMENT_LABEL and nxt is not None and squash(nxt) != UNIT_LABEL:
+        elif s == voc.department_label and nxt is not None and squash(nxt) != voc.unit_label:
             p.department = nxt
-        elif s == UNIT_LABEL and nxt is not None:
+        elif s == voc.unit_label and nxt is not None:
             p.unit = nxt
-    measures = {i: squash(c) for i, c in enumerate(row.cells) if squash(c) in FUNDS_MEASURES}
+    measures = {i: squash(c) for i, c in enumerate(row.cells) if squash(c) in voc.measures}
     if len(measures) >= 3 and not state.measure_cols:
         state.measure_cols = measures
         m = UNIT_RE.search(row.raw)
@@ -453,8 +484,9 @@ def _year_of(cell: str) -> int | None:
 
 
 def _funds_label(cell: str) -> str | None:
-    s = FUNDS_PREFIX_RE.sub("", squash(cell))
-    return FUNDS_ROWS.get(s)
+    voc = vocabulary()
+    s = voc.funds_prefix.sub("", squash(cell))
+    return voc.funds_rows.get(s)
 
 
 def _align_funds(row: Row, label_col: int, measure_cols: dict[int, str]) -> dict[str, str] | None:
@@ -470,8 +502,9 @@ def _align_funds(row: Row, label_col: int, measure_cols: dict[int, str]) -> dict
         if _funds_types_ok(aligned):
             return aligned
     texts = [c for _, c in values]
-    if len(texts) == len(FUNDS_MEASURES):
-        by_order = dict(zip(FUNDS_MEASURES, texts, strict=True))
+    measures = vocabulary().measures
+    if len(texts) == len(measures):
+        by_order = dict(zip(measures, texts, strict=True))
         if _funds_types_ok(by_order):
             return by_order
     return None
@@ -479,16 +512,19 @@ def _align_funds(row: Row, label_col: int, measure_cols: dict[int, str]) -> dict
 
 def _funds_types_ok(values: dict[str, str]) -> bool:
     """执行率 holds a percentage, every other measure an amount (or a dash for 'nothing')."""
+    percent = vocabulary().percent_measures
     for measure, text in values.items():
         if is_blank(text):
             continue
-        if (measure == "执行率") != is_percent(text) or (measure != "执行率" and not is_amount(text)):
+        is_rate = measure in percent
+        if is_rate != is_percent(text) or (not is_rate and not is_amount(text)):
             return False
     return True
 
 
 def _read_funds_row(state: _FormState, row: Row) -> bool:
     """年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金; True when the row was one."""
+    voc = vocabulary()
     cells = row.cells
     label_col = next((i for i, c in enumerate(cells) if c), None)
     if label_col is None:
@@ -507,37 +543,33 @@ def _read_funds_row(state: _FormState, row: Row) -> bool:
             row.line,
         )
         return True
-    if name != FUNDS_TOTAL:
+    if name != voc.funds_total:
         for measure, text in values.items():
             p.extra[f"{name}_{measure}"] = text
         return True
     state.funds_seen = True
-    targets = {
-        "年初预算数": "budget_initial",
-        "全年预算数": "budget_full_year",
-        "全年执行数": "executed",
-        "分值": "execution_weight",
-        "得分": "execution_score",
-    }
     for measure, text in values.items():
         # _align_funds accepted only cells that parse as their measure's type.
-        if measure == "执行率":
-            p.execution_rate = parse_percent(text)
-        else:
-            setattr(p, targets[measure], parse_amount(text))
+        target = voc.targets.get(measure)
+        if target is None:
+            continue
+        value = parse_percent(text) if measure in voc.percent_measures else parse_amount(text)
+        setattr(p, target, value)
     return True
 
 
 def _is_goal_header(row: Row) -> bool:
-    return any(squash(c) in GOAL_HEADER_WORDS for c in row.nonempty)
+    words = vocabulary().goal_header_words
+    return any(squash(c) in words for c in row.nonempty)
 
 
 def _read_goal(state: _FormState) -> None:
-    """预期目标 / 实际完成情况: cells may span several physical lines (in-cell line breaks)."""
+    """预期目标 / 实际完成情况: a cell may run over several rows (in-cell line breaks of a text copy)."""
     if not state.goal_rows:
         return
+    labels = vocabulary().goal_labels
     joined = "".join(r.raw for r in state.goal_rows)
-    texts = [c for c in (clean_cell(x) for x in joined.split("\t")) if c and squash(c) not in GOAL_LABELS]
+    texts = [c for c in (clean_cell(x) for x in joined.split("\t")) if c and squash(c) not in labels]
     p = state.project
     if texts:
         p.goal = texts[0]
@@ -571,13 +603,25 @@ def _is_label_only(row: Row) -> bool:
     return bool(cells) and all(_label_kind(c) >= 0 for c in cells)
 
 
+def _furniture(rows: list[Row], at: int) -> bool:
+    """A prose line at a page break between two rows of a form: a running header or footer."""
+    row = rows[at]
+    if row.grid:
+        return False
+    before = next((r for r in reversed(rows[:at]) if r.grid), None)
+    after = next((r for r in rows[at + 1 :] if r.grid), None)
+    return (before is not None and before.page != row.page) or (after is not None and after.page != row.page)
+
+
 def parse_form(rows: list[Row]) -> FormReading:
     """Read one form (title row first); rows after its 总分 are checked for orphans."""
     title = rows[0]
-    project = Project(kind=KIND, layout=LAYOUT, source_line=title.line, end_line=title.line, project_name="")
+    project = Project(
+        kind=KIND, layout=PROJECT_LAYOUT, source_line=title.line, end_line=title.line, project_name=""
+    )
     state = _FormState(project)
     _read_head_row(state, title)
-    body = [r for r in rows[1:] if not r.blank]
+    body = [r for i, r in enumerate(rows) if i and not r.blank and not _furniture(rows, i)]
     pos = 0
     # -- head, funds and goal: everything before the indicator table
     while pos < len(body):
@@ -633,7 +677,7 @@ def parse_form(rows: list[Row]) -> FormReading:
             project.end_line = row.line
             continue
         if reading is None and pos < len(body) and _continues(row, body[pos]):
-            joined = Row(row.line, row.raw + body[pos].raw)
+            joined = row.joined(body[pos])
             if _strict_indicator(joined):
                 reading = read_indicator_cells(joined.nonempty)
                 pos += 1
@@ -652,7 +696,7 @@ def parse_form(rows: list[Row]) -> FormReading:
                 continue
             if not row.has_tab:
                 prose_run += 1
-                if len(clean_cell(row.raw)) >= PROSE_MIN_CHARS or prose_run >= 2:
+                if len(clean_cell(row.raw)) >= vocabulary().prose_min_chars or prose_run >= 2:
                     break
             state.check(
                 "indicator_row_unparsed",
@@ -718,7 +762,7 @@ def _unused_label_row(
 
 
 def _continues(row: Row, nxt: Row) -> bool:
-    """An in-cell line break: this line's last cell is still open and the next line starts inside it."""
+    """An in-cell line break: this row's last cell is still open and the next row starts inside it."""
     return (
         not row.raw.rstrip(" ").endswith("\t")
         and not nxt.raw.startswith("\t")
@@ -888,11 +932,11 @@ def _duplicate_check(kept: Project, other: Project, n: int) -> Check:
 # ---------------------------------------------------------------- document
 
 
-def detect(text: str) -> bool:
-    """Does the text hold at least one tab-separated 财政项目支出绩效自评表?"""
-    if "自评表" not in text or "\t" not in text:
+def detect(doc: Document) -> bool:
+    """Does the document hold at least one 财政项目支出绩效自评表 with cells?"""
+    if "自评表" not in doc.text:
         return False
-    return bool(form_ranges(text.split("\n")))
+    return bool(form_ranges(document_rows(doc)))
 
 
 def document_meta(projects: list[Project]) -> DocumentMeta:
@@ -910,13 +954,12 @@ def document_meta(projects: list[Project]) -> DocumentMeta:
     return meta
 
 
-def parse(text: str) -> ParseResult:
-    """Every tab-separated self-evaluation form of the document."""
+def parse(doc: Document) -> ParseResult:
+    """Every self-evaluation form of the document."""
     result = ParseResult(layout=LAYOUT)
-    lines = text.split("\n")
-    for start, end in form_ranges(lines):
-        rows = [Row(i + 1, lines[i]) for i in range(start, end)]
-        copies = split_copies(rows)
+    rows = document_rows(doc)
+    for start, end in form_ranges(rows):
+        copies = split_copies(rows[start:end])
         readings = [parse_form(copy) for copy in copies]
         first = readings[0]
         result.checks += first.checks + first.orphans
