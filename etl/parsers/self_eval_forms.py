@@ -57,9 +57,15 @@ TITLE_YEAR_RE = re.compile(r"^[（(]?(\d{4})年度?[)）]?")
 # Unit in the funds header: '项目资金 (元)', '项目资金（万元）'.
 UNIT_RE = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 SCORE_RE = re.compile(r"^(\d+(?:\.\d+)?)分?$")
+# A level label carrying its section's points: '产出指标(50分)', '效益指标（30分）'.
+LABEL_POINTS_RE = re.compile(r"^(?P<label>.+?)[（(](?P<points>\d+(?:\.\d+)?)分[)）]$")
 
 
 # ---------------------------------------------------------------- vocabulary
+
+
+# Column roles of the standard indicator table: the only one that may be read by content.
+STANDARD_COLUMNS = frozenset({"level1", "level2", "level3", "target", "actual", "weight", "score", "reason"})
 
 
 @dataclass(frozen=True)
@@ -67,12 +73,13 @@ class Vocabulary:
     titles: tuple[str, ...]
     head_rows: int
     prose_min_chars: int
-    name_label: str
-    department_label: str
-    unit_label: str
+    fields: dict[str, str]  # a head label (whitespace removed) -> project_name | department | unit
+    extra_labels: frozenset[str]
     measures: tuple[str, ...]
     targets: dict[str, str]
     percent_measures: frozenset[str]
+    amount_measures: frozenset[str]
+    min_measures: int
     funds_total: str
     funds_rows: dict[str, str]
     funds_prefix: re.Pattern[str]
@@ -82,6 +89,9 @@ class Vocabulary:
     header_words: frozenset[str]
     section_labels: frozenset[str]
     total_re: re.Pattern[str]
+    execution_rate_names: frozenset[str]
+    none_words: frozenset[str]
+    columns: dict[str, str]  # a header word (whitespace removed) -> its column's role
     levels: dict[str, str]  # 二级 -> 一级
     level_suffix: dict[str, str]  # an 二级's ending -> its 一级
 
@@ -94,16 +104,20 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     data: dict[str, Any] = forms_data()["self_evaluation"]
     fields, funds, goal, ind = data["fields"], data["funds"], data["goal"], data["indicators"]
+    totals = "|".join(re.escape(t) for t in ind["totals"])
     return Vocabulary(
         titles=tuple(squash(t) for t in data["titles"]),
         head_rows=int(data["head_rows"]),
         prose_min_chars=int(data["prose_min_chars"]),
-        name_label=fields["project_name"],
-        department_label=fields["department"],
-        unit_label=fields["unit"],
+        fields={
+            squash(label): key for key in ("project_name", "department", "unit") for label in fields[key]
+        },
+        extra_labels=frozenset(squash(x) for x in fields["extra_labels"]),
         measures=tuple(funds["measures"]),
         targets=dict(funds["targets"]),
         percent_measures=frozenset(funds["percent"]),
+        amount_measures=frozenset(funds["amounts"]),
+        min_measures=int(funds["min_measures"]),
         funds_total=funds["total"],
         funds_rows=dict(funds["rows"]),
         funds_prefix=re.compile(rf"^{re.escape(funds['prefix'])}[：:]?"),
@@ -112,7 +126,10 @@ def vocabulary() -> Vocabulary:
         header_keys=frozenset(ind["header_keys"]),
         header_words=frozenset(ind["header_words"]),
         section_labels=frozenset(ind["section_labels"]),
-        total_re=re.compile(rf"^{re.escape(ind['total'])}[:：]?(.*)$"),
+        total_re=re.compile(rf"^(?:{totals})[:：]?(.*)$"),
+        execution_rate_names=frozenset(squash(n) for n in ind["execution_rate"]),
+        none_words=frozenset(ind["none_words"]),
+        columns={squash(word): role for role, words in data["columns"].items() for word in words},
         levels=dict(data["levels"]),
         level_suffix=dict(data["level_suffix"]),
     )
@@ -186,6 +203,13 @@ class CellReading:
     score: Decimal
     reason: str | None
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (check, severity, message)
+    # Read by the header's columns: the levels as printed in their own columns (blank when
+    # a merged cell printed them above), and what the other columns hold.
+    by_columns: bool = False
+    level1: str | None = None
+    level2: str | None = None
+    rule: str | None = None
+    explanation: str | None = None
 
 
 @dataclass
@@ -230,10 +254,17 @@ def _score(cell: str) -> Decimal:
     return amount
 
 
+def split_points(label: str) -> tuple[str, str | None]:
+    """'产出指标(50分)' -> ('产出指标', '50'); a label without points -> (label, None)."""
+    s = squash(label)
+    m = LABEL_POINTS_RE.match(s)
+    return (m.group("label"), m.group("points")) if m else (s, None)
+
+
 def _label_kind(label: str) -> int:
     """1 for a 一级 label, 2 for a 二级 label, 0 for a section word, -1 if unknown."""
     voc = vocabulary()
-    s = squash(label)
+    s = split_points(label)[0]
     if s in voc.section_labels:
         return 0
     if s in voc.level1_labels:
@@ -245,7 +276,7 @@ def _label_kind(label: str) -> int:
 
 def _implied_level1(level2: str) -> str | None:
     voc = vocabulary()
-    s = squash(level2)
+    s = split_points(level2)[0]
     if s in voc.levels:
         return voc.levels[s]
     return next((level1 for suffix, level1 in voc.level_suffix.items() if s.endswith(suffix)), None)
@@ -255,7 +286,106 @@ def is_indicator_header(row: Row) -> bool:
     """A column-header row of the indicator table (possibly repeated after a page break)."""
     voc = vocabulary()
     words = {squash(c) for c in row.nonempty}
-    return bool(words & voc.header_keys) and len(words & voc.header_words) >= 2
+    if words & voc.header_keys and len(words & voc.header_words) >= 2:
+        return True
+    roles = set(header_columns(row))
+    return "level3" in roles and len(roles) >= 3
+
+
+def header_columns(row: Row) -> dict[str, int]:
+    """Each column role the header row names -> its column (the first cell naming it)."""
+    columns = vocabulary().columns
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row.cells):
+        role = columns.get(squash(cell))
+        if role is not None and role not in found:
+            found[role] = i
+    return found
+
+
+def is_standard(columns: dict[str, int]) -> bool:
+    """The standard table (分值 and 得分, nothing else): its rows may be read by content."""
+    return {"weight", "score"} <= set(columns) <= STANDARD_COLUMNS
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """'95' + '%' -> '95%'; a value already printed with its unit keeps it."""
+    if not value or not unit or unit in vocabulary().none_words or value.endswith(unit):
+        return value
+    return value + unit
+
+
+def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
+    """An indicator row read on the header's columns; None when its cells do not line up.
+
+    They line up when every printed cell stands under a column the header names, the
+    三级指标 is printed and 分值 / 得分 (where the header has them) hold numbers.
+    """
+    cells = row.cells
+    used = set(columns.values())
+    if any(text and i not in used for i, text in enumerate(cells)):
+        return None
+
+    def at(role: str) -> str:
+        i = columns.get(role)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    level3 = at("level3")
+    if not level3 or any(role in columns and not _is_score(at(role)) for role in ("weight", "score")):
+        return None
+    if is_standard(columns) and (
+        _label_kind(at("level1")) in (0, 2) or _label_kind(at("level2")) in (0, 1) or _label_kind(level3) >= 0
+    ):
+        return None  # the standard words stand in the wrong columns: the row is shifted
+    none = vocabulary().none_words
+    nature = at("nature")
+    target = _with_unit(at("target"), at("measure_unit"))
+    if target and nature and nature not in none:
+        target = nature + target
+    actual = _with_unit(at("actual"), at("measure_unit"))
+    weight = _score(at("weight")) if "weight" in columns else None
+    score = _score(at("score")) if "score" in columns else None
+    return CellReading(
+        labels=[],
+        level3=level3,
+        target=target or None,
+        actual=actual or None,
+        weight=weight,  # type: ignore[arg-type]
+        score=score,  # type: ignore[arg-type]
+        reason=at("reason") or None,
+        by_columns=True,
+        level1=at("level1") or None,
+        level2=at("level2") or None,
+        rule=at("rule") or None,
+        explanation=at("explanation") or None,
+    )
+
+
+def carry_columns(reading: CellReading, carry: Carry) -> list[tuple[str, str, str]]:
+    """The levels a row prints in their own columns; a blank one carries down from above.
+
+    A printed 二级 of the vocabulary under a carried 一级 it does not belong to moves the
+    一级 along (the 一级 cell was not printed); a printed pair that disagrees is noted.
+    """
+    problems: list[tuple[str, str, str]] = []
+    level1 = split_points(reading.level1)[0] if reading.level1 else None
+    level2 = split_points(reading.level2)[0] if reading.level2 else None
+    if level1 and level1 != carry.level1:
+        carry.level1, carry.level2 = level1, None
+    if level2:
+        implied = _implied_level1(level2)
+        if level1 and implied and _label_kind(level1) == 1 and implied != level1:
+            problems.append(
+                (
+                    "indicator_level_conflict",
+                    "info",
+                    f"二级指标“{level2}”印在一级指标“{level1}”之下（词表中属于“{implied}”），按所印记录",
+                )
+            )
+        elif not level1 and implied and carry.level1 != implied and _label_kind(carry.level1 or "") == 1:
+            carry.level1 = implied
+        carry.level2 = level2
+    return problems
 
 
 def _header_labels(row: Row) -> list[str]:
@@ -340,7 +470,7 @@ def apply_labels(labels: list[str], carry: Carry) -> list[tuple[str, str, str]]:
                 labels, kinds = labels[-2:], [1, 2]
     printed1: str | None = None
     for lab, kind in zip(labels, kinds, strict=True):
-        lab = squash(lab)
+        lab = split_points(lab)[0]
         if kind == 1:
             printed1 = lab
             if lab != carry.level1:
@@ -370,9 +500,11 @@ def read_total(row: Row) -> tuple[Decimal | None, Decimal | None, bool] | None:
     cells = row.nonempty
     for i, cell in enumerate(cells):
         m = total_re.match(squash(cell))
-        if not m:
-            continue
+        if not m or (m.group(1) and not _is_score(m.group(1))):
+            continue  # '合计数量' names an indicator, not the total
         tail = ([m.group(1)] if m.group(1) else []) + cells[i + 1 :]
+        if not tail:
+            return None, None, True  # nothing printed: no total to read, nothing misread
         numbers = [_score(c) for c in tail if _is_score(c)]
         if len(numbers) != len(tail) or len(numbers) > 2:
             return None, None, False  # a cell that is no score: keep none rather than guess which is which
@@ -391,13 +523,31 @@ def _title_columns(row: Row) -> list[int]:
     return [i for i, c in enumerate(row.cells) if c and is_title_cell(c)]
 
 
+def measure_of(cell: str) -> str | None:
+    """The funds measure a header cell names: its words before the first parenthesis."""
+    head = re.split(r"[（(]", squash(cell), maxsplit=1)[0]
+    return head if head in vocabulary().measures else None
+
+
+def funds_columns(row: Row) -> dict[int, str]:
+    """Column -> measure when the row is the funds header (年初预算数 全年预算数 全年执行数 …)."""
+    voc = vocabulary()
+    if not row.has_tab:
+        return {}
+    found = {i: m for i, c in enumerate(row.cells) if (m := measure_of(c)) is not None}
+    measures = set(found.values())
+    if len(measures) < voc.min_measures or not measures & voc.amount_measures:
+        return {}
+    return found
+
+
 def _is_funds_header(row: Row) -> bool:
-    """年初预算数 全年预算数 全年执行数 … as separate cells."""
-    return row.has_tab and len({squash(c) for c in row.nonempty} & set(vocabulary().measures)) >= 3
+    return bool(funds_columns(row))
 
 
 def _is_name_row(row: Row) -> bool:
-    return row.has_tab and any(squash(c) == vocabulary().name_label for c in row.nonempty)
+    fields = vocabulary().fields
+    return row.has_tab and any(fields.get(squash(c)) == "project_name" for c in row.nonempty)
 
 
 def form_ranges(rows: list[Row]) -> list[tuple[int, int]]:
@@ -444,32 +594,45 @@ class _FormState:
         )
 
 
+def _extra_pairs(cells: list[str]) -> dict[str, str] | None:
+    """'项目联系人 | 向俐 | 联系电话 | 6788…' -> label: value; None unless every pair reads so."""
+    if not cells or len(cells) % 2:
+        return None
+    labels = vocabulary().extra_labels
+    pairs = dict(zip(cells[::2], cells[1::2], strict=True))
+    return pairs if all(squash(label) in labels for label in pairs) else None
+
+
 def _read_head_row(state: _FormState, row: Row) -> None:
     """Title, year, 项目名称, 主管部门/实施单位 and the funds header."""
     voc = vocabulary()
     p = state.project
     cells = row.nonempty
     for i, cell in enumerate(cells):
-        s = squash(cell)
+        key = voc.fields.get(squash(cell))
         nxt = cells[i + 1] if i + 1 < len(cells) else None
         year = _year_of(cell) if p.year is None else None
         if year is not None:
             p.year = year
-        elif s == voc.name_label and nxt is not None:
+        elif key == "project_name" and nxt is not None:
             p.project_name = nxt
-            if len(cells) > i + 2:
+            rest = cells[i + 2 :]
+            if rest and (pairs := _extra_pairs(rest)) is not None:
+                for label, value in pairs.items():
+                    p.extra.setdefault(label, value)
+            elif rest:
                 state.check(
                     "project_name_extra_cells",
                     "warning",
                     f"项目名称行有多个单元格：{'｜'.join(cells[i + 1 :])}，取第一个",
                     row.line,
                 )
-        elif s == voc.department_label and nxt is not None and squash(nxt) != voc.unit_label:
+        elif key == "department" and nxt is not None and voc.fields.get(squash(nxt)) != "unit":
             p.department = nxt
-        elif s == voc.unit_label and nxt is not None:
+        elif key == "unit" and nxt is not None:
             p.unit = nxt
-    measures = {i: squash(c) for i, c in enumerate(row.cells) if squash(c) in voc.measures}
-    if len(measures) >= 3 and not state.measure_cols:
+    measures = funds_columns(row)
+    if measures and not state.measure_cols:
         state.measure_cols = measures
         m = UNIT_RE.search(row.raw)
         if m:
@@ -487,6 +650,16 @@ def _funds_label(cell: str) -> str | None:
     voc = vocabulary()
     s = voc.funds_prefix.sub("", squash(cell))
     return voc.funds_rows.get(s)
+
+
+def _unlabelled_total(row: Row, measure_cols: dict[int, str]) -> bool:
+    """Figures under the header's measures and nothing else: the one funds row of a short form."""
+    printed = [(i, c) for i, c in enumerate(row.cells) if c]
+    return (
+        bool(printed)
+        and all(i in measure_cols for i, _ in printed)
+        and _funds_types_ok({measure_cols[i]: c for i, c in printed})
+    )
 
 
 def _align_funds(row: Row, label_col: int, measure_cols: dict[int, str]) -> dict[str, str] | None:
@@ -530,6 +703,8 @@ def _read_funds_row(state: _FormState, row: Row) -> bool:
     if label_col is None:
         return False
     name = _funds_label(cells[label_col])
+    if name is None and not state.funds_seen and _unlabelled_total(row, state.measure_cols):
+        name, label_col = voc.funds_total, -1
     if name is None:
         return False
     p = state.project
@@ -595,7 +770,50 @@ def _indicator(reading: CellReading, carry: Carry, line: int) -> Indicator:
         score=reading.score,
         deviation_reason=reading.reason,
         source_line=line,
+        explanation=reading.explanation,
+        scoring_rule=reading.rule,
     )
+
+
+def _level_cells(row: Row, columns: dict[str, int]) -> tuple[str | None, str | None]:
+    cells = row.cells
+
+    def at(role: str) -> str | None:
+        i = columns.get(role)
+        return (cells[i] or None) if i is not None and i < len(cells) else None
+
+    return at("level1"), at("level2")
+
+
+def _levels_only(row: Row, columns: dict[str, int]) -> bool:
+    """A row printing only 一级/二级 in their columns (an 二级 with no indicator under it)."""
+    level_cols = {columns[r] for r in ("level1", "level2") if r in columns}
+    printed = [i for i, c in enumerate(row.cells) if c]
+    return bool(printed) and all(i in level_cols for i in printed)
+
+
+def _note_points(project: Project, row: Row) -> None:
+    """A level label printed with its section's points ('产出指标(50分)'): kept as '分值:产出指标'."""
+    for cell in row.nonempty:
+        label, points = split_points(cell)
+        if points is not None and _label_kind(label) >= 1:
+            project.extra.setdefault(f"分值:{label}", points)
+
+
+def _execution_rate_indicator(project: Project) -> None:
+    """A form printing its execution rate as an indicator row (预算执行率): the project's rate.
+
+    The row stays an indicator (its 分值 is part of the form's 100); only the rate as
+    printed is taken, and only when the funds block printed none.
+    """
+    if project.execution_rate is not None:
+        return
+    names = vocabulary().execution_rate_names
+    for ind in project.indicators:
+        if squash(ind.level3) in names and ind.actual_value and is_percent(ind.actual_value):
+            project.execution_rate = parse_percent(ind.actual_value)
+            project.extra.setdefault("执行率（指标行）", ind.actual_value)
+            return
 
 
 def _is_label_only(row: Row) -> bool:
@@ -647,12 +865,14 @@ def parse_form(rows: list[Row]) -> FormReading:
     project.end_line = body[pos - 1].line if pos else title.line
     # -- indicator table
     carry = Carry()
+    columns: dict[str, int] = {}
     total_row: Row | None = None
     pending: tuple[Row, str | None, str | None] | None = None
     prose_run = 0
     while pos < len(body):
         row = body[pos]
         pos += 1
+        _note_points(project, row)
         total = read_total(row)
         if total is not None:
             total_row = row
@@ -666,11 +886,21 @@ def parse_form(rows: list[Row]) -> FormReading:
                 )
             break
         if is_indicator_header(row):
+            columns = header_columns(row)
             _note(state, apply_labels(_header_labels(row), carry), row.line)
             project.end_line = row.line
             continue
-        reading = read_indicator_cells(row.nonempty)
-        if reading is None and _is_label_only(row):
+        reading = read_by_columns(row, columns) if columns else None
+        if reading is None and columns and not is_standard(columns):
+            if _levels_only(row, columns):
+                levels = CellReading([], "", None, None, Decimal(0), Decimal(0), None, by_columns=True)
+                levels.level1, levels.level2 = _level_cells(row, columns)
+                _note(state, carry_columns(levels, carry), row.line)
+                project.end_line = row.line
+                continue
+        elif reading is None:
+            reading = read_indicator_cells(row.nonempty)
+        if reading is None and _is_label_only(row) and (not columns or is_standard(columns)):
             _note(state, apply_labels(row.nonempty, carry), row.line)
             if carry.level1 or carry.level2:
                 pending = (row, carry.level1, carry.level2)
@@ -706,7 +936,10 @@ def parse_form(rows: list[Row]) -> FormReading:
             )
             continue
         prose_run = 0
-        _note(state, apply_labels(reading.labels, carry), row.line)
+        if reading.by_columns:
+            _note(state, carry_columns(reading, carry), row.line)
+        else:
+            _note(state, apply_labels(reading.labels, carry), row.line)
         if pending is not None:
             _unused_label_row(state, pending, (carry.level1, carry.level2))
             pending = None
@@ -717,6 +950,7 @@ def parse_form(rows: list[Row]) -> FormReading:
         _unused_label_row(state, pending, (None, None))
     if total_row is not None:
         project.end_line = total_row.line
+    _execution_rate_indicator(project)
     _final_form_checks(state, total_row)
     orphans = _orphan_rows(body[pos:], project) if total_row is not None else []
     if not project.project_name:

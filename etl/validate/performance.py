@@ -147,7 +147,7 @@ def project_checks(projects: list[dict], indicators: list[dict]) -> list[Check]:
                     f"{total_w:f}分（各项分值之和）",
                     f"{p['score_max']:f}分（满分）",
                 )
-        if inds:
+        if scores:  # a form without a 得分 column has no total to print
             total_s = sum(scores, Decimal(0)) + exec_s
             if p["score_total"] is None:
                 add(
