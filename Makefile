@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 WAREHOUSE ?= data/warehouse
 PORT ?= 8501
 
-.PHONY: run test install warehouse rebuild lint format bench browser-deps clean checks-doc
+.PHONY: run test install warehouse rebuild lint format bench browser-deps office-deps clean checks-doc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ rebuild: install
 run: warehouse
 	BUDGET_WAREHOUSE=$(WAREHOUSE) $(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
-test: install browser-deps
+test: install browser-deps office-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -54,6 +54,15 @@ browser-deps:
 		echo "installing chromium and fonts-noto-cjk (apt-get)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+# Debian's LibreOffice Writer without GUI converts .doc/.wps to DOCX for the reader (skipped when present;
+# measured: 50 packages, 86 MB of .deb, 13 s to install from the local package cache on 2 cores).
+office-deps:
+	@if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then \
+		echo "installing libreoffice-writer-nogui (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; \
 	fi
 
 clean:

@@ -3,7 +3,7 @@
 The 数据导入 page shows what these functions return. An upload is read once, before
 anything is stored, with the ETL's own ``process_document``, so the preview is exactly
 what the warehouse would get. A file is refused, with a Chinese reason and nothing
-stored, when its name has path parts, it is too large, its bytes are none of the four
+stored, when its name has path parts, it is too large, its bytes are none of the accepted
 types, it cannot be read, or its bytes are already in the corpus. An accepted file is
 written under a name made here (never the uploaded one) into ``BUDGET_RAW`` and the
 warehouse is rebuilt with the cache, so unchanged originals cost nothing; the build
@@ -28,19 +28,28 @@ from typing import Any
 from etl.build import BuildError, build, process_document, raw_files
 from etl.load import WarehouseBusy, read_manifest, warehouse_lock
 from etl.readers import UnreadableDocument, detect_type
-from etl.readers.model import DOCX, PDF, TEXT, XLSX
+from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = ROOT / "data" / "raw"
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB
 PREFIX = "upload_"
-EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", TEXT: "txt"}
-STORED_NAME = re.compile(r"upload_[0-9a-f]{12}_[a-z_]+_[a-z0-9]+\.(pdf|docx|xlsx|txt)")
+# Stored under the extension the bytes say: a WPS 文字 .wps is Word's binary format, so it is kept as .doc.
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", XLS: "xls", DOC: "doc", TEXT: "txt"}
+STORED_NAME = re.compile(r"upload_[0-9a-f]{12}_[a-z_]+_[a-z0-9]+\.(pdf|docx|xlsx|xls|doc|txt)")
 SAFE_NAME = re.compile(r"[a-z0-9_.]+")
 LOCK_TIMEOUT = 600.0  # seconds a second session waits for a running add or remove
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-TYPE_WORDS = {PDF: "PDF", DOCX: "Word（DOCX）", XLSX: "Excel（XLSX）", TEXT: "文本"}
+TYPE_WORDS = {
+    PDF: "PDF",
+    DOCX: "Word（DOCX）",
+    XLSX: "Excel（XLSX）",
+    XLS: "Excel（XLS）",
+    DOC: "Word（DOC/WPS）",
+    TEXT: "文本",
+}
+ACCEPTED_WORDS = "PDF、Word（DOCX、DOC 或 WPS）、Excel（XLSX 或 XLS）或文本文件"
 
 
 class Refused(Exception):
@@ -215,7 +224,7 @@ def type_refusal(data: bytes) -> str | None:
     try:
         detect_type(data)
     except UnreadableDocument as exc:
-        return f"文件类型不符：{exc}。只接受 PDF、Word（DOCX）、Excel（XLSX）或文本文件，未保存。"
+        return f"文件类型不符：{exc}。只接受 {ACCEPTED_WORDS}，未保存。"
     return None
 
 

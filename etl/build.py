@@ -52,6 +52,8 @@ PARTIAL_CHECKS = {
     "cell_not_understood",
     "code_not_understood",
     "declaration_form_unreadable",
+    "cell_formula_without_value",  # a workbook formula stored without its result: that figure is missing
+    "cell_external_formula_without_value",
 }
 
 
@@ -336,6 +338,8 @@ def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, A
 
 
 CHUNK = 64  # text documents per worker task: frames are built where the rows are made
+# PDF; DOCX/XLSX (a ZIP package); .xls/.doc/.wps (an OLE2 compound file: a .doc costs a ~1 s
+# LibreOffice conversion, so it is cached and gets a worker task of its own like a PDF).
 _ORIGINAL_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 

@@ -210,8 +210,8 @@ def remove_section() -> None:
 
 st.title("数据导入")
 st.markdown(
-    "上传部门公开的 **部门决算、部门预算、绩效自评表或绩效目标申报表**（PDF、Word（DOCX）、Excel（XLSX）"
-    f"或文本文件），可一次选择多个，单个文件不超过 {importer.MAX_BYTES // importer.MB} MB。\n\n"
+    "上传部门公开的 **部门决算、部门预算、绩效自评表或绩效目标申报表**"
+    f"（{importer.ACCEPTED_WORDS}），可一次选择多个，单个文件不超过 {importer.MAX_BYTES // importer.MB} MB。\n\n"
     "1. 选择文件后，先显示每个文件识别出的类型、区、年度、部门、表格和校验问题——**此时尚未保存**。\n"
     "2. 核对无误后点击 **加入数据库**：文件以系统生成的名称保存，数据仓库随即重建，"
     "所有打开的页面在下一次操作时使用新数据。\n"

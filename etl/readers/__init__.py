@@ -1,7 +1,10 @@
 """File bytes -> :class:`~etl.readers.model.Document`: the only place that knows file types.
 
 The type is told by the bytes, never by the name: a '.pdf' that is really an
-HTML page is refused with a message saying so. One reader per type.
+HTML page is refused with a message saying so. One reader per type. An OLE2
+compound file is told by its streams (``etl.readers.ole``): an .xls workbook, a
+Word .doc or WPS 文字 .wps (Word's binary format, read alike), or a
+password-protected .docx/.xlsx, which is refused.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from etl.readers.model import DOCX, PDF, TEXT, XLSX, Document
+from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX, Document
+from etl.readers.ole import MAGIC as _OLE
+from etl.readers.ole import ole_type
 from etl.readers.text import DecodedText, UnreadableDocument, decode_document, read_text
 
 __all__ = [
@@ -21,12 +26,11 @@ __all__ = [
     "read_document",
 ]
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
 
 
 def detect_type(data: bytes) -> str:
-    """PDF, DOCX, XLSX or TEXT from the first bytes; UnreadableDocument for anything else we know."""
+    """PDF, DOCX, XLSX, XLS, DOC or TEXT from the bytes; UnreadableDocument for anything else we know."""
     head = data[:1024]
     if b"%PDF-" in head:
         return PDF
@@ -41,9 +45,7 @@ def detect_type(data: bytes) -> str:
             return XLSX
         raise UnreadableDocument("文件是 ZIP 压缩包，但不是 Word（DOCX）或 Excel（XLSX）文件")
     if data.startswith(_OLE):
-        raise UnreadableDocument(
-            "文件是旧版 Office 格式（.doc/.xls）或加密的 Office 文件，无法读取；请另存为 DOCX、XLSX 或 PDF"
-        )
+        return ole_type(data)
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(lowered.startswith(mark) for mark in _HTML_MARKS):
         raise UnreadableDocument("文件是网页（HTML/XML），不是 PDF、DOCX、XLSX 原件或文本；请下载原始文件")
@@ -70,6 +72,14 @@ def read_document(source_file: str, data: bytes) -> Document:
             from etl.readers.xlsx import read_xlsx
 
             return read_xlsx(source_file, data)
+        if kind == XLS:
+            from etl.readers.xls import read_xls
+
+            return read_xls(source_file, data)
+        if kind == DOC:
+            from etl.readers.doc import read_doc
+
+            return read_doc(source_file, data)
         return read_text(source_file, data)
     except UnreadableDocument:
         raise
@@ -80,4 +90,11 @@ def read_document(source_file: str, data: bytes) -> Document:
         ) from exc
 
 
-_KIND_NAMES = {PDF: " PDF ", DOCX: " Word（DOCX）", XLSX: " Excel（XLSX）", TEXT: "文本"}
+_KIND_NAMES = {
+    PDF: " PDF ",
+    DOCX: " Word（DOCX）",
+    XLSX: " Excel（XLSX）",
+    XLS: " Excel（XLS）",
+    DOC: "旧版 Word（DOC/WPS）",
+    TEXT: "文本",
+}

@@ -343,6 +343,18 @@ READING: tuple[CheckSpec, ...] = (
     _reading(
         "unit_name_completed", "info", "单位名称已补全", "实施单位名称被截断，已按本文件所列单位名称补全"
     ),
+    _reading(
+        "cell_formula_without_value",
+        "error",
+        "公式未保存计算结果",
+        "工作表中的公式单元格没有保存计算结果，该值未读入；在表格软件中打开并保存后再导入即可读入",
+    ),
+    _reading(
+        "cell_external_formula_without_value",
+        "error",
+        "引用外部工作簿的公式无值",
+        "公式引用其他工作簿且文件中没有保存计算结果，该值未读入；需更新链接或将公式转为数值后再导入",
+    ),
 )
 
 UNITS: tuple[CheckSpec, ...] = (

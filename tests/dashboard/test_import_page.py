@@ -68,6 +68,7 @@ def test__page__renders_its_instructions_and_no_preview_without_upload(corpus) -
     body = texts(at)
     assert "部门决算、部门预算、绩效自评表或绩效目标申报表" in body
     assert "不超过 50 MB" in body and "此时尚未保存" in body
+    assert "PDF、Word（DOCX、DOC 或 WPS）、Excel（XLSX 或 XLS）或文本文件" in body  # the types accepted
     assert at.file_uploader[0].label == "选择要导入的文件（可多选，单个文件不超过 50 MB）"
     assert at.file_uploader[0].accept_multiple_files
     assert not at.get("progress") and not metrics(at)

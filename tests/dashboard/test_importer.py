@@ -25,6 +25,9 @@ from etl.build import build
 ROOT = Path(__file__).resolve().parents[2]
 SEED_RAW = ROOT / "data" / "raw"
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
+# An .xls export of the central 预算项目库 (11 sheets; tests/cases/real/README.md) and a .doc made by LibreOffice.
+PKU_XLS = ROOT / "tests" / "cases" / "real" / "central_pku_2019_project_library_export.xls"
+BUDGET_DOC = ROOT / "tests" / "cases" / "old_office" / "budget_table.doc"
 QINGPU = "qingpu_government_service_office_2020_final_accounts.txt"
 WEBPAGE = (
     "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>上海市普陀区人民政府</title></head>"
@@ -139,6 +142,14 @@ def test__inspect__refuses_a_broken_or_encrypted_pdf(make, words: list[str], raw
         assert word in preview.refusal
 
 
+def test__inspect__refuses_a_damaged_old_office_file_naming_the_accepted_types(raw: Path) -> None:
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024  # a compound file's magic, no directory
+    preview = importer.inspect("budget.xls", data, raw)
+    assert not preview.accepted and preview.checks == ()  # refused before it was parsed
+    assert "旧版 Office" in preview.refusal and "已损坏" in preview.refusal
+    assert "只接受 PDF、Word（DOCX、DOC 或 WPS）、Excel（XLSX 或 XLS）或文本文件" in preview.refusal
+
+
 def test__inspect__refuses_a_file_with_no_known_table(raw: Path) -> None:
     data = "购物清单\n苹果 3 斤\n牛奶 2 盒\n".encode()
     preview = importer.inspect("shopping.txt", data, raw)
@@ -182,6 +193,36 @@ def test__stored_name__is_made_from_the_bytes_and_what_was_read() -> None:
     assert importer.stored_name(sha, None, None, "text") == f"upload_{sha[:12]}_unknown_noyear.txt"
     hostile = importer.stored_name(sha, "../Budget/", 99999, "exe")
     assert hostile == f"upload_{sha[:12]}_udget_noyear.txt"  # only [a-z_] of the kind survives
+
+
+def test__stored_name__old_formats_keep_the_extension_their_bytes_say() -> None:
+    sha = hashlib.sha256(b"x").hexdigest()
+    xls = importer.stored_name(sha, "self_evaluation", 2019, "xls")
+    doc = importer.stored_name(sha, "budget", 2024, "doc")
+    assert (xls, doc) == (f"upload_{sha[:12]}_self_evaluation_2019.xls", f"upload_{sha[:12]}_budget_2024.doc")
+    assert importer.is_imported(xls) and importer.is_imported(doc)
+    assert importer.TYPE_WORDS["xls"] == "Excel（XLS）" and importer.TYPE_WORDS["doc"] == "Word（DOC/WPS）"
+
+
+def test__read_upload__a_wps_is_stored_as_the_word_file_it_is() -> None:
+    # WPS 文字 saves .wps in Word's binary format: the bytes say .doc, so it is kept as .doc.
+    preview = importer.read_upload("预算.wps", BUDGET_DOC.read_bytes())
+    assert preview.file_type == "doc"
+    assert preview.stored_name.endswith(".doc") and "预算" not in preview.stored_name
+
+
+def test__add__an_xls_upload_is_read_stored_and_built(raw: Path, wh: Path) -> None:
+    preview = importer.inspect("北京大学项目库导出.xls", PKU_XLS.read_bytes(), raw)
+    assert preview.accepted, preview.refusal
+    d = preview.document
+    assert (d["file_type"], d["n_pages"]) == ("xls", 11)  # accepted: read, partial or ok, never failed
+    sha = hashlib.sha256(PKU_XLS.read_bytes()).hexdigest()
+    assert preview.stored_name.startswith(f"upload_{sha[:12]}_") and preview.stored_name.endswith(".xls")
+    change = importer.add([preview], raw, wh)
+    assert change.files == (preview.stored_name,)
+    assert (raw / preview.stored_name).read_bytes() == PKU_XLS.read_bytes()
+    row = documents(wh).filter(pl.col("source_file") == preview.stored_name).to_dicts()
+    assert [(r["file_type"], r["n_pages"]) for r in row] == [("xls", 11)]
 
 
 def test__preview__stored_name_of_the_real_pdf(justice: importer.Preview) -> None:

@@ -150,6 +150,7 @@ def corrupted_xlsx() -> bytes:
     return _replace_in_zip(data, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row")
 
 
+# A compound file's magic and no directory: a damaged .doc/.xls.
 OLD_OFFICE_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
 SHOPPING_BYTES = _workbook(
     [("购物清单", None, None), ("物品", "数量", "价格"), ("苹果", 3, 12.5), ("牛奶", 2, 8), ("面包", 1, 6.8)]
@@ -207,7 +208,7 @@ CASES_EXPECTED = [
     (NOT_OFFICE, "failed", "file_unreadable", "error", ["ZIP", "不是 Word（DOCX）或 Excel（XLSX）"]),
     (CORRUPT_DOCX, "failed", "file_unreadable", "error", ["Word（DOCX）", "损坏", "XML"]),
     (CORRUPT_XLSX, "failed", "file_unreadable", "error", ["Excel（XLSX）", "损坏", "XML"]),
-    (OLD_OFFICE, "failed", "file_unreadable", "error", ["旧版 Office"]),
+    (OLD_OFFICE, "failed", "file_unreadable", "error", ["旧版 Office", "已损坏"]),
     (SHOPPING, "failed", "layout_unknown", "error", ["未在文件中识别出任何已知表格"]),
 ]
 
@@ -297,14 +298,14 @@ def test__read_document__broken_word_package_names_the_missing_part() -> None:
 
 
 def test__read_document__huge_sheet_is_skipped_not_the_workbook() -> None:
-    from etl.readers import xlsx
+    from etl.readers import sheets
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "收入决算表"
     ws["A1"], ws["B1"] = "科目名称", "金额"
     big = wb.create_sheet("数据")
-    big.cell(row=xlsx.MAX_CELLS // 2 + 1, column=3, value="x")  # rows × 3 columns > MAX_CELLS
+    big.cell(row=sheets.MAX_CELLS // 2 + 1, column=3, value="x")  # rows × 3 columns > MAX_CELLS
     buf = io.BytesIO()
     wb.save(buf)
     doc = read_document("huge.xlsx", buf.getvalue())
