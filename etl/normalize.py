@@ -115,7 +115,6 @@ _TEXT_KINDS = (
     ("self_eval_forms", SELF_EVALUATION),
     ("self_eval_qingpu", SELF_EVALUATION),
     ("self_eval_glued", SELF_EVALUATION),
-    ("target_declaration", TARGET_DECLARATION),
     ("declaration_forms", TARGET_DECLARATION),
 )
 

@@ -29,7 +29,6 @@ TEXT_LAYOUTS = (
     "final_accounts",
     "self_eval_glued",
     "self_eval_qingpu",
-    "target_declaration",
 )
 GRID_LAYOUTS = ("template_tables", "declaration_forms", "self_eval_forms")
 

@@ -58,9 +58,8 @@ def _cover_texts(doc: Document) -> list[_Text]:
         if ln.kind == PROSE:
             if ln.text.strip():
                 out.append(_Text(ln.number, ln.text))
-        elif ln.table is not None:
-            table = doc.tables[ln.table]
-            cells = dict.fromkeys(c.text for c in table.rows[ln.number - table.first_line] if c.text.strip())
+        elif ln.table is not None and (row := doc.tables[ln.table].row_at(ln.number)) is not None:
+            cells = dict.fromkeys(c.text for c in doc.tables[ln.table].rows[row] if c.text.strip())
             out.extend(_Text(ln.number, text) for text in cells)
     return out[:COVER_TEXTS]
 

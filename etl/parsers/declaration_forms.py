@@ -1,11 +1,11 @@
-"""Performance-target declarations (绩效目标填报表 / 申报表) read from table grids.
+"""Performance-target declarations (绩效目标填报表 / 申报表) read from cells, whatever the file.
 
-The same form the text layout ``target_declaration`` reads from Word-table text, here
-read from the cells of an original (PDF, DOCX, XLSX): the 财政项目支出绩效目标填报表
-pages at the end of a Shanghai 部门预算, and other regions' workbooks such as 深圳宝安区's
-二级项目支出绩效目标申报表 (one project per sheet). Every label, title word and
-indicator header word is data (``etl/templates/forms.toml``); this module only
-interprets it.
+One parser for the form as officials hold it: the 财政项目支出绩效目标填报表 pages at the
+end of a Shanghai 部门预算 (PDF), the same form as Word, Excel or Word's table text (a
+leading tab opens a cell: the text reader gives its cells), and other regions'
+workbooks such as 深圳宝安区's 二级项目支出绩效目标申报表 (one project per sheet). Every
+label, title word and indicator header word is data (``etl/templates/forms.toml``);
+this module only interprets it.
 
 A form opens at its title (a grid row, or the prose line just above the grid) or, when
 untitled, at a 项目名称 row. Its field rows are label cells, each followed by its value
@@ -16,7 +16,13 @@ cells give every row its levels, and a blank level carries down from the row abo
 also across a page break. A grid without title or 项目名称 that directly follows a form
 (same or next page, no sentence in between) continues it: the indicator rows go on in
 the same columns, the header may be repeated. A grid that continues a form but cannot
-be aligned is reported, not guessed.
+be aligned is reported, not guessed. A table given as text prints each row's own cells
+(a merged cell once): there a row that prints another number of cells than its header
+cannot be placed and is reported. The 项目经费情况说明 a 预算 prints before a form is kept
+with the project (its 项目概述 and 年度预算安排, as printed). A form whose funds and
+indicator table are printed but not filled in is a blank template, reported and not
+filed as a project; a table naming a 项目名称 under another form's title (a 自评表, an
+执行监控表) is not a declaration.
 
 Figures stay as printed, in the unit the form states (``项目资金（元）``,
 ``本年度项目金额（万元）``); unit conversion is normalisation's job. Sums the form prints
@@ -25,8 +31,8 @@ that disagree with their parts are kept as printed and reported with both figure
 Decisions:
 * ``budget_initial`` is 年度资金申请总额 (深圳: 本年度项目金额): what the declaration asks
   for this year.
-* ``budget_full_year`` is 当年财政拨款, as the text layout (``target_declaration``) stores
-  it, so one column means one thing whatever file a declaration came from; 项目资金总额
+* ``budget_full_year`` is 当年财政拨款, so one column means one thing whatever file a
+  declaration came from; 项目资金总额
   (the project's total funding from all sources) is kept in ``extra``, and where it
   differs from the annual figure the difference is reported. 深圳's 项目总金额（中期规划） is a
   medium-term plan over the whole 实施期限 (three years: three times the year's
@@ -62,6 +68,7 @@ _YEAR_ROW = re.compile(r"^（?((?:19|20)\d{2})年度?）?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _SENTENCE_MARKS = re.compile(r"[。，；！？,;]")
 _UNIT_IN_NOTE = re.compile(r"万元|元")
+_YEAR_IN_NOTE = re.compile(r"(?:19|20)\d{2}")
 _REGION = re.compile(r"^(?P<city>[\u4e00-\u9fff]{2,4}?市)(?P<county>[\u4e00-\u9fff]{1,5}?[区县])")
 # A figure in 万 stated in the form's own text: '0.3万元', '48.14万', '24.67万一年' (not 万人次).
 _WAN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*万(?:元|(?![人次平户册份件个字名套台]))")
@@ -112,6 +119,9 @@ class FormVocabulary:
     level_words: frozenset[str]
     footer: tuple[str, ...]
     home_city: str
+    category_words: tuple[str, ...]
+    narrative_markers: tuple[str, ...]
+    narrative_sections: dict[str, tuple[str, ...]]  # extra key -> heading words
 
 
 def _norm(text: str) -> str:
@@ -152,6 +162,9 @@ def vocabulary() -> FormVocabulary:
         level_words=frozenset(_norm(x) for x in ind["level_words"]),
         footer=tuple(normalise(x) for x in ind["footer"]),
         home_city=data["region"]["home_city"],
+        category_words=tuple(data["category"]["words"]),
+        narrative_markers=tuple(data["narrative"]["markers"]),
+        narrative_sections={k: tuple(v) for k, v in data["narrative"]["sections"].items()},
     )
 
 
@@ -164,6 +177,7 @@ class LabelMatch:
     printed: str  # the label as printed, without its trailing colon
     unit: str | None  # 元 / 万元 stated in the label's note
     inline: str | None = None  # the value printed in the label's own cell ('项目名称：…')
+    note: str | None = None  # the label's parenthesised note as printed ('（2022 年- 2022年）')
 
 
 def match_label(text: str) -> LabelMatch | None:
@@ -184,7 +198,8 @@ def match_label(text: str) -> LabelMatch | None:
         unit = m.group(0) if (m := _UNIT_IN_NOTE.search(note)) else None
         printed = re.sub(r"^其中\s*[：:]\s*", "", raw).rstrip("：: ")
         if rest in ("", "："):
-            return LabelMatch(spec, printed, unit)
+            shown = re.search(r"[（(].*[)）]", raw.replace("\n", "")) if note else None
+            return LabelMatch(spec, printed, unit, note=shown.group(0) if shown else None)
         if rest.startswith("：") and not spec.unit_only:
             value = re.split(r"[：:]", raw, maxsplit=1)[1].strip()
             return LabelMatch(spec, printed.split("：")[0].split(":")[0], unit, value)
@@ -296,10 +311,13 @@ class _Form:
     level2: str | None = None
     not_applicable: list[str] = field(default_factory=list)
     below: dict[int, LabelMatch] = field(default_factory=dict)  # column -> label waiting for the row below
+    below_width: int | None = None  # cells the labels' row printed (text grids: rows print their own count)
+    header_width: int | None = None  # cells the indicator header printed (text grids)
     annual_at: tuple[int, int] | None = None  # (table first line, column) of 年度资金申请总额
     has_content: bool = False  # any label or indicator header read
     self_evaluation: bool = False
     done: bool = False  # the footnote was read
+    by_prose: bool = False  # opened by a title line above the grid (which may be the document's own)
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -332,9 +350,9 @@ class _Form:
         if not texts or self.done or self.self_evaluation:
             return
         if _is_footer(texts[0]):
-            self.done = True
+            self.done = self.has_content  # a note under a read form ends it; before any field it is no end
             return
-        self.project.end_line = max(self.project.end_line, table.line_of(r))
+        self.project.end_line = max(self.project.end_line, table.last_line_of(r))
         self.last_page = max(self.last_page, table.page)
         if self.columns is None and len(texts) == 1 and (m := _YEAR_ROW.match(normalise(texts[0]))):
             self.project.year = int(m.group(1))
@@ -346,9 +364,11 @@ class _Form:
                 self.self_evaluation = True
                 return
             self.columns, self.n_cols, self.has_content = columns, table.n_cols, True
+            self.header_width = printed_width(table, r)
             return
         if self.columns is not None and table.n_cols == self.n_cols:
-            self.read_indicator(table, r)
+            if self.aligned(table, r, texts):
+                self.read_indicator(table, r)
             return
         consumed = self.read_below(table, r)
         self.read_fields(table, r, consumed)
@@ -357,6 +377,18 @@ class _Form:
         """Values printed under labels that had none to their right (the goal texts)."""
         consumed: set[tuple[int, int]] = set()
         waiting, self.below = self.below, {}
+        width = printed_width(table, r, self.below_width)
+        if waiting and width is not None and self.below_width is not None and width != self.below_width:
+            labels = "/".join(m.printed for m in waiting.values())
+            self.check(
+                NOT_ALIGNED,
+                "warning",
+                f"{self.where}项目“{self.name}”的目标行印有 {width} 格，其上“{labels}”一行印有 "
+                f"{self.below_width} 格，无法对齐，目标未读入：{_row_text(table, r)}",
+                table.line_of(r),
+                table.page,
+            )
+            return consumed
         for c, match in waiting.items():
             if c >= table.n_cols:
                 continue
@@ -386,10 +418,11 @@ class _Form:
                 self.annual_at = (table.first_line, c)
             if match.inline is not None:
                 self.store(match, match.inline, table, r, c, None)
-            elif value is not None:
+            elif value is not None and (value.text.strip() or not match.spec.below):
                 self.store(match, value.text, table, r, end + 1, value.number)
             elif match.spec.below:
-                self.below[c] = match
+                self.below[c] = match  # nothing to its right: the text stands in the row below
+                self.below_width = printed_width(table, r)
             else:
                 self.store(match, "", table, r, c)
 
@@ -403,7 +436,12 @@ class _Form:
         number: Decimal | None = None,
     ) -> None:
         spec, p = match.spec, self.project
-        text = clean_cell(text)
+        # A cell printed over several lines: a name or figure is one string, a text keeps
+        # its paragraphs (Word's text gives a cell's lines as printed).
+        lines = [x for x in (clean_cell(x) for x in text.split("\n")) if x]
+        text = "\n".join(lines) if spec.below else "".join(lines)
+        if spec.below and match.note and _YEAR_IN_NOTE.search(match.note):
+            p.extra.setdefault(f"{spec.extra or match.printed}期间", match.note)
         if spec.unit_only:
             self.unit = self.unit or match.unit
             return
@@ -418,7 +456,7 @@ class _Form:
                 key = vocabulary().annual_side[key]
             if key not in self.amounts:
                 self.amounts[key] = _Amount(
-                    text, number, table.line_of(r), table.page, match.printed, match.unit
+                    text, number, table.cell_line(r, c), table.page, match.printed, match.unit
                 )
             return
         if not text:
@@ -430,11 +468,40 @@ class _Form:
         elif spec.key == "unit" and p.unit is None:
             p.unit = text
         elif spec.key == "category" and p.category is None:
-            p.category = text
+            p.category = next((w for w in vocabulary().category_words if text.startswith(w)), None)
         elif spec.key == "goal" and p.goal is None:
             p.goal = text
         if spec.extra is not None:
             p.extra.setdefault(spec.extra, text)
+
+    def aligned(self, table: Table, r: int, texts: list[str]) -> bool:
+        """Whether an indicator row stands on the header's columns.
+
+        In a grid of an original it does. A table given as text prints each row's own cells
+        (a merged cell once): a row printing another number of cells than the header cannot
+        be placed, and a row of one text is a note under the table, not an indicator.
+        """
+        width = printed_width(table, r, self.header_width)
+        if width is None or width == self.header_width:
+            return True
+        if len(texts) == 1 and width == 1:
+            self.check(
+                "declaration_unread_text",
+                "info",
+                f"{self.where}项目“{self.name}”的指标表中有一行单独文字，未作为指标读取：{texts[0]}",
+                table.line_of(r),
+                table.page,
+            )
+            return False
+        self.check(
+            NOT_ALIGNED,
+            "warning",
+            f"{self.where}项目“{self.name}”的指标行印有 {width} 格，表头印有 {self.header_width} 格，"
+            f"无法对齐，该行未读入：{_row_text(table, r)}",
+            table.line_of(r),
+            table.page,
+        )
+        return False
 
     def read_indicator(self, table: Table, r: int) -> None:
         row = table.rows[r]
@@ -442,7 +509,7 @@ class _Form:
 
         def at(role: str) -> str:
             c = self.columns.get(role)  # type: ignore[union-attr]
-            return clean_cell(row[c].text) if c is not None and c < len(row) else ""
+            return _one_line(row[c].text) if c is not None and c < len(row) else ""
 
         l1, l2, l3, target, explanation = (
             at(k) for k in ("level1", "level2", "level3", "target", "explanation")
@@ -451,7 +518,7 @@ class _Form:
             self.level1, self.level2 = l1, None
         if l2:
             self.level2 = l2
-        line = table.line_of(r)
+        line = table.cell_line(r, self.columns["level3"])
         if not l3:
             if target:
                 self.check(
@@ -507,6 +574,30 @@ class _Form:
                 table.page,
             )
         return False
+
+
+def _one_line(text: str) -> str:
+    """A cell's text printed over several lines as one string (a wrapped name or figure)."""
+    return "".join(clean_cell(x) for x in text.split("\n"))
+
+
+def printed_width(table: Table, r: int, against: int | None = None) -> int | None:
+    """Cells a text row printed; None for an original's grid (its cells stand on their columns).
+
+    Empty cells at the row's end beyond ``against`` (the width it is compared with) do not count.
+    """
+    if table.widths is None:
+        return None
+    cells = table.printed(r)
+    n = len(cells)
+    while against is not None and n > against and not cells[n - 1].text.strip():
+        n -= 1
+    return n
+
+
+def _row_text(table: Table, r: int) -> str:
+    """A row's cells as printed, for messages: '｜' between cells, '（空）' for empty ones."""
+    return "｜".join(clean_cell(c.text).replace("\n", "") or "（空）" for c in table.printed(r))
 
 
 def _where_table(table: Table) -> str:
@@ -640,11 +731,37 @@ def region_of(p: Project) -> str | None:
     return None
 
 
+def _filled(form: _Form) -> bool:
+    """Whether a form carries anything: an indicator or an amount other than zero."""
+    for a in form.amounts.values():
+        try:
+            value = parse_amount(a.text)
+        except ValueError:
+            return True  # printed, just not as a figure: the form is filled in
+        if (value if value is not None else a.number) not in (None, 0):
+            return True
+    return bool(form.project.indicators)
+
+
 def finish(form: _Form, result: ParseResult) -> None:
     """Close a form: the project (when it has a name) and every check it raised."""
     if form.self_evaluation or not (form.titled or form.has_content):
         return
+    if not form.titled and form.columns is None:
+        return  # a table naming a 项目名称 without an indicator table is no declaration form
     p = form.project
+    if p.project_name and (form.amounts or form.columns is not None) and not _filled(form):
+        # The template's funds and indicator table are printed, and nothing is filled in.
+        result.checks.append(
+            Check(
+                "declaration_form_empty",
+                "info",
+                f"{form.where}项目“{p.project_name}”的绩效目标表没有填写任何指标和金额（空白表），未作为项目读入",
+                source_line=p.source_line,
+                page=form.page,
+            )
+        )
+        return
     if not p.project_name:
         form.check(
             UNREADABLE,
@@ -676,7 +793,7 @@ def finish(form: _Form, result: ParseResult) -> None:
 
 
 def _between(doc: Document, previous: Table | None, table: Table) -> list[Line]:
-    start = previous.line_of(len(previous.rows)) if previous is not None else 1
+    start = previous.next_line if previous is not None else 1
     return [ln for ln in doc.lines[start - 1 : table.first_line - 1] if ln.kind == PROSE and ln.text.strip()]
 
 
@@ -725,16 +842,15 @@ def _open(title: str | None, table: Table, r: int, line: int | None = None) -> _
 
 
 def detect(doc: Document) -> bool:
-    """An original holding a declaration form: a form title, or a 项目名称 grid with an indicator header."""
-    if doc.is_text:
-        return False
+    """A document holding a declaration form: a form title, or a 项目名称 grid with an indicator header."""
     if any(ln.kind == PROSE and title_kind(ln.text) == "declaration" for ln in doc.lines):
         return True
     for table in doc.tables:
         if any(row_title(row)[0] == "declaration" for row in table.rows[:3]):
             return True
+        headers = [row for row in table.rows if indicator_columns(row) is not None]
         if any(_has_name_label(row) for row in table.rows) and any(
-            indicator_columns(row) is not None for row in table.rows
+            not _is_self_evaluation_header(row) for row in headers
         ):
             return True
     return False
@@ -753,7 +869,9 @@ def parse(doc: Document) -> ParseResult:
             finish(form, result)
         form = None
 
+    year_above: int | None = None  # a '（2023年度）' row while no form is open: the next form's year
     for table in doc.tables:
+        blocked = False  # under another form's title: a 项目名称 row opens no declaration
         between = _between(doc, previous, table)
         prose = _prose_title(between, table, toc)
         if form is not None and (
@@ -769,30 +887,124 @@ def parse(doc: Document) -> ParseResult:
             used_titles.add(ln.number)
             form = _open(title, table, 0, ln.number)
             form.project.year = year or form.project.year
+            form.by_prose = True
         for r, row in enumerate(table.rows):
             kind, title = row_title(row)
             if kind == "declaration":
-                if form is None or form.project.project_name or form.has_content or form.project.indicators:
+                p = form.project if form is not None else None
+                if p is not None and (
+                    p.project_name or p.indicators or (form.has_content and not form.by_prose)
+                ):
                     close()
-                    form = _open(title, table, r)
+                # A form opened by a title above (a document's own title) and holding nothing yet
+                # yields to the title printed on the form itself.
+                form = _open(title, table, r)
+                blocked = False
                 continue
             if kind == "other":
                 close()
+                blocked = True
                 continue
             if kind == "continued":
                 continue
-            if _has_name_label(row) and (
-                form is None or form.project.project_name or form.columns is not None
+            if form is None and (m := _YEAR_ROW.match(normalise("".join(_unique_texts(row))))):
+                year_above = int(m.group(1))
+                continue
+            if (
+                _has_name_label(row)
+                and not blocked
+                and (form is None or form.project.project_name or form.columns is not None)
             ):
                 close()
                 form = _open(None, table, r)
+                form.project.year = form.project.year or year_above
+                year_above = None
             if form is not None:
                 form.read_row(table, r)
         previous = table
     close()
+    _narratives(doc, result.projects)
     _titles_without_grids(doc, toc, used_titles, result)
     _document_checks(doc, result)
     return result
+
+
+# --- the 项目经费情况说明 before a form -----------------------------------------------------------
+
+_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
+_NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+
+
+def _narratives(doc: Document, projects: list[Project]) -> None:
+    """Each form's 项目经费情况说明 (the last marker since the previous form): its sections, as printed.
+
+    Headings count upward (一 < 二 < …), so a numbered item inside a section's text is not
+    taken for the next heading.
+    """
+    voc = vocabulary()
+    texts = [clean_cell(ln.text.replace("\t", " ")) for ln in doc.lines]
+    floor = 0
+    for p in sorted(projects, key=lambda p: p.source_line):
+        start = p.source_line - 1
+        markers = [
+            i
+            for i in range(floor, start)
+            if (key := normalise(texts[i]))
+            and any(key.startswith(m) for m in voc.narrative_markers)
+            and len(key) <= 12
+        ]
+        floor = max(floor, p.end_line)
+        if not markers:
+            continue
+        headings: list[tuple[int, str]] = []
+        last = 0
+        for i in range(markers[-1] + 1, start):
+            m = _HEADING.match(texts[i])
+            number = _chinese_number(m.group(1)) if m else None
+            if m is None or number is None or number <= last:
+                continue
+            last = number
+            headings.append((i, m.group(2)))
+        for k, (i, title) in enumerate(headings):
+            key, rest = _section(title)
+            if key is None or key in p.extra:
+                continue
+            stop = headings[k + 1][0] if k + 1 < len(headings) else start
+            body = ([rest] if rest else []) + [t for t in texts[i + 1 : stop] if t]
+            if body:
+                p.extra[key] = "\n".join(body)
+
+
+def _chinese_number(text: str) -> int | None:
+    """'一' -> 1 … '十' -> 10, '十一' -> 11; None for anything else."""
+    if len(text) == 1:
+        return _NUMERALS.get(text)
+    if text.startswith("十") and len(text) == 2 and text[1] in _NUMERALS:
+        return 10 + _NUMERALS[text[1]]
+    return None
+
+
+def _section(title: str) -> tuple[str | None, str]:
+    """A heading's section (its extra key) and the text printed after the heading word."""
+    compact = normalise(title)
+    for key, words in vocabulary().narrative_sections.items():
+        for word in words:
+            if compact.startswith(word):
+                return key, _after_word(title, word).lstrip("：: ").strip()
+    return None, ""
+
+
+def _after_word(text: str, word: str) -> str:
+    """The part of text after word, where word may be printed with spaces inside it."""
+    k = 0
+    for i, ch in enumerate(text):
+        if k == len(word):
+            return text[i:]
+        if ch == word[k]:
+            k += 1
+        elif not ch.isspace():
+            return text[i:]
+    return ""
 
 
 def _titles_without_grids(doc: Document, toc: set[int], used: set[int], result: ParseResult) -> None:

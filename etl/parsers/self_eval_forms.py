@@ -33,7 +33,7 @@ from functools import cache
 from typing import Any
 
 from etl.model import Check, DocumentMeta, Indicator, ParseResult, Project
-from etl.readers.model import ROW, Document
+from etl.readers.model import PART, ROW, Document
 from etl.templates import forms_data
 from etl.textutil import (
     clean_cell,
@@ -182,9 +182,12 @@ def document_rows(doc: Document) -> list[Row]:
     """Every line of the document as a row, in reading order (one row per line)."""
     rows = []
     for ln in doc.lines:
-        if ln.kind == ROW and ln.table is not None:
-            table = doc.tables[ln.table]
-            cells = table.printed(ln.number - table.first_line)
+        if ln.kind == PART:
+            continue  # read with its row
+        table = doc.tables[ln.table] if ln.kind == ROW and ln.table is not None else None
+        row = table.row_at(ln.number) if table is not None else None
+        if table is not None and row is not None:
+            cells = table.printed(row)
             rows.append(Row(ln.number, tuple(c.text if c.is_origin else "" for c in cells), True, ln.page))
         else:
             rows.append(Row(ln.number, (ln.text,), False, ln.page))
@@ -345,6 +348,11 @@ def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
     actual = _with_unit(at("actual"), at("measure_unit"))
     weight = _score(at("weight")) if "weight" in columns else None
     score = _score(at("score")) if "score" in columns else None
+    values = {"target": (target, "年度指标值"), "actual": (actual, "实际完成值")}
+    missing = [word for role, (value, word) in values.items() if role in columns and not value]
+    problems = []
+    if missing:
+        problems.append(("indicator_value_missing", "warning", f"指标“{level3}”未印{'和'.join(missing)}"))
     return CellReading(
         labels=[],
         level3=level3,
@@ -353,6 +361,7 @@ def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
         weight=weight,  # type: ignore[arg-type]
         score=score,  # type: ignore[arg-type]
         reason=at("reason") or None,
+        problems=problems,
         by_columns=True,
         level1=at("level1") or None,
         level2=at("level2") or None,
@@ -361,15 +370,25 @@ def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
     )
 
 
-def carry_columns(reading: CellReading, carry: Carry) -> list[tuple[str, str, str]]:
+def carry_columns(
+    reading: CellReading, carry: Carry, vocabulary_levels: bool = False
+) -> list[tuple[str, str, str]]:
     """The levels a row prints in their own columns; a blank one carries down from above.
 
     A printed 二级 of the vocabulary under a carried 一级 it does not belong to moves the
-    一级 along (the 一级 cell was not printed); a printed pair that disagrees is noted.
+    一级 along (the 一级 cell was not printed); a printed pair that disagrees is noted. On
+    the standard form (``vocabulary_levels``) a level word the vocabulary lacks is noted too.
     """
     problems: list[tuple[str, str, str]] = []
     level1 = split_points(reading.level1)[0] if reading.level1 else None
     level2 = split_points(reading.level2)[0] if reading.level2 else None
+    printed = [(label, level) for label, level in ((level1, "一级"), (level2, "二级")) if label]
+    if vocabulary_levels and len(printed) == 1 and _label_kind(printed[0][0]) < 0:
+        # A lone label the vocabulary lacks: its column says its level (a pair speaks for itself).
+        label, level = printed[0]
+        problems.append(
+            ("indicator_label_unknown", "info", f"指标层级标签“{label}”不在词表中，按{level}指标处理")
+        )
     if level1 and level1 != carry.level1:
         carry.level1, carry.level2 = level1, None
     if level2:
@@ -614,7 +633,7 @@ def _read_head_row(state: _FormState, row: Row) -> None:
         year = _year_of(cell) if p.year is None else None
         if year is not None:
             p.year = year
-        elif key == "project_name" and nxt is not None:
+        elif key == "project_name" and nxt is not None and not p.project_name:
             p.project_name = nxt
             rest = cells[i + 2 :]
             if rest and (pairs := _extra_pairs(rest)) is not None:
@@ -866,6 +885,7 @@ def parse_form(rows: list[Row]) -> FormReading:
     # -- indicator table
     carry = Carry()
     columns: dict[str, int] = {}
+    header_seen = False
     total_row: Row | None = None
     pending: tuple[Row, str | None, str | None] | None = None
     prose_run = 0
@@ -886,7 +906,7 @@ def parse_form(rows: list[Row]) -> FormReading:
                 )
             break
         if is_indicator_header(row):
-            columns = header_columns(row)
+            columns, header_seen = header_columns(row), True
             _note(state, apply_labels(_header_labels(row), carry), row.line)
             project.end_line = row.line
             continue
@@ -937,7 +957,7 @@ def parse_form(rows: list[Row]) -> FormReading:
             continue
         prose_run = 0
         if reading.by_columns:
-            _note(state, carry_columns(reading, carry), row.line)
+            _note(state, carry_columns(reading, carry, is_standard(columns)), row.line)
         else:
             _note(state, apply_labels(reading.labels, carry), row.line)
         if pending is not None:
@@ -953,6 +973,14 @@ def parse_form(rows: list[Row]) -> FormReading:
     _execution_rate_indicator(project)
     _final_form_checks(state, total_row)
     orphans = _orphan_rows(body[pos:], project) if total_row is not None else []
+    if project.project_name and (state.measure_cols or header_seen) and _empty(project):
+        # The template's funds header or indicator table is printed, and nothing is filled in.
+        message = (
+            f"项目“{project.project_name}”的绩效自评表没有填写任何资金数和指标（空白表），未作为项目读入"
+        )
+        return FormReading(
+            None, [Check("self_eval_form_empty", "info", message, source_line=title.line)], orphans
+        )
     if not project.project_name:
         return FormReading(
             None,
@@ -967,6 +995,12 @@ def parse_form(rows: list[Row]) -> FormReading:
             orphans,
         )
     return FormReading(project, state.checks, orphans)
+
+
+def _empty(p: Project) -> bool:
+    """A blank template: no indicator, no amount other than zero, no score other than zero."""
+    figures = (p.budget_initial, p.budget_full_year, p.executed, p.score_total)
+    return not p.indicators and all(f is None or f == 0 for f in figures)
 
 
 def _note(state: _FormState, problems: list[tuple[str, str, str]], line: int) -> None:

@@ -553,7 +553,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
 
 def _between(doc: Document, previous: Table | None, table: Table) -> list[Line]:
     """Prose lines between the previous table and this one, on this page or the one before."""
-    start = previous.line_of(len(previous.rows)) if previous else 1
+    start = previous.next_line if previous else 1
     return [
         ln
         for ln in doc.lines[start - 1 : table.first_line - 1]

@@ -20,6 +20,9 @@ PDF, DOCX, XLSX, TEXT = "pdf", "docx", "xlsx", "text"
 XLS, DOC = "xls", "doc"
 WORKBOOKS = (XLSX, XLS)  # a page is a sheet, a cell is named like 'B7'
 PROSE, ROW = "prose", "row"
+# A further line of a table row printed over several text lines (Word's one-cell-a-line
+# text: the row's other cells, a cell's wrapped lines, the blank line between rows).
+PART = "part"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Cell:
     origin: tuple[int, int]  # top-left position of the (merged) cell covering this position
     bbox: BBox | None = None  # PDF only
     number: Decimal | None = None  # XLSX only: the cell's numeric value, not its display text
+    line: int | None = None  # Word's text only: the document line the cell starts on
 
     @property
     def is_origin(self) -> bool:
@@ -52,6 +56,10 @@ class Table:
     # Cells each row printed, when fewer than the grid's width: a tab-separated text line
     # stops where its last tab does, and the grid pads it with blank cells.
     widths: list[int] | None = None
+    # Document line of each row, when rows do not take one line each (Word's text), and
+    # the number of document lines the table covers then.
+    row_lines: list[int] | None = None
+    n_lines: int | None = None
 
     @property
     def n_cols(self) -> int:
@@ -59,7 +67,32 @@ class Table:
 
     def line_of(self, row: int) -> int:
         """Document-wide line number of a grid row."""
-        return self.first_line + row
+        return self.row_lines[row] if self.row_lines is not None else self.first_line + row
+
+    @property
+    def next_line(self) -> int:
+        """The first document line after the table."""
+        return self.first_line + (self.n_lines if self.n_lines is not None else len(self.rows))
+
+    def cell_line(self, row: int, col: int) -> int:
+        """Document line of a cell: its own line in Word's text, else its row's."""
+        cells = self.rows[row]
+        own = cells[col].line if col < len(cells) else None
+        return own if own is not None else self.line_of(row)
+
+    def last_line_of(self, row: int) -> int:
+        """The last document line a row is printed on (its cells over several lines in Word's text)."""
+        if self.row_lines is None:
+            return self.line_of(row)
+        ends = [c.line + c.text.count("\n") for c in self.rows[row] if c.line is not None]
+        return max(ends) if ends else self.line_of(row)
+
+    def row_at(self, line: int) -> int | None:
+        """The grid row a ROW line of the document is (None for any other line)."""
+        if self.row_lines is not None:
+            return self.row_lines.index(line) if line in self.row_lines else None
+        row = line - self.first_line
+        return row if 0 <= row < len(self.rows) else None
 
     def cell_ref(self, row: int, col: int) -> str:
         """Where a cell is, in words an official can find: 'B7' in a sheet, else table/row/column."""
@@ -86,7 +119,7 @@ class Line:
     number: int  # 1-based, document-wide
     page: int
     text: str  # a table row is rendered with ' | ' between cells
-    kind: str  # PROSE or ROW
+    kind: str  # PROSE, ROW or PART
     bbox: BBox | None = None
     table: int | None = None  # index into Document.tables for ROW lines
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.model import Check
-from etl.readers.model import PROSE, ROW, TEXT, Cell, Document, DocumentBuilder, Line, Table
+from etl.readers.model import PART, PROSE, ROW, TEXT, Cell, Document, DocumentBuilder, Line, Table
 
 
 class UnreadableDocument(Exception):
@@ -87,11 +87,25 @@ def is_grid_row(line: str) -> bool:
     return bool(tab) and (bool(head.strip()) or "\t" in rest)
 
 
+def is_cell_line(line: str) -> bool:
+    """A line of Word's one-cell-a-line table text: one leading tab opens a cell (alone: an empty one)."""
+    return line.startswith("\t") and "\t" not in line[1:]
+
+
+@dataclass(frozen=True)
+class _Item:
+    page: int
+    text: str
+
+
 def read_text(source_file: str, data: bytes) -> Document:
     """A text extraction: a line per text line, a new page at each form feed.
 
-    Consecutive tab-separated lines of one page form a table grid (one row a line, the
-    cells as printed, short rows padded with blank cells); every other line is prose.
+    Tables come in two text forms, both read into grids whose cells are the text as
+    printed: tab-separated lines (one row a line, short rows padded with blank cells),
+    and Word's one-cell-a-line text (a leading tab opens a cell, a line without a tab
+    continues the open cell, a blank line ends the row). A block of Word's text whose
+    rows all hold one cell is indented prose and stays prose. Every other line is prose.
     The lines are exactly those of :func:`decode_document`, so a figure's line number
     is the text file's line number whatever the line became.
     """
@@ -99,45 +113,139 @@ def read_text(source_file: str, data: bytes) -> Document:
     builder = DocumentBuilder(source_file, TEXT)
     builder.page()
     doc = builder.document
+    items: list[_Item] = []
     page = 1
-    block: list[str] = []  # the rows of the grid being collected
-
-    def close() -> None:
-        if block:
-            _grid(doc, page, block)
-            block.clear()
-
     for text_line in raw.text.split("\n"):
         for i, part in enumerate(text_line.split("\f")):
             if i:
-                close()
                 builder.page()
                 page += 1
-            if is_grid_row(part):
-                block.append(part)
-                continue
-            close()
-            doc.lines.append(Line(len(doc.lines) + 1, page, part, PROSE))
-    close()
+            items.append(_Item(page, part))
+    i = 0
+    while i < len(items):
+        if is_grid_row(items[i].text):
+            j = i
+            while j < len(items) and items[j].page == items[i].page and is_grid_row(items[j].text):
+                j += 1
+            _tab_grid(doc, items[i:j])
+        elif is_cell_line(items[i].text):
+            j = _word_table_end(items, i)
+            _word_grid(doc, items[i:j])
+        else:
+            j = i + 1
+            doc.lines.append(Line(len(doc.lines) + 1, items[i].page, items[i].text, PROSE))
+        i = j
     doc.encoding = raw.encoding
     doc.checks.extend(raw.checks)
     doc.raw_text = raw.text.replace("\f", "\n")
     return doc
 
 
-def _grid(doc: Document, page: int, rows: list[str]) -> None:
+def _tab_grid(doc: Document, items: list[_Item]) -> None:
     """Tab-separated lines -> one table; each row keeps its own text line."""
+    rows = [item.text for item in items]
+    page = items[0].page
     parts = [row.split("\t") for row in rows]
     width = max(len(p) for p in parts)
     grid = [
         [Cell(p[c] if c < len(p) else "", r, c, (r, c)) for c in range(width)] for r, p in enumerate(parts)
     ]
-    index = sum(1 for t in doc.tables if t.page == page) + 1
     widths = [len(p) for p in parts]
+    index = sum(1 for t in doc.tables if t.page == page) + 1
     doc.tables.append(Table(page, index, grid, len(doc.lines) + 1, widths=widths))
     position = len(doc.tables) - 1
     for row in rows:
         doc.lines.append(Line(len(doc.lines) + 1, page, row, ROW, table=position))
+
+
+def _word_table_end(items: list[_Item], start: int) -> int:
+    """End (exclusive) of Word's one-cell-a-line table text that starts at ``start``.
+
+    It runs over cell lines, over text lines right after a cell's line (the cell's
+    wrapped paragraphs) and over blank lines that a cell line follows; a page break, a
+    tab-separated row, or text after a blank line ends it.
+    """
+    page = items[start].page
+    end = start + 1
+    j = start + 1
+    while j < len(items) and items[j].page == page:
+        text = items[j].text
+        if is_cell_line(text):
+            end = j = j + 1
+        elif is_grid_row(text):
+            break
+        elif not text.strip():
+            k = j
+            while k < len(items) and items[k].page == page and not items[k].text.strip():
+                k += 1
+            if k < len(items) and items[k].page == page and is_cell_line(items[k].text):
+                j = k
+            else:
+                break
+        elif items[j - 1].text.strip():
+            end = j = j + 1
+        else:
+            break
+    return end
+
+
+def _word_grid(doc: Document, items: list[_Item]) -> None:
+    """Word's one-cell-a-line table text -> one table (rows between blank lines).
+
+    A cell's lines are joined with line breaks, as printed. A row is told by the line
+    that opens its first cell; the other lines of the block are parts of a row.
+    """
+    page = items[0].page
+    rows: list[list[list[str]]] = []  # row -> cell -> its lines
+    cell_starts: list[list[int]] = []  # row -> offset in ``items`` of each cell's first line
+    row_starts: list[int] = []  # offset in ``items`` of each row's first line
+    starts: set[int] = set()
+    for offset, item in enumerate(items):
+        text = item.text
+        if not text.strip() and "\t" not in text:
+            continue  # a blank line ends the row
+        if is_cell_line(text):
+            if not rows or (
+                offset > 0 and not items[offset - 1].text.strip() and "\t" not in items[offset - 1].text
+            ):
+                rows.append([])
+                cell_starts.append([])
+                row_starts.append(offset)
+                starts.add(offset)
+            rows[-1].append([text[1:]])
+            cell_starts[-1].append(offset)
+        else:
+            rows[-1][-1].append(text)  # a wrapped line of the open cell
+    first = len(doc.lines) + 1
+    if max(len(row) for row in rows) <= 1:
+        for item in items:  # one cell a row: indented paragraphs, not a table
+            doc.lines.append(Line(len(doc.lines) + 1, page, item.text, PROSE))
+        return
+    width = max(len(row) for row in rows)
+    grid = [
+        [
+            Cell("\n".join(row[c]), r, c, (r, c), line=first + cell_starts[r][c])
+            if c < len(row)
+            else Cell("", r, c, (r, c))
+            for c in range(width)
+        ]
+        for r, row in enumerate(rows)
+    ]
+    index = sum(1 for t in doc.tables if t.page == page) + 1
+    table = Table(
+        page,
+        index,
+        grid,
+        first,
+        widths=[len(row) for row in rows],
+        row_lines=[first + offset for offset in row_starts],
+        n_lines=len(items),
+    )
+    doc.tables.append(table)
+    position = len(doc.tables) - 1
+    for offset, item in enumerate(items):
+        kind = ROW if offset in starts else PART
+        doc.lines.append(Line(len(doc.lines) + 1, page, item.text, kind, table=position))
 
 
 def _decode_utf8(data: bytes, checks: list[Check]) -> str:

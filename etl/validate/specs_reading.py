@@ -56,34 +56,22 @@ READING: tuple[CheckSpec, ...] = (
         "绩效目标表缺项目名称、指标或可读表格，该表未读入",
     ),
     _reading(
-        "declaration_name_missing",
-        "error",
-        "申报表项目名称为空",
-        "绩效目标申报表“项目名称”为空，整张表未读入",
-    ),
-    _reading(
-        "declaration_no_forms",
-        "warning",
-        "未找到申报表表格",
-        "文中有申报表标题或栏目，但没有以“项目名称”开头的表格",
-    ),
-    _reading(
-        "declaration_no_indicators",
-        "warning",
-        "申报表缺少指标表",
-        "绩效目标申报表没有指标表，或指标表中没有三级指标",
+        "declaration_form_empty",
+        "info",
+        "绩效目标表是空表",
+        "绩效目标表没有填写任何指标和金额（空白模板），未作为项目读入",
     ),
     _reading(
         "declaration_outside_shanghai", "info", "申报表不属上海市区", "申报表属于上海以外的地区，区县留空"
     ),
     _reading(
-        "declaration_row_unaligned",
-        "warning",
-        "申报表行未能对齐",
-        "目标行或指标行的格数与表头不符，无法对齐到栏目",
+        "declaration_unread_text", "info", "指标表中有未读文字", "指标表中有单独一行文字，未作为指标读取"
     ),
     _reading(
-        "declaration_unread_text", "info", "指标表中有未读文字", "指标表中有单独一行文字，未作为指标读取"
+        "self_eval_form_empty",
+        "info",
+        "绩效自评表是空表",
+        "绩效自评表没有填写任何资金数和指标（空白模板），未作为项目读入",
     ),
     _reading("declaration_year_missing", "info", "申报表未印年度", "申报表和文件封面均未写明年度，年度留空"),
     _reading(

@@ -25,8 +25,12 @@ from etl.build import build
 ROOT = Path(__file__).resolve().parents[2]
 SEED_RAW = ROOT / "data" / "raw"
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
-# An .xls export of the central 预算项目库 (11 sheets; tests/cases/real/README.md) and a .doc made by LibreOffice.
+# An .xls export of the central 预算项目库 (11 sheets of blank templates; tests/cases/real/README.md),
+# the 闵行 2022 self-evaluations as an .xls (21 sheets; tests/cases/forms) and a .doc made by LibreOffice.
 PKU_XLS = ROOT / "tests" / "cases" / "real" / "central_pku_2019_project_library_export.xls"
+MINHANG_XLS = (
+    ROOT / "tests" / "cases" / "forms" / "originals" / "minhang_2022_self_evaluation_sheet_per_form.xls"
+)
 BUDGET_DOC = ROOT / "tests" / "cases" / "old_office" / "budget_table.doc"
 QINGPU = "qingpu_government_service_office_2020_final_accounts.txt"
 WEBPAGE = (
@@ -212,17 +216,24 @@ def test__read_upload__a_wps_is_stored_as_the_word_file_it_is() -> None:
 
 
 def test__add__an_xls_upload_is_read_stored_and_built(raw: Path, wh: Path) -> None:
-    preview = importer.inspect("北京大学项目库导出.xls", PKU_XLS.read_bytes(), raw)
+    data = MINHANG_XLS.read_bytes()
+    preview = importer.inspect("闵行城运中心2022绩效自评.xls", data, raw)
     assert preview.accepted, preview.refusal
     d = preview.document
-    assert (d["file_type"], d["n_pages"]) == ("xls", 11)  # accepted: read, partial or ok, never failed
-    sha = hashlib.sha256(PKU_XLS.read_bytes()).hexdigest()
+    assert (d["file_type"], d["n_pages"], d["n_projects"]) == ("xls", 21, 21)
+    sha = hashlib.sha256(data).hexdigest()
     assert preview.stored_name.startswith(f"upload_{sha[:12]}_") and preview.stored_name.endswith(".xls")
     change = importer.add([preview], raw, wh)
     assert change.files == (preview.stored_name,)
-    assert (raw / preview.stored_name).read_bytes() == PKU_XLS.read_bytes()
+    assert (raw / preview.stored_name).read_bytes() == data
     row = documents(wh).filter(pl.col("source_file") == preview.stored_name).to_dicts()
-    assert [(r["file_type"], r["n_pages"]) for r in row] == [("xls", 11)]
+    assert [(r["file_type"], r["n_pages"], r["status"]) for r in row] == [("xls", 21, "ok")]
+
+
+def test__preview__an_xls_of_blank_templates_is_refused_with_the_reason(raw: Path) -> None:
+    preview = importer.inspect("北京大学项目库导出.xls", PKU_XLS.read_bytes(), raw)
+    assert not preview.accepted
+    assert "共 11 个工作表" in preview.refusal and "未保存" in preview.refusal
 
 
 def test__preview__stored_name_of_the_real_pdf(justice: importer.Preview) -> None:

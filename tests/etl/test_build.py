@@ -119,7 +119,7 @@ DOCUMENTS = [
     # file, district, year, department, a layout the file must be recognised as
     (SJ2020, "松江", 2020, SJ_CITY_OPS, "final_accounts"),
     (MH2022, "闵行", 2022, MH_CITY_OPS, "self_eval_forms"),
-    (SJ2022, "松江", 2022, SJ_CITY_OPS, "target_declaration"),
+    (SJ2022, "松江", 2022, SJ_CITY_OPS, "declaration_forms"),
     (QP2020, "青浦", 2020, "上海市青浦区政务服务办公室", "self_eval_qingpu"),
     (SJ2021, "松江", 2021, "上海市松江区行政服务中心", "self_eval_forms"),
 ]

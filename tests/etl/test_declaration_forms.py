@@ -338,9 +338,10 @@ def test__small_form__fields_goals_and_indicators() -> None:
     assert (p.project_name, p.department, p.category, p.year) == (
         "设备运行与维护",
         "上海市松江区城市运行管理中心",
-        "经常性项目",
+        "经常性",  # the category word of 项目性质 '经常性项目'
         2022,
     )
+    assert p.extra["项目性质"] == "经常性项目"
     # budget_full_year is 当年财政拨款 (as the text layout stores it); 项目资金总额 stays in extra.
     assert (p.amount_unit, p.budget_initial, p.budget_full_year) == ("万元", Decimal("10"), Decimal("10"))
     assert p.extra["项目资金总额"] == "12.5"

@@ -96,3 +96,21 @@ def test__chongqing__pipeline_reads_it_whole_without_false_alarms() -> None:
     # 6643 / 7574 = 87.71 %, printed 88 %: within half a point, reported as rounding only.
     (rate,) = [c for c in out["checks"] if c["check"] == "execution_rate"]
     assert rate["severity"] == "info" and "88.00%" in rate["message"] and "87.71%" in rate["message"]
+
+
+PKU = "central_pku_2019_project_library_export.xls"
+
+
+def test__project_library_export__blank_templates_refused_with_the_reason() -> None:
+    # The central 预算项目库 export (.xls, 11 sheets): its 绩效目标申报表 prints the form with 0.00
+    # in every amount and no indicator row, its 自评表 is the empty template, and its 执行监控表
+    # (14 indicators with 1–7月执行数) is a mid-year monitoring form, not a kind the product files.
+    out = outcome(PKU)
+    doc = out["document"]
+    assert (doc["file_type"], doc["status"], doc["n_projects"]) == ("xls", "failed", 0)
+    by_id = {c["check"]: c for c in out["checks"]}
+    assert "项目支出绩效目标申报表" in by_id["declaration_form_empty"]["message"]
+    assert "2019年210青少年校园足球扶持资金" in by_id["self_eval_form_empty"]["message"]
+    assert {by_id[k]["severity"] for k in ("declaration_form_empty", "self_eval_form_empty")} == {"info"}
+    unknown = by_id["layout_unknown"]
+    assert unknown["severity"] == "error" and "共 11 个工作表" in unknown["message"]

@@ -12,10 +12,20 @@ import pytest
 
 from etl.build import process_document
 from etl.model import ParseResult, Project
-from etl.parsers.target_declaration import detect, parse
+from etl.parsers import declaration_forms
+from etl.readers.text import read_text
 from tests.conftest import seed_text
 
 # ---------------------------------------------------------------- seed: songjiang_2022_decl
+
+
+def parse(text: str) -> ParseResult:
+    """Word's table text through the text reader (cells), then the declaration forms parser."""
+    return declaration_forms.parse(read_text("declaration.txt", text.encode("utf-8")))
+
+
+def detect(text: str) -> bool:
+    return declaration_forms.detect(read_text("declaration.txt", text.encode("utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +56,7 @@ def test__parse__seed_project_names_in_order(decl: ParseResult) -> None:
         "网络信息系统开发、升级、建设（历年已批复）",
     ]
     assert {(p.kind, p.layout, p.year, p.amount_unit) for p in decl.projects} == {
-        ("target_declaration", "declaration", 2022, "元")
+        ("target_declaration", "declaration_form", 2022, "元")
     }
 
 
@@ -63,12 +73,12 @@ def test__parse__seed_equipment_project_header(decl: ParseResult) -> None:
     assert p.budget_full_year == Decimal("1132300")
     assert p.department == "上海市松江区城市运行管理中心"
     assert p.unit == "上海市松江区城市运行管理中心"
-    assert p.extra["planned_start"] == "2022-01-01"
-    assert p.extra["planned_end"] == "2022-12-31"
-    assert p.extra["fund_total"] == "1132300.00"
-    assert p.extra["fund_carryover"] == "0"
-    assert p.extra["fund_other"] == "0"
-    assert p.extra["fund_other_annual"] == "0"
+    assert p.extra["计划开始日期"] == "2022-01-01"
+    assert p.extra["计划完成日期"] == "2022-12-31"
+    assert p.extra["项目资金总额"] == "1132300.00"
+    assert p.extra["上年结转资金"] == "0"
+    assert p.extra["其他资金"] == "0"
+    assert p.extra["其他资金（年度）"] == "0"
     assert p.executed is None and p.score_total is None
 
 
@@ -125,9 +135,9 @@ def test__parse__seed_one_off_project(decl: ParseResult) -> None:
     assert p.category == "一次性"
     assert p.budget_initial == Decimal("2793072.2")
     assert str(p.budget_initial) == "2793072.2"  # as printed, not 2793072.20
-    assert p.extra["fund_total"] == "2793072.20"
+    assert p.extra["项目资金总额"] == "2793072.20"
     # Its 项目总目标 cell holds only a full-width space: no total goal, but the annual goal is there.
-    assert "total_goal" not in p.extra
+    assert "项目总目标" not in p.extra
     assert p.goal is not None and p.goal.startswith("以现有的松江区城市网格化综合管理框架")
 
 
@@ -139,19 +149,19 @@ def test__parse__seed_budget_total(decl: ParseResult) -> None:
 def test__parse__seed_goals_and_narrative(decl: ParseResult) -> None:
     p = project(decl, "宣传与推广")
     # Two paragraphs in one cell (line 1001 has no tab): kept as two lines.
-    assert p.extra["total_goal"].split("\n")[1].startswith("对标市级网格督查标准")
+    assert p.extra["项目总目标"].split("\n")[1].startswith("对标市级网格督查标准")
     assert p.goal is not None and p.goal.startswith("提高通过宣传和推广")
-    assert p.extra["total_goal_period"] == "（2022 年- 2022年）"
-    assert p.extra["budget_plan"].startswith("（1）城运工作推广  55万")
-    assert p.extra["budget_plan"].endswith("油费：36000元")
+    assert p.extra["项目总目标期间"] == "（2022 年- 2022年）"
+    assert p.extra["年度预算安排"].startswith("（1）城运工作推广  55万")
+    assert p.extra["年度预算安排"].endswith("油费：36000元")
     training = project(decl, "业务培训")
-    assert training.extra["overview"] == (
+    assert training.extra["项目概述"] == (
         "松江区城市运行管理中心拟于2022年1月（至2022年12月）实施城运工作培训项目，"
         "主要实施内容为热线、网格及监督3个职能科室开展业务相关培训。"
     )
     # Sub-items' indentation stripped; the 七、绩效目标 heading ends the budget plan.
-    assert training.extra["budget_plan"].split("\n")[1] == "（1）网格平台科 1万"
-    assert "绩效目标" not in training.extra["budget_plan"]
+    assert training.extra["年度预算安排"].split("\n")[1] == "（1）网格平台科 1万"
+    assert "绩效目标" not in training.extra["年度预算安排"]
 
 
 def test__parse__seed_intro_sentence_not_read(decl: ParseResult) -> None:
@@ -296,7 +306,7 @@ def test__parse__unaligned_rows_are_checked_not_guessed() -> None:
     )
     p, result = only_project(form(indicators=table))
     assert [i.level3 for i in p.indicators] == ["接听量"]
-    unaligned = [c for c in result.checks if c.check == "declaration_row_unaligned"]
+    unaligned = [c for c in result.checks if c.check == "row_not_aligned"]
     assert len(unaligned) == 3
     assert all(c.severity == "warning" and c.project_ref == str(p.source_line) for c in unaligned)
     assert "回访量｜>=200件" in unaligned[0].message
@@ -315,10 +325,12 @@ def test__parse__single_text_row_in_table_is_reported() -> None:
 def test__parse__form_without_indicators() -> None:
     p, result = only_project(form(indicators=""))
     assert p.indicators == []
-    assert check_ids(result) == ["declaration_no_indicators"]
-    assert result.checks[0].severity == "warning"
+    # Its funds are read; its indicators are missing: the document is partial.
+    assert check_ids(result) == ["declaration_form_unreadable"]
+    assert result.checks[0].severity == "error" and "未读到任何绩效指标" in result.checks[0].message
+    assert p.budget_initial == Decimal("50000")
     p, result = only_project(form(indicators=INDICATOR_HEADER))
-    assert check_ids(result) == ["declaration_no_indicators"]
+    assert check_ids(result) == ["declaration_form_unreadable"]
 
 
 def _pipeline_checks(text: str) -> list[dict]:
@@ -332,8 +344,8 @@ def test__parse__total_differs_from_annual() -> None:
     p, result = only_project(text)
     assert p.budget_initial == Decimal("1200000")
     assert p.budget_full_year == Decimal("1000000")
-    assert p.extra["fund_total"] == "3000000.00"
-    assert p.extra["fund_carryover"] == "200000"
+    assert p.extra["项目资金总额"] == "3000000.00"
+    assert p.extra["上年结转资金"] == "200000"
     assert check_ids(result) == []  # the parser reads; etl/validate compares
     checks = _pipeline_checks(text)
     info = [c for c in checks if c["check"] == "declaration_total_differs_from_annual"]
@@ -382,7 +394,7 @@ def test__parse__missing_unit_and_unreadable_amount() -> None:
 def test__parse__empty_or_fullwidth_space_goals() -> None:
     p, result = only_project(form(goals=("\u3000", "")))
     assert p.goal is None
-    assert "total_goal" not in p.extra
+    assert "项目总目标" not in p.extra
     assert result.checks == []
 
 
@@ -390,7 +402,7 @@ def test__parse__goal_row_that_cannot_be_aligned() -> None:
     text = form().replace(cells("", "保障热线运行。", "保障热线运行。"), cells("保障热线运行。"))
     p, result = only_project(text)
     assert p.goal is None
-    assert "declaration_row_unaligned" in check_ids(result)
+    assert "row_not_aligned" in check_ids(result)
 
 
 def test__parse__wrapped_project_name_joined_without_spaces() -> None:
@@ -414,10 +426,10 @@ def test__parse__narrative_before_each_form() -> None:
     result = parse(text)
     assert [p.project_name for p in result.projects] == ["热线服务", "业务培训"]
     first, second = result.projects
-    assert first.extra["overview"] == "实施热线服务项目。"
-    assert first.extra["budget_plan"] == "共5万元。\n（1）话务外包 3万\n（2）设备 2万"
-    assert second.extra["overview"] == "实施培训项目。"
-    assert "budget_plan" not in second.extra  # the second narrative has no 六、
+    assert first.extra["项目概述"] == "实施热线服务项目。"
+    assert first.extra["年度预算安排"] == "共5万元。\n（1）话务外包 3万\n（2）设备 2万"
+    assert second.extra["项目概述"] == "实施培训项目。"
+    assert "年度预算安排" not in second.extra  # the second narrative has no 六、
     assert result.checks == []
 
 
@@ -428,7 +440,7 @@ def test__parse__numbered_item_in_text_is_not_a_heading() -> None:
         "\t 七、绩效目标 \n\n" + form()
     )
     p, _ = only_project(text)
-    assert p.extra["budget_plan"] == "分两部分：\n一、话务外包 3万\n二、设备 2万"
+    assert p.extra["年度预算安排"] == "分两部分：\n一、话务外包 3万\n二、设备 2万"
 
 
 def test__parse__untitled_form_is_read() -> None:
@@ -454,12 +466,22 @@ def test__parse__self_evaluation_form_is_not_a_declaration() -> None:
     assert len(result.projects[0].indicators) == 1
 
 
-def test__parse__title_without_forms_is_reported() -> None:
+def test__parse__title_over_fields_without_the_form_is_reported() -> None:
     result = parse(
         "上海市某区某局2023年财政支出项目绩效目标申报表\n项目名称\t热线服务\t项目类别\t经常性项目\n"
     )
+    # No funds block, no indicator table: the form itself was not found, its figures are missing.
+    (p,) = result.projects
+    assert p.project_name == "热线服务" and p.indicators == []
+    assert check_ids(result)[0] == "declaration_form_unreadable" and result.checks[0].severity == "error"
+
+
+def test__parse__blank_template_is_not_a_project() -> None:
+    blank = form(total="0.00", annual="0", fiscal="0", current="0", indicators=INDICATOR_HEADER)
+    result = parse(blank)
     assert result.projects == []
-    assert check_ids(result) == ["declaration_no_forms"]
+    assert check_ids(result) == ["declaration_form_empty"]
+    assert result.checks[0].severity == "info" and "热线服务" in result.checks[0].message
 
 
 def test__parse__empty_name_is_an_error() -> None:
@@ -469,8 +491,8 @@ def test__parse__empty_name_is_an_error() -> None:
     )
     result = parse(text)
     assert result.projects == []
-    assert check_ids(result) == ["declaration_name_missing"]
-    assert result.checks[0].severity == "error"
+    assert check_ids(result) == ["declaration_form_unreadable"]
+    assert result.checks[0].severity == "error" and "未读到“项目名称”" in result.checks[0].message
 
 
 def test__parse__title_with_year_and_inline_goals() -> None:
