@@ -145,8 +145,10 @@ def merge_meta(results: list[tuple[str, ParseResult]]) -> DocumentMeta:
         meta.department = meta.department or m.department
         meta.year = meta.year or m.year
         meta.source_line = meta.source_line or m.source_line
-        meta.kind = meta.kind or m.kind
-        meta.scope = meta.scope or m.scope
+        # A kind is what a parser read, not a word on the cover ('部门预算支出' in a target form).
+        read = not result.is_empty() or bool(result.tables_found)
+        meta.kind = meta.kind or (m.kind if read else None)
+        meta.scope = meta.scope or (m.scope if read else None)
         for unit in m.units:
             if unit not in meta.units:
                 meta.units.append(unit)

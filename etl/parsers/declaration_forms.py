@@ -93,6 +93,7 @@ class FieldSpec:
     amount: str | None = None  # funding-block amount key
     unit_only: bool = False
     below: bool = False
+    listing: bool = False  # the label heads a block of rows (its first row names the columns)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ class FormVocabulary:
     category_words: tuple[str, ...]
     narrative_markers: tuple[str, ...]
     narrative_sections: dict[str, tuple[str, ...]]  # extra key -> heading words
+    whole_department: tuple[str, ...]  # title words of a whole department's form
+    whole_department_name: str
+    whole_department_category: str
 
 
 def _norm(text: str) -> str:
@@ -141,6 +145,9 @@ def vocabulary() -> FormVocabulary:
             below=bool(f.get("below", False)),
         )
         labels += [(_norm(x), spec) for x in f["labels"]]
+    for block in data.get("list", []):
+        spec = FieldSpec(extra=block["extra"], listing=True)
+        labels += [(_norm(x), spec) for x in block["labels"]]
     labels.sort(key=lambda item: -len(item[0]))
     funds, ind, titles = data["funds"], data["indicators"], data["titles"]
     return FormVocabulary(
@@ -165,6 +172,9 @@ def vocabulary() -> FormVocabulary:
         category_words=tuple(data["category"]["words"]),
         narrative_markers=tuple(data["narrative"]["markers"]),
         narrative_sections={k: tuple(v) for k, v in data["narrative"]["sections"].items()},
+        whole_department=tuple(titles["whole_department"]),
+        whole_department_name=titles["whole_department_name"],
+        whole_department_category=titles["whole_department_category"],
     )
 
 
@@ -318,6 +328,8 @@ class _Form:
     self_evaluation: bool = False
     done: bool = False  # the footnote was read
     by_prose: bool = False  # opened by a title line above the grid (which may be the document's own)
+    whole: bool = False  # a whole department's targets (部门整体预算绩效目标表), not one project's
+    listing: tuple[LabelMatch, tuple[int, int], list[tuple[int, str]]] | None = None  # open block
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -370,6 +382,8 @@ class _Form:
             if self.aligned(table, r, texts):
                 self.read_indicator(table, r)
             return
+        if self.listing is not None and self.read_listing(table, r):
+            return
         consumed = self.read_below(table, r)
         self.read_fields(table, r, consumed)
 
@@ -416,6 +430,14 @@ class _Form:
                 value = None  # the next cell is a label, or belongs to a row above
             if match.spec.amount is not None and match.spec.amount == vocabulary().annual_opener:
                 self.annual_at = (table.first_line, c)
+            if match.spec.listing:
+                names = [
+                    (k, _one_line(x.text))
+                    for k, x in enumerate(row)
+                    if k > end and x.is_origin and x.text.strip()
+                ]
+                self.listing = (match, cell.origin, names)
+                return  # the rest of the row names the block's columns
             if match.inline is not None:
                 self.store(match, match.inline, table, r, c, None)
             elif value is not None and (value.text.strip() or not match.spec.below):
@@ -425,6 +447,30 @@ class _Form:
                 self.below_width = printed_width(table, r)
             else:
                 self.store(match, "", table, r, c)
+
+    def read_listing(self, table: Table, r: int) -> bool:
+        """A row of the open block (its label cell runs down over it); False when the block ended."""
+        assert self.listing is not None
+        match, origin, names = self.listing
+        row = table.rows[r]
+        label = row[origin[1]] if origin[1] < len(row) else None
+        runs_on = label is not None and (
+            label.origin == origin
+            or (label.origin[0] == r and not label.text.strip() and table.widths is not None)
+        )
+        if not runs_on:
+            self.listing = None
+            return False
+        values = [
+            f"{name}：{_one_line(row[k].text)}" for k, name in names if k < len(row) and row[k].text.strip()
+        ]
+        if values:
+            key = match.spec.extra or match.printed
+            line = "；".join(values)
+            self.project.extra[key] = (
+                f"{self.project.extra[key]}\n{line}" if key in self.project.extra else line
+            )
+        return True
 
     def store(
         self,
@@ -665,7 +711,7 @@ def read_funds(form: _Form) -> None:
     p.budget_initial = values.get("annual")
     # 当年财政拨款, as the text layout stores it (see the module docstring).
     p.budget_full_year = values.get("current_year")
-    if p.budget_initial is None:
+    if p.budget_initial is None and not form.whole:  # a whole department asks for no project's sum
         printed = form.amounts.get("annual")
         form.check(
             "declaration_annual_amount_missing",
@@ -686,7 +732,7 @@ def unit_evidence(form: _Form) -> None:
     """
     p = form.project
     amount, printed_unit = p.budget_initial, p.amount_unit
-    if amount is None or printed_unit not in ("元", "万元") or amount == 0:
+    if amount is None or printed_unit not in ("元", "万元", None) or amount == 0:
         return
     basis = p.extra.get("测算依据", "")
     stated: list[tuple[Decimal, str]] = [
@@ -706,6 +752,9 @@ def unit_evidence(form: _Form) -> None:
             stated.append((total, f"测算依据各项合计 {items} = {format(total.normalize(), 'f')}万"))
     as_yuan = next((where for value, where in stated if value * WAN == amount), None)
     as_wan = next((where for value, where in stated if value == amount), None)
+    if printed_unit is None:
+        _unit_from_text(form, as_yuan, as_wan)
+        return
     if printed_unit == "万元" and as_yuan is not None and as_wan is None:
         says, means = as_yuan, "元"
     elif printed_unit == "元" and as_wan is not None and as_yuan is None:
@@ -718,6 +767,30 @@ def unit_evidence(form: _Form) -> None:
         "warning",
         f"{form.where}项目“{form.name}”的“{a.label}”印为 {a.text}，栏目注明单位为{printed_unit}，"
         f"但表内{says}，表明该数以{means}为单位；金额按原文保留，请核对单位",
+        a.line,
+        a.page,
+    )
+
+
+def _unit_from_text(form: _Form, as_yuan: str | None, as_wan: str | None) -> None:
+    """No unit printed over the funds: the form's own text may state the amount with one.
+
+    When exactly one reading agrees (the 测算依据 items add up to the amount in 万, say), the
+    figures are read in that unit and the decision is reported with its evidence; otherwise
+    they stay unconverted (declaration_unit_missing says so).
+    """
+    if (as_yuan is None) == (as_wan is None):
+        return
+    p = form.project
+    unit, says = ("万元", as_wan) if as_wan is not None else ("元", as_yuan)
+    p.amount_unit = unit
+    form.checks = [c for c in form.checks if c.check != "declaration_unit_missing"]
+    a = form.amounts["annual"]
+    form.check(
+        "declaration_unit_from_text",
+        "warning",
+        f"{form.where}项目“{form.name}”的资金栏未注明单位；“{a.label}”印为 {a.text}，表内{says}，"
+        f"按{unit}读入；请核对单位",
         a.line,
         a.page,
     )
@@ -834,11 +907,17 @@ def _open(title: str | None, table: Table, r: int, line: int | None = None) -> _
         end_line=source_line,
         project_name="",
     )
+    form = _Form(project, table.page, table.sheet, title is not None, table.page)
     if title:
         project.extra["表名"] = title
         if m := _TITLE_YEAR.search(normalise(title)):
             project.year = int(m.group(1))
-    return _Form(project, table.page, table.sheet, title is not None, table.page)
+        voc = vocabulary()
+        if any(w in normalise(title) for w in voc.whole_department):
+            form.whole = True
+            project.project_name = voc.whole_department_name
+            project.category = voc.whole_department_category
+    return form
 
 
 def detect(doc: Document) -> bool:

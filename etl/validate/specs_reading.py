@@ -361,6 +361,12 @@ UNITS: tuple[CheckSpec, ...] = (
         "申报表其他文字显示的金额单位与栏目所注单位不符",
     ),
     _units(
+        "declaration_unit_from_text",
+        "warning",
+        "申报表单位按表内文字判定",
+        "申报表资金栏未注明单位，表内文字（如测算依据各项合计）写明的金额与之相符，按该单位读入",
+    ),
+    _units(
         "declaration_unit_missing",
         "warning",
         "申报表未注明单位",
