@@ -2,8 +2,9 @@
 
 A document may hold several layouts (a 决算 with self-evaluation forms appended),
 so every parser that detects its layout runs on the whole document; each one only
-reads the parts it recognises. Text extractions (the seeds) are read by the text
-layouts; originals (PDF, DOCX, XLSX) by the grid layouts, which read cells. The
+reads the parts it recognises. The cell parsers (``GRID_LAYOUTS``) read the reader's
+grids of any file — PDF, Word, Excel, and text whose tables carry cells; the parsers of
+``legacy_text`` read the lines of text extractions that have no cells to read. The
 narrative parser reads prose of either.
 """
 
@@ -25,7 +26,7 @@ class LayoutParser:
 
 
 # Order matters only for reporting; every detecting parser runs.
-TEXT_LAYOUTS = (
+TEXT_LAYOUTS = (  # etl/parsers/legacy_text
     "final_accounts",
     "self_eval_glued",
     "self_eval_qingpu",
@@ -34,12 +35,18 @@ GRID_LAYOUTS = ("template_tables", "declaration_forms", "self_eval_forms")
 
 
 def _text_parser(name: str) -> LayoutParser:
-    module = importlib.import_module(f"etl.parsers.{name}")
+    """A parser of ``legacy_text``: it reads a text extraction's lines, never an original."""
+    module = importlib.import_module(f"etl.parsers.legacy_text.{name}")
     return LayoutParser(
         name=name,
-        detect=lambda doc: doc.is_text and bool(module.detect(doc.text)),
-        parse=lambda doc: module.parse(doc.text),
+        detect=lambda doc: doc.is_text and bool(module.detect(_lines(doc))),
+        parse=lambda doc: module.parse(_lines(doc)),
     )
+
+
+def _lines(doc: Document) -> str:
+    """The reader's lines, one per text line (rows of cells and parts of rows alike)."""
+    return "\n".join(line.text for line in doc.lines)
 
 
 def _narrative() -> LayoutParser:

@@ -56,6 +56,9 @@ class Vocabulary:
     three_public_group_total: str
     budget_words: tuple[str, ...]
     actual_words: tuple[str, ...]
+    groups: dict[str, tuple[str, ...]]  # a two-level header's group -> its children
+    item_column: str  # the first column of each side of a two-sided table
+    other_tables: dict[str, tuple[str, ...]]  # kind -> titles recognised and not read
 
     def role_of(self, template: str | None) -> str | None:
         """The table's place in the template (T1 … T9), the same for 决算 and 预算."""
@@ -94,7 +97,7 @@ def vocabulary() -> Vocabulary:
     tp = data["three_public"]
     return Vocabulary(
         tables=tables,
-        header={k: tuple(normalise(x) for x in v) for k, v in data["header"].items()},
+        header={k: tuple(normalise(x) for x in v) for k, v in data["header"].items() if isinstance(v, list)},
         measures=frozenset(normalise(x) for x in data["measures"]["known"]),
         totals=tuple(normalise(x) for x in data["totals"]["labels"]),
         three_public_items=tuple((normalise(a), b) for a, b in tp["items"]),
@@ -102,6 +105,9 @@ def vocabulary() -> Vocabulary:
         three_public_group_total=tp["group_total"],
         budget_words=tuple(tp["budget_words"]),
         actual_words=tuple(tp["actual_words"]),
+        groups={k: tuple(v) for k, v in data["header"]["groups"].items()},
+        item_column=data["header"]["item_column"],
+        other_tables={k: tuple(normalise(x) for x in v) for k, v in data["other_tables"].items()},
     )
 
 

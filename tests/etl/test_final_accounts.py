@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 
 from etl.model import BudgetLine, ParseResult
-from etl.parsers import final_accounts
-from etl.parsers.final_accounts import detect, match_title, parse
-from etl.parsers.final_accounts_pdf import pdf_cells, tokenize_pdf_table
-from etl.parsers.final_accounts_word import tokenize_word_table
+from etl.parsers.legacy_text import final_accounts
+from etl.parsers.legacy_text.final_accounts import detect, match_title, parse
+from etl.parsers.legacy_text.final_accounts_pdf import pdf_cells, tokenize_pdf_table
+from etl.parsers.legacy_text.final_accounts_word import tokenize_word_table
 from tests.conftest import seed_text
 
 D = Decimal

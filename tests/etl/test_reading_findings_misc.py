@@ -15,7 +15,8 @@ import pytest
 from etl import build
 from etl.build import process_document
 from etl.model import Check, ParseResult, Project
-from etl.parsers import declaration_forms, final_accounts, self_eval_qingpu, template_tables
+from etl.parsers import declaration_forms, template_tables
+from etl.parsers.legacy_text import final_accounts, self_eval_qingpu
 from etl.readers.model import PDF, Cell, Document, DocumentBuilder, expand_grid
 
 D = Decimal

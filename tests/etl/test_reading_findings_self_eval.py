@@ -17,7 +17,7 @@ import pytest
 from etl.build import process_document
 from etl.model import Check, ParseResult, Project
 from etl.parsers import self_eval_forms as forms
-from etl.parsers import self_eval_glued as glued
+from etl.parsers.legacy_text import self_eval_glued as glued
 from etl.readers.text import read_text
 from etl.validate.registry import REGISTRY
 from tests.conftest import seed_text

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from etl.parsers import self_eval_glued as glued
+from etl.parsers.legacy_text import self_eval_glued as glued
 from tests.conftest import seed_text
 
 D = Decimal

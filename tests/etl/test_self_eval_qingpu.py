@@ -8,7 +8,7 @@ import pytest
 
 from etl.model import Indicator, ParseResult, Project
 from etl.normalize import normalize_document
-from etl.parsers import self_eval_qingpu as q
+from etl.parsers.legacy_text import self_eval_qingpu as q
 from etl.readers import read_document
 from etl.validate import validate_document
 from tests.conftest import SEEDS, seed_text

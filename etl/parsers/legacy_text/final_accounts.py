@@ -23,121 +23,58 @@ Every figure is kept as printed. What cannot be aligned becomes a Check.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from etl.model import BudgetLine, Check, ParseResult, ThreePublicLine
-from etl.parsers.final_accounts_pdf import tokenize_pdf_table
-from etl.parsers.final_accounts_word import is_word_table_line, tokenize_word_table
+from etl.parsers.legacy_text.final_accounts_pdf import tokenize_pdf_table
+from etl.parsers.legacy_text.final_accounts_word import is_word_table_line, tokenize_word_table
+from etl.templates import FINAL_ACCOUNTS, vocabulary
+from etl.templates import match_title as match_template
+from etl.templates import normalise as normalise_title
 from etl.textutil import clean_cell, is_amount, is_blank, is_code, parse_amount, squash
 
 LAYOUT = "final_accounts"
 
-# --- vocabulary -------------------------------------------------------------------
+# --- vocabulary: the templates' own (etl/templates/tables.toml) ----------------------
 
-# Table titles (as printed, without the year) -> how the table is read.
+_VOC = vocabulary()
+# Template title -> how the table is read; the tables recognised and not read are 'skip'.
 STATEMENT_KINDS: dict[str, str] = {
-    "收入支出决算总表": "two_sided",
-    "财政拨款收入支出决算总表": "two_sided",
-    "收入决算表": "coded",
-    "支出决算表": "coded",
-    "一般公共预算财政拨款支出决算表": "coded",
-    "一般公共预算财政拨款基本支出决算表": "economic",
-    "一般公共预算财政拨款“三公”经费支出决算表": "three_public",
-    "政府性基金预算财政拨款收入支出决算表": "coded",
-    "国有资本经营预算财政拨款收入支出决算表": "coded",
-    "资产负债情况表": "skip",
+    t.template: "economic" if t.classification == "economic" else t.reader
+    for t in _VOC.of_kind(FINAL_ACCOUNTS)
 }
+OTHER_TITLES = _VOC.other_tables[FINAL_ACCOUNTS]
+STATEMENT_KINDS.update(dict.fromkeys(OTHER_TITLES, "skip"))
 
 # Rows that are printed totals (is_total); a label starting with 合计/总计 counts too.
-TOTAL_LABELS = (
-    "合计",
-    "总计",
-    "本年收入合计",
-    "本年支出合计",
-    "人员经费合计",
-    "公用经费合计",
-    "收入总计",
-    "支出总计",
-)
+TOTAL_LABELS = _VOC.totals
 TOTAL_WORDS = ("合计", "总计")
 # Header words sometimes glued in front of the total row: '类 款 项 合计 …'.
 TOTAL_ROW_HEADER_PREFIX = re.compile(r"^(?:[类款项]\s*)+(?=合计|总计)")
 
-# Column headers that carry figures (the measure of a BudgetLine).
-MEASURE_TERMS = (
-    "本年收入合计",
-    "财政拨款收入",
-    "上级补助收入",
-    "事业收入",
-    "经营收入",
-    "附属单位上缴收入",
-    "其他收入",
-    "本年支出合计",
-    "基本支出",
-    "项目支出",
-    "上缴上级支出",
-    "经营支出",
-    "对附属单位补助支出",
-    "年初结转和结余",
-    "年末结转和结余",
-    "年初财政拨款结转和结余",
-    "年末财政拨款结转和结余",
-    "本年收入",
-    "本年支出",
-    "小计",
-    "合计",
-    "决算数",
-    "预算数",
-    "金额",
-    "一般公共预算财政拨款",
-    "政府性基金预算财政拨款",
-    "国有资本经营预算财政拨款",
-)
+# Column headers that carry figures (the measure of a BudgetLine), a group's 小计 among them.
+SUBTOTAL = _VOC.header["subtotal_words"][0]
+MEASURE_TERMS = tuple(sorted(_VOC.measures | {SUBTOTAL}))
 # Header words of the label columns and of the sides: understood, but carry no figures.
-LABEL_COLUMN_TERMS = (
-    "支出功能分类科目编码",
-    "收入功能分类科目编码",
-    "功能分类科目编码",
-    "经济分类科目编码",
-    "功能分类",
-    "经济分类",
-    "科目编码",
-    "科目名称",
-    "项目",
-    "编码",
-    "名称",
-    "类",
-    "款",
-    "项",
-)
-NAME_COLUMN_TERMS = ("科目名称", "名称")
-SIDE_TERMS = ("收入", "支出")
-ROW_NUMBER_TERMS = ("栏次", "行次")
-ITEM_COLUMN = "项目"  # each side of a two-sided table starts with a 项目 column
+LABEL_COLUMN_TERMS = _VOC.header["label_terms"]
+NAME_COLUMN_TERMS = _VOC.header["name_words"][:2]  # 科目名称, 名称 (项目 heads a side, not a name)
+SIDE_TERMS = (*_VOC.header["income_side"], *_VOC.header["expenditure_side"])
+ROW_NUMBER_TERMS = _VOC.header["row_number_words"]
+ITEM_COLUMN = _VOC.item_column  # each side of a two-sided table starts with a 项目 column
 
 # Two-level headers: a group column split into children; the 小计 child is the group's own total.
-SUBTOTAL = "小计"
-MEASURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "本年支出": ("小计", "基本支出", "项目支出"),
-    "公务用车购置及运行维护费": ("小计", "公务用车购置费", "公务用车运行维护费"),
-}
+MEASURE_GROUPS: dict[str, tuple[str, ...]] = _VOC.groups
 
 THREE_PUBLIC_TERMS = (
-    "合计",
-    "因公出国（境）费",
-    "公务用车购置及运行维护费",
-    "小计",
-    "公务用车购置费",
-    "公务用车运行维护费",
-    "公务接待费",
+    *dict.fromkeys(item for _, item in _VOC.three_public_items),
+    _VOC.three_public_group_total,
 )
-THREE_PUBLIC_BUDGET = "预算数"
-THREE_PUBLIC_ACTUAL = "决算数"
-THREE_PUBLIC_IGNORED = ('一般公共预算财政拨款"三公"经费', "项目")
+THREE_PUBLIC_BUDGET = _VOC.budget_words[0]
+THREE_PUBLIC_ACTUAL = _VOC.actual_words[0]
+THREE_PUBLIC_IGNORED = ('一般公共预算财政拨款"三公"经费', ITEM_COLUMN)
 
 # Two-sided tables: labels that start a row, and which side a label belongs to.
 ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．])")
@@ -162,9 +99,6 @@ PART_HEADING_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 OTHER_TABLE_RE = re.compile(r"^[^。，；：:,;]{2,40}(?:决算表|情况表|明细表)$")
 EMPTY_NOTE_RE = re.compile(r"无数据|空表|本表无|没有.{0,60}(?:收入|支出)")
 CONTINUED_RE = re.compile(r"(?:[（(]续表?[）)]|续表)$")
-TITLE_PREFIX_RE = re.compile(
-    r"(?:附?表[0-9一二三四五六七八九十]+[、.．:：\-—]?|[0-9一二三四五六七八九十]+[、.．])?(?:.{0,40}?\d{4}年度?)?"
-)
 PROSE_MIN_LENGTH = 45  # a body line with this many non-figure characters is running text
 
 _CODE_FRAGMENT = re.compile(r"^\d{1,2}$")
@@ -293,20 +227,11 @@ def _norm(text: str) -> str:
     return squash(text).translate(_NORMALISE)
 
 
-_TITLES_LONGEST_FIRST = sorted(STATEMENT_KINDS, key=len, reverse=True)
-
-
-@functools.cache
-def _title_keys() -> tuple[tuple[str, str], ...]:
-    """(canonical title, its normalised form), computed once: match_title runs on every line."""
-    return tuple((canonical, _norm(canonical)) for canonical in _TITLES_LONGEST_FIRST)
-
-
 def match_title(line: str) -> tuple[str, str, bool] | None:
-    """A table title line -> (title as printed without year, canonical title, is continuation).
+    """A table title line -> (title as printed without year, template title, is continuation).
 
-    The title may carry a numbering ('表3'), a department and year ('…2020年度')
-    in front and '（续）' behind; nothing else.
+    The templates' own title matcher decides (a numbering, a department and a year may
+    stand in front); a '（续）' behind and a '单位：万元' on the line are set aside first.
     """
     if "表" not in line:  # every title ends in …表 (or …表（续）)
         return None
@@ -316,11 +241,22 @@ def match_title(line: str) -> tuple[str, str, bool] | None:
     continued = bool(CONTINUED_RE.search(printed))
     if continued:
         printed = CONTINUED_RE.sub("", printed)
-    normalised = printed.translate(_NORMALISE)
-    for canonical, key in _title_keys():
-        if normalised.endswith(key) and TITLE_PREFIX_RE.fullmatch(normalised[: -len(key)]):
-            return printed[-len(key) :], canonical, continued
+    found = match_template(printed, FINAL_ACCOUNTS)
+    if found is not None:
+        key = max((t for t in found.template.titles if normalise_title(printed).endswith(t)), key=len)
+        return _printed_tail(printed, key), found.template.template, continued
+    for other in OTHER_TITLES:
+        if normalise_title(printed).endswith(other) and match_template(printed) is None:
+            return _printed_tail(printed, other), other, continued
     return None
+
+
+def _printed_tail(printed: str, key: str) -> str:
+    """The shortest end of the printed title that reads as the template's title (quotes kept)."""
+    for start in range(len(printed) - 1, -1, -1):
+        if normalise_title(printed[start:]) == key:
+            return printed[start:]
+    return printed
 
 
 def _is_body_end(text: str) -> bool:
