@@ -94,10 +94,15 @@ class Vocabulary:
     columns: dict[str, str]  # a header word (whitespace removed) -> its column's role
     levels: dict[str, str]  # 二级 -> 一级
     level_suffix: dict[str, str]  # an 二级's ending -> its 一级
+    frameworks: frozenset[str]  # 一级 sections of the scored frameworks
+    labelled: dict[str, str]  # a scored form's head label -> Project attribute
+    labelled_extra: frozenset[str]  # head labels kept in Project.extra
+    category_answers: dict[str, str]  # 是否为经常性项目: answer -> category
+    grades: tuple[str, ...]
 
     @property
     def level1_labels(self) -> frozenset[str]:
-        return frozenset(self.levels.values()) | frozenset(self.level_suffix.values())
+        return frozenset(self.levels.values()) | frozenset(self.level_suffix.values()) | self.frameworks
 
 
 @cache
@@ -132,6 +137,11 @@ def vocabulary() -> Vocabulary:
         columns={squash(word): role for role, words in data["columns"].items() for word in words},
         levels=dict(data["levels"]),
         level_suffix=dict(data["level_suffix"]),
+        frameworks=frozenset(data["frameworks"]["qingpu"]) | frozenset(data["frameworks"]["others"]),
+        labelled={squash(k): v for k, v in data["labelled"].items()},
+        labelled_extra=frozenset(squash(x) for x in data["labelled_extra"]["labels"]),
+        category_answers=dict(data["answers"]["category"]),
+        grades=tuple(data["answers"]["grades"]),
     )
 
 
@@ -656,6 +666,52 @@ def _read_head_row(state: _FormState, row: Row) -> None:
         m = UNIT_RE.search(row.raw)
         if m:
             p.amount_unit = m.group(1)
+    elif not measures:
+        _read_labelled(state, row)
+
+
+def _labelled_key(cell: str) -> tuple[str, str | None] | None:
+    """(attribute or extra label, unit in its note) when a cell is a labelled field of a scored head."""
+    voc = vocabulary()
+    s = squash(cell)
+    head, _, note = s.partition("（") if "（" in s else s.partition("(")
+    unit = m.group(1) if (m := re.match(r"(万元|元)[)）]", note)) else None
+    if head in voc.labelled:
+        return voc.labelled[head], unit
+    if s in voc.labelled_extra or head in voc.labelled_extra:
+        return "extra:" + clean_cell(cell), None
+    return None
+
+
+def _read_labelled(state: _FormState, row: Row) -> None:
+    """A scored form's head row: label | value pairs (当年预算数（元） | 113,600.00 | …)."""
+    p = state.project
+    cells = row.cells
+    for i, cell in enumerate(cells):
+        found = _labelled_key(cell) if cell else None
+        if found is None:
+            continue
+        key, unit = found
+        value = next((c for c in cells[i + 1 :] if c), "")
+        if not value or _labelled_key(value) is not None or vocabulary().fields.get(squash(value)):
+            continue  # nothing printed: the next cell is another label
+        if key.startswith("extra:"):
+            p.extra.setdefault(key.removeprefix("extra:"), value)
+        elif key == "execution_rate":
+            if is_percent(value):
+                p.execution_rate = parse_percent(value)
+        elif key in ("budget_full_year", "prior_year_budget", "executed"):
+            if is_amount(value):
+                setattr(p, key, parse_amount(value))
+                p.amount_unit = p.amount_unit or unit
+                state.funds_seen = True
+        elif key == "category":
+            p.category = vocabulary().category_answers.get(squash(value), p.category)
+            p.extra.setdefault(clean_cell(cell), value)
+        elif key == "grade":
+            p.grade = value
+        elif getattr(p, key) is None:
+            setattr(p, key, value)
 
 
 def _year_of(cell: str) -> int | None:

@@ -552,3 +552,62 @@ def test__apply_labels__unknown_and_conflicting_labels() -> None:
     carry = forms.Carry("效益指标", "社会效益指标")
     assert forms.apply_labels(["绩效 指标", "效益指标"], carry) == []
     assert (carry.level1, carry.level2) == ("效益指标", "社会效益指标")
+
+
+# ---------------------------------------------------------------- scored frameworks, as cells
+
+
+SCORED = [
+    "2021年度财政项目绩效自评价\t\t\t",
+    "项目名称\t窗口设备更新\t预算单位\t上海市青浦区测试中心",
+    "具体实施处（科室）\t综合科\t是否为经常性项目\t否",
+    "当年预算数（元）\t113,600.00\t上年预算金额（元）\t0.00",
+    "预算执行数（元）\t79,984.00\t预算执行率（%）\t70.41%",
+    "项目年度总目标\t配置16台电脑用于窗口工作。\t\t",
+    "绩效等级\t良\t自评时间\t2022年3月",
+    "主要绩效\t完成配置。\t\t",
+    "一级指标\t指标名称\t指标解释\t权重\t评分规则\t自评分\t备注",
+    "投入与管理(36分)\t预算执行率\t反映项目预算执行情况\t8\t执行率×权重\t5.63\t未达到年初目标",
+    "\t资金使用的合规性\t项目资金使用是否合规\t28\t合规得满分\t28\t",
+    "产出(64分)\t设备配置数量\t配置电脑台数\t64\t完成得满分\t64\t",
+    "合计\t\t\t100\t\t97.63\t",
+]
+
+
+def test__scored_form__labelled_head_points_in_sections_and_total() -> None:
+    (p,) = parse_text(_form(SCORED)).projects
+    assert (p.project_name, p.unit, p.year) == ("窗口设备更新", "上海市青浦区测试中心", 2021)
+    assert (p.budget_full_year, p.prior_year_budget, p.executed) == (D("113600.00"), D("0.00"), D("79984.00"))
+    assert (p.execution_rate, p.amount_unit) == (D("0.7041"), "元")
+    assert (p.category, p.grade) == ("一次性", "良")  # 是否为经常性项目 否
+    assert (p.goal, p.result) == ("配置16台电脑用于窗口工作。", "完成配置。")
+    assert (p.extra["具体实施处（科室）"], p.extra["自评时间"]) == ("综合科", "2022年3月")
+    assert (p.extra["分值:投入与管理"], p.extra["分值:产出"]) == ("36", "64")
+    assert (p.score_max, p.score_total) == (D("100"), D("97.63"))
+    rows = [(i.level1, i.level3, i.weight, i.score, i.deviation_reason) for i in p.indicators]
+    assert rows == [
+        ("投入与管理", "预算执行率", D("8"), D("5.63"), "未达到年初目标"),
+        ("投入与管理", "资金使用的合规性", D("28"), D("28"), None),
+        ("产出", "设备配置数量", D("64"), D("64"), None),
+    ]
+    assert (p.indicators[0].explanation, p.indicators[0].scoring_rule) == (
+        "反映项目预算执行情况",
+        "执行率×权重",
+    )
+
+
+def test__scored_form__the_financial_ministry_framework() -> None:
+    rows = [
+        "项目支出绩效自评表\t\t\t\t\t",
+        "项目名称\t培训项目\t\t\t\t",
+        "一级指标\t二级指标\t三级指标\t分值\t得分\t偏差原因",
+        "项目决策(20分)\t项目立项\t立项依据充分性\t20\t18\t依据不足",
+        "项目产出(80分)\t产出数量\t培训人次\t80\t80\t",
+        "合计\t\t\t100\t98\t",
+    ]
+    (p,) = parse_text(_form(rows)).projects
+    assert [(i.level1, i.level2, i.level3, i.score) for i in p.indicators] == [
+        ("项目决策", "项目立项", "立项依据充分性", D("18")),
+        ("项目产出", "产出数量", "培训人次", D("80")),
+    ]
+    assert (p.extra["分值:项目决策"], p.score_total) == ("20", D("98"))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from etl.model import Check, Indicator, ParseResult, Project
+from etl.templates import forms_data
 from etl.textutil import clean_cell, is_amount, parse_amount, parse_percent, squash
 
 LAYOUT = "qingpu"
@@ -60,8 +61,9 @@ EXTRA_FIELDS = {
     "problems": "主要问题",
     "measures": "改进措施",
 }
-CATEGORY_BY_ANSWER = {"是": "经常性", "否": "一次性"}
-GRADES = ("优", "良", "合格", "不合格", "中", "差")
+_SELF_EVALUATION = forms_data()["self_evaluation"]  # the vocabulary the cell parser reads the form by
+CATEGORY_BY_ANSWER: dict[str, str] = _SELF_EVALUATION["answers"]["category"]
+GRADES = tuple(_SELF_EVALUATION["answers"]["grades"])
 
 # Column-header words of the scored table (repeated when a table crosses a page).
 TABLE_START_WORD = "一级指标"
@@ -82,7 +84,7 @@ TABLE_HEADER_WORDS = (
 TOTAL_WORD = "合计"
 
 # 一级指标 section names; other short names ending in these suffixes are accepted too.
-LEVEL1_NAMES = ("投入与管理", "产出目标", "效果目标", "影响力目标", "满意度目标", "效益目标")
+LEVEL1_NAMES = tuple(_SELF_EVALUATION["frameworks"]["qingpu"])
 LEVEL1_SUFFIX_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:目标|管理|指标)$")
 MIN_SECTION_POINTS = Decimal(5)
 POINTS_RE = re.compile(r"^[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]\s*(.*)$")
