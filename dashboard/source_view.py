@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from etl.readers import UnreadableDocument, read_document
-from etl.readers.model import PDF, PROSE, XLSX, BBox, Cell, Document, Line, Table
+from etl.readers.model import PDF, PROSE, WORKBOOKS, BBox, Cell, Document, Line, Table
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_ENV = "BUDGET_RAW"
@@ -60,6 +60,8 @@ MIME = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "doc": "application/msword",
     "text": "text/plain",
 }
 
@@ -370,7 +372,7 @@ def locate(doc: Document, request: Request) -> Location:
         else:
             boxes = tuple(_pad(ln.bbox) for ln in lines if ln.bbox is not None)
     sheet = None
-    if doc.file_type == XLSX and 1 <= page <= len(doc.pages):
+    if doc.file_type in WORKBOOKS and 1 <= page <= len(doc.pages):
         sheet = doc.pages[page - 1].name
     return Location(page, n_pages, line, lines, cell, cell_ref, boxes, sheet, tuple(notes))
 

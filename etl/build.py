@@ -28,7 +28,7 @@ from etl import cache, load
 from etl.model import Check
 from etl.normalize import ROW_TABLES, SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
-from etl.readers import UnreadableDocument, read_document
+from etl.readers import ConverterMissing, UnreadableDocument, is_original, read_document
 from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
@@ -159,6 +159,7 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
     try:
         source = read_document(source_file, data)
     except UnreadableDocument as exc:
+        out["cacheable"] = not isinstance(exc, ConverterMissing)  # a missing program is no fact of the file
         document["error"] = str(exc)
         check = Check("file_unreadable", "error", f"无法读取文件：{exc}")
         out["checks"] = [
@@ -231,13 +232,14 @@ def _process_path(path: str, cache_root: str | None = None) -> dict[str, Any]:
     """
     p = Path(path)
     data = p.read_bytes()
-    root = Path(cache_root) if cache_root and _is_original_bytes(data) else None
+    root = Path(cache_root) if cache_root and is_original(data) else None
     k = cache.key(p.name, hashlib.sha256(data).hexdigest())
     hit = cache.get(root, k)
     if hit is not None:
         return hit
     outcome = process_document(p.name, data)
-    cache.put(root, k, outcome)
+    if outcome.get("cacheable", True):
+        cache.put(root, k, outcome)
     return outcome
 
 
@@ -338,9 +340,6 @@ def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, A
 
 
 CHUNK = 64  # text documents per worker task: frames are built where the rows are made
-# PDF; DOCX/XLSX (a ZIP package); .xls/.doc/.wps (an OLE2 compound file: a .doc costs a ~1 s
-# LibreOffice conversion, so it is cached and gets a worker task of its own like a PDF).
-_ORIGINAL_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass(frozen=True)
@@ -367,15 +366,13 @@ def _frames(outcomes: list[dict[str, Any]]) -> Chunk:
     return Chunk(len(outcomes), pages, {name: frame(name, table_rows) for name, table_rows in rows.items()})
 
 
-def _is_original_bytes(head: bytes) -> bool:
-    head = head[:1024]
-    return any(head.startswith(m) for m in _ORIGINAL_MAGIC) or b"%PDF-" in head
-
-
 def _is_original(path: Path) -> bool:
-    """A PDF/DOCX/XLSX (slow to read: a worker task of its own), told by its first bytes."""
+    """An original (slow to read: cached, a worker task of its own), told by the readers from its first bytes.
+
+    A .doc costs a ~1 s LibreOffice conversion, so it is cached like a PDF.
+    """
     with path.open("rb") as f:
-        return _is_original_bytes(f.read(1024))
+        return is_original(f.read(1024))
 
 
 def _batches(paths: list[Path]) -> list[list[str]]:

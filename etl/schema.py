@@ -66,7 +66,12 @@ TABLES: dict[str, list[Column]] = {
             "状态",
             "ok: every listed table read; partial: something was not read (see checks); failed: nothing read.",
         ),
-        _c("file_type", pl.String, "文件格式", "pdf, docx, xlsx or text, told by the file's bytes."),
+        _c(
+            "file_type",
+            pl.String,
+            "文件格式",
+            "pdf, docx, xlsx, xls, doc (.doc/.wps through LibreOffice) or text, told by the file's bytes.",
+        ),
         _c(
             "encoding",
             pl.String,

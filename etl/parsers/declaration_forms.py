@@ -614,7 +614,7 @@ class _Form:
             self.check(
                 NOT_ALIGNED,
                 "error",
-                f"{_where_table(table)}的表格紧接项目“{self.name}”的绩效目标表，但列数（{table.n_cols}）与前页"
+                f"{table.where}的表格紧接项目“{self.name}”的绩效目标表，但列数（{table.n_cols}）与前页"
                 f"（{self.n_cols}）不同且没有指标表头，无法对齐，该页的指标未读入",
                 table.line_of(0),
                 table.page,
@@ -644,10 +644,6 @@ def printed_width(table: Table, r: int, against: int | None = None) -> int | Non
 def _row_text(table: Table, r: int) -> str:
     """A row's cells as printed, for messages: '｜' between cells, '（空）' for empty ones."""
     return "｜".join(clean_cell(c.text).replace("\n", "") or "（空）" for c in table.printed(r))
-
-
-def _where_table(table: Table) -> str:
-    return f"工作表“{table.sheet}”" if table.sheet is not None else f"第 {table.page} 页"
 
 
 # --- finishing a form ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The standard 决算 and 预算 tables of an original document (PDF, DOCX, XLSX), read from cells.
+"""The standard 决算 and 预算 tables of an original document (PDF, Word, Excel), read from cells.
 
 Each table grid is recognised by its title (the prose just above it, or a title
 row inside the grid) and read by the column roles its header gives: code columns
@@ -259,7 +259,7 @@ class RowReading:
 
 
 def _where(open_table: OpenTable, table: Table, r: int, c: int | None = None) -> str:
-    at = f"第 {table.page} 页" + (f"（{table.cell_ref(r, c)}）" if c is not None else f"表格第 {r + 1} 行")
+    at = f"{table.where}" + (f"（{table.cell_ref(r, c)}）" if c is not None else f"表格第 {r + 1} 行")
     return f"“{open_table.printed}”{at}"
 
 
@@ -469,7 +469,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
             _table_check(
                 "header_not_understood",
                 "error",
-                f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别，三公经费未读入",
+                f"“{open_table.printed}”（{table.where}）的表头无法识别，三公经费未读入",
                 open_table,
                 table,
                 start,
@@ -492,7 +492,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
                     _table_check(
                         "header_not_understood",
                         "error",
-                        f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的栏目“{'/'.join(path) or '（无表头）'}”"
+                        f"“{open_table.printed}”{table.where} {table.cell_ref(r, c)} 的栏目“{'/'.join(path) or '（无表头）'}”"
                         f"无法对应到三公经费项目，数值 {text} 未读入",
                         open_table,
                         table,
@@ -507,7 +507,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
                     _table_check(
                         "cell_not_understood",
                         "error",
-                        f"“{open_table.printed}”第 {table.page} 页 {table.cell_ref(r, c)} 的内容“{text}”不是金额，未读入",
+                        f"“{open_table.printed}”{table.where} {table.cell_ref(r, c)} 的内容“{text}”不是金额，未读入",
                         open_table,
                         table,
                         r,
@@ -621,7 +621,7 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
             _table_check(
                 "header_not_understood",
                 "error",
-                f"“{open_table.printed}”（第 {table.page} 页）的表头无法识别（没有找到编码、名称和金额栏），该表未读入",
+                f"“{open_table.printed}”（{table.where}）的表头无法识别（没有找到编码、名称和金额栏），该表未读入",
                 open_table,
                 table,
                 skip,
@@ -636,7 +636,7 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
             _table_check(
                 "header_measure_unknown",
                 "info",
-                f"“{open_table.printed}”（第 {table.page} 页）的栏目“{'、'.join(unknown)}”不在模板词表中，按原文栏目名读入",
+                f"“{open_table.printed}”（{table.where}）的栏目“{'、'.join(unknown)}”不在模板词表中，按原文栏目名读入",
                 open_table,
                 table,
                 skip,
@@ -669,7 +669,7 @@ def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
             _table_check(
                 "row_not_placed",
                 "error",
-                f"第 {table.page} 页的表格紧接“{open_table.printed}”，但列数（{table.n_cols}）与前页（{open_table.layout.n_cols}）"
+                f"{table.where}的表格紧接“{open_table.printed}”，但列数（{table.n_cols}）与前页（{open_table.layout.n_cols}）"
                 "不同且没有表头，无法对齐，未读入",
                 open_table,
                 table,
@@ -719,7 +719,7 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
                     Check(
                         "table_unit_missing",
                         "warning",
-                        f"“{open_table.printed}”（第 {table.page} 页）没有注明金额单位（单位：万元/元），金额未换算",
+                        f"“{open_table.printed}”（{table.where}）没有注明金额单位（单位：万元/元），金额未换算",
                         source_line=title_line,
                         statement=open_table.printed,
                     )
@@ -739,7 +739,7 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
                     Check(
                         "table_unrecognised",
                         "info",
-                        f"第 {table.page} 页有一个含数字的表格，未能按标题对应到标准报表，未读入",
+                        f"{table.where}有一个含数字的表格，未能按标题对应到标准报表，未读入",
                         source_line=table.line_of(0),
                     )
                 )

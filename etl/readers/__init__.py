@@ -15,18 +15,27 @@ import zipfile
 from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX, Document
 from etl.readers.ole import MAGIC as _OLE
 from etl.readers.ole import ole_type
-from etl.readers.text import DecodedText, UnreadableDocument, decode_document, read_text
+from etl.readers.text import ConverterMissing, DecodedText, UnreadableDocument, decode_document, read_text
 
 __all__ = [
+    "ConverterMissing",
     "DecodedText",
     "Document",
     "UnreadableDocument",
     "decode_document",
     "detect_type",
+    "is_original",
     "read_document",
 ]
 
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
+
+
+def is_original(head: bytes) -> bool:
+    """Whether a file's first bytes (1 KB is enough) are a PDF, a ZIP package (DOCX/XLSX) or an
+    OLE2 compound file (.xls/.doc/.wps): an original, slow to read, as opposed to a text."""
+    head = head[:1024]
+    return b"%PDF-" in head or head.startswith((b"PK\x03\x04", b"PK\x05\x06", _OLE))
 
 
 def detect_type(data: bytes) -> str:

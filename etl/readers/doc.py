@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from etl.readers.model import DOC, Document
-from etl.readers.text import UnreadableDocument
+from etl.readers.text import ConverterMissing, UnreadableDocument
 
 TIMEOUT = 120.0  # seconds for one conversion; measured here: about 1 s a file, mostly LibreOffice starting
 INSTALL_HINT = (
@@ -57,7 +57,7 @@ def convert_to_docx(data: bytes, timeout: float = TIMEOUT) -> bytes:
     """The DOCX LibreOffice makes of a .doc/.wps, or UnreadableDocument saying why not."""
     program = soffice()
     if program is None:
-        raise UnreadableDocument(INSTALL_HINT)
+        raise ConverterMissing(INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="budget_doc_") as tmp:
         folder = Path(tmp)
         source, out = folder / "document.doc", folder / "out"

@@ -70,6 +70,11 @@ class Table:
         return self.row_lines[row] if self.row_lines is not None else self.first_line + row
 
     @property
+    def where(self) -> str:
+        """Where an official finds the table: 工作表“名称” in a workbook, else 第 N 页."""
+        return f"工作表“{self.sheet}”" if self.sheet is not None else f"第 {self.page} 页"
+
+    @property
     def next_line(self) -> int:
         """The first document line after the table."""
         return self.first_line + (self.n_lines if self.n_lines is not None else len(self.rows))

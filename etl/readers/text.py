@@ -24,6 +24,14 @@ class UnreadableDocument(Exception):
     """The bytes are not a text document we can read; the message says why."""
 
 
+class ConverterMissing(UnreadableDocument):
+    """This machine lacks the program the file type needs (LibreOffice for a .doc): the file may be fine.
+
+    Unlike every other refusal it is no fact about the file, so it is never remembered
+    (the build does not cache it): once the program is installed, the file is read.
+    """
+
+
 @dataclass(frozen=True)
 class DecodedText:
     text: str

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from etl.model import Check
 from etl.normalize import NormalizedDocument, clean_department
-from etl.readers.model import PROSE, TEXT, XLSX, BBox, Document, Line, Page
+from etl.readers.model import PROSE, TEXT, WORKBOOKS, BBox, Document, Line, Page
 from etl.templates import match_title, strip_entry
 from etl.validate.spec import CheckSpec
 
@@ -292,7 +292,7 @@ class _Text:
 
     def where(self, line: Line) -> str:
         """Where an official finds a line: 第N页 (a sheet by name, a text file's line)."""
-        if self.source.file_type == XLSX:
+        if self.source.file_type in WORKBOOKS:
             page = self.pages.get(line.page)
             return f"工作表“{page.name}”" if page and page.name else f"第{line.page}个工作表"
         if self.is_text:

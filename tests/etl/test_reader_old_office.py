@@ -174,6 +174,35 @@ def test__read_doc__merged_cells_expanded(budget_doc: Document) -> None:
     assert table.cell_ref(1, 2) == "表1 第2行第3列"  # a Word table, not a sheet
 
 
+def test__build__a_doc_refused_for_want_of_libreoffice_is_read_once_it_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The refusal is no fact of the file: the cache must not keep it past the install.
+    raw, out, cache_dir = tmp_path / "raw", tmp_path / "wh", tmp_path / "cache"
+    raw.mkdir()
+    (raw / "budget.doc").write_bytes(BUDGET_DOC.read_bytes())
+    (raw / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    installed = shutil.which("soffice")
+    monkeypatch.setattr("etl.readers.doc.shutil.which", lambda name: None)
+    build(raw, out, workers=1, cache_dir=cache_dir)
+    first = (
+        pl.read_parquet(out / "documents.parquet")
+        .filter(pl.col("source_file") == "budget.doc")
+        .row(0, named=True)
+    )
+    assert (first["status"], first["file_type"], first["n_pages"]) == ("failed", None, None)
+    assert "未安装 LibreOffice" in first["error"]
+    monkeypatch.setattr("etl.readers.doc.shutil.which", lambda name: installed)
+    build(raw, out, workers=1, cache_dir=cache_dir)
+    again = (
+        pl.read_parquet(out / "documents.parquet")
+        .filter(pl.col("source_file") == "budget.doc")
+        .row(0, named=True)
+    )
+    assert (again["file_type"], again["n_pages"]) == ("doc", 1)  # read this time (its table is no known form)
+    assert "LibreOffice" not in (again["error"] or "")
+
+
 def test__read_document__a_wps_is_read_by_its_bytes_like_a_doc(budget_doc: Document) -> None:
     wps = read_document("预算.wps", BUDGET_DOC.read_bytes())
     assert wps.file_type == DOC
