@@ -148,7 +148,7 @@ _DERIVED_LOCK = threading.Lock()
 
 _INDICATOR_COLUMNS = """
     seq, level1, level2, level3, target_value, actual_value, weight, score, meets_target,
-    deviation_reason, explanation, scoring_rule, source_line
+    deviation_reason, explanation, scoring_rule, source_line, source_page, source_cell
 """
 
 

@@ -124,6 +124,7 @@ class Indicator:
     source_line: int
     explanation: str | None = None  # 指标解释 (青浦)
     scoring_rule: str | None = None  # 评分规则 (青浦)
+    source_cell: str | None = None  # the name's cell in a grid: 'D11' in a sheet, else table/row/column
 
 
 @dataclass
@@ -154,6 +155,7 @@ class Project:
     result: str | None = None  # 实际完成情况 / 主要绩效
     extra: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
+    source_cell: str | None = None  # the 项目名称's cell in a grid: 'B2' in a sheet, else table/row/column
 
 
 @dataclass

@@ -125,6 +125,12 @@ TABLES: dict[str, list[Column]] = {
     "projects": [
         _c("project_id", pl.String, "项目编号", "Stable id: same project, same id across rebuilds."),
         *_PROVENANCE,
+        _c(
+            "source_cell",
+            pl.String,
+            "来源单元格",
+            "The cell of the form's 项目名称 in an original: 'B2' in a sheet, else table/row/column.",
+        ),
         _c("end_line", pl.Int32, "结束行号", "Last source line of the form."),
         *_WHO,
         _c(
@@ -180,6 +186,12 @@ TABLES: dict[str, list[Column]] = {
         _c("project_id", pl.String, "项目编号", "The project the row belongs to."),
         _c("seq", pl.Int32, "序号", "Position of the indicator in its form (1-based)."),
         *_PROVENANCE,
+        _c(
+            "source_cell",
+            pl.String,
+            "来源单元格",
+            "The cell of the indicator's name (三级指标): 'D11' in a sheet, else table/row/column.",
+        ),
         _c("level1", pl.String, "一级指标", "一级 indicator (产出/效益/满意度 …; 青浦: 投入与管理 …)."),
         _c("level2", pl.String, "二级指标", "二级 indicator (数量/质量/时效/成本 …)."),
         _c("level3", pl.String, "三级指标", "The indicator's name."),

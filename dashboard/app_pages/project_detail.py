@@ -187,7 +187,34 @@ def indicator_table(inds: pl.DataFrame, declaration: bool) -> tuple[pl.DataFrame
     always = (*ALWAYS_SHOWN, "target_value") if declaration else ALWAYS_SHOWN
     wanted = [c for c in INDICATOR_COLUMNS if c in always or inds[c].drop_nulls().len()]
     readable = export.readable(inds.select(wanted))
-    return export.with_labels(readable, INDICATOR_LABELS), readable.columns
+    places = [
+        where_printed(page, cell) for page, cell in zip(inds["source_page"], inds["source_cell"], strict=True)
+    ]
+    shown = export.with_labels(readable, INDICATOR_LABELS).with_columns(pl.Series(SOURCE_COLUMN, places))
+    return shown, [*readable.columns, SOURCE_COLUMN]
+
+
+SOURCE_COLUMN = "原文位置"
+
+
+def where_printed(page: object, cell: object) -> str:
+    """'第14页 表1 第11行第4列' / '第1页 D13': where an official finds a figure in the original."""
+    parts = [f"第{page}页" if page else "", str(cell) if cell else ""]
+    return " ".join(p for p in parts if p) or "原文"
+
+
+def source_links(inds: pl.DataFrame, source_file: str) -> pl.Series:
+    """Each indicator row's link to 原文查看 (its name's cell framed), read as where it is printed."""
+    return pl.Series(
+        SOURCE_COLUMN,
+        [
+            f"{source_view.source_link(source_file, page, line, cell)}#{where_printed(page, cell)}"
+            for page, line, cell in zip(
+                inds["source_page"], inds["source_line"], inds["source_cell"], strict=True
+            )
+        ],
+        dtype=pl.String,
+    )
 
 
 ctx = ui.context()
@@ -303,8 +330,16 @@ else:
     ]
     narrow = [INDICATOR_LABELS["meets_target"]]
     st.dataframe(
-        shown.with_columns([pl.col(c).cast(pl.Float64) for c in points_columns]),
+        shown.with_columns([pl.col(c).cast(pl.Float64) for c in points_columns]).with_columns(
+            source_links(inds, p["source_file"])
+        ),
         column_config={
+            SOURCE_COLUMN: st.column_config.LinkColumn(
+                SOURCE_COLUMN,
+                display_text=r"#(.+)$",  # reads '第31页 表1 第13行第4列', as the download does
+                help="在原文中框出该指标所在的单元格（PDF 原件显示该页）",
+                width="small",
+            ),
             **{c: st.column_config.NumberColumn(c, format="%.2f", width="small") for c in points_columns},
             **{c: st.column_config.TextColumn(c, width="small") for c in narrow if c in shown.columns},
             INDICATOR_LABELS["seq"]: st.column_config.NumberColumn(
@@ -399,10 +434,16 @@ st.markdown(
 )
 st.page_link(
     source_view.SOURCE_PAGE,
-    label=f"查看原文（第{p['source_page']}页）" if p.get("source_page") else "查看原文",
+    label=f"查看原文（{where_printed(p.get('source_page'), p.get('source_cell'))}）",
     icon=":material/description:",
-    query_params=source_view.source_params(p["source_file"], p.get("source_page"), p["source_line"]),
-    help="在原文中查看该项目所在的页面和行（绩效指标也在该项目的表中）",
+    # The name's cell says where the form is; the form's first line would be another row.
+    query_params=source_view.source_params(
+        p["source_file"],
+        p.get("source_page"),
+        None if p.get("source_cell") else p["source_line"],
+        p.get("source_cell"),
+    ),
+    help="在原文中查看该项目所在的页面，框出项目名称所在的单元格（每个绩效指标的位置见指标表的“原文位置”）",
 )
 if p.get("source_excerpt"):
     with st.expander("原文摘录"):

@@ -509,6 +509,7 @@ class _Form:
             return
         if spec.key == "project_name" and not p.project_name:
             p.project_name = text
+            p.source_cell = table.place(r, c)
         elif spec.key == "department" and p.department is None:
             p.department = text
         elif spec.key == "unit" and p.unit is None:
@@ -592,6 +593,7 @@ class _Form:
                 deviation_reason=None,
                 source_line=line,
                 explanation=explanation or None,
+                source_cell=table.place(r, self.columns["level3"]),
             )
         )
 

@@ -156,6 +156,7 @@ class Row:
     printed: tuple[str, ...]  # cells as printed; a merged cell's text only at its first position
     grid: bool = True  # False for a prose line
     page: int = 1
+    refs: tuple[str | None, ...] = ()  # each cell's place in its grid ('B7', '表1 第5行第3列')
 
     @property
     def raw(self) -> str:
@@ -182,10 +183,17 @@ class Row:
     def joined(self, nxt: Row) -> Row:
         """This row with the next one appended inside its last cell (an in-cell line break)."""
         cells = (*self.printed[:-1], self.printed[-1] + nxt.printed[0], *nxt.printed[1:])
-        return Row(self.line, cells, self.grid or nxt.grid, self.page)
+        return Row(self.line, cells, self.grid or nxt.grid, self.page, (*self.refs, *nxt.refs[1:]))
 
     def part(self, start: int, end: int | None) -> Row:
-        return Row(self.line, self.printed[start:end], self.grid, self.page)
+        return Row(self.line, self.printed[start:end], self.grid, self.page, self.refs[start:end])
+
+    def ref_of(self, text: str) -> str | None:
+        """The place of the first cell printing this text (None for a prose line)."""
+        for i, cell in enumerate(self.cells):
+            if cell == text and i < len(self.refs):
+                return self.refs[i]
+        return None
 
 
 def document_rows(doc: Document) -> list[Row]:
@@ -198,7 +206,10 @@ def document_rows(doc: Document) -> list[Row]:
         row = table.row_at(ln.number) if table is not None else None
         if table is not None and row is not None:
             cells = table.printed(row)
-            rows.append(Row(ln.number, tuple(c.text if c.is_origin else "" for c in cells), True, ln.page))
+            refs = tuple(table.place(row, c) for c in range(len(cells)))
+            rows.append(
+                Row(ln.number, tuple(c.text if c.is_origin else "" for c in cells), True, ln.page, refs)
+            )
         else:
             rows.append(Row(ln.number, (ln.text,), False, ln.page))
     return rows
@@ -344,7 +355,15 @@ def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
         return cells[i] if i is not None and i < len(cells) else ""
 
     level3 = at("level3")
-    if not level3 or any(role in columns and not _is_score(at(role)) for role in ("weight", "score")):
+    points = [at(role) for role in ("weight", "score") if role in columns]
+    # 分值/得分 hold numbers. Another form may leave one blank (青浦's 人员到位率: no 权重, 自评分 0);
+    # on the standard form a blank there is the mark of a shifted row, read by content instead.
+    blank_allowed = not is_standard(columns)
+    if (
+        not level3
+        or any((p or not blank_allowed) and not _is_score(p) for p in points)
+        or (points and not any(points))
+    ):
         return None
     if is_standard(columns) and (
         _label_kind(at("level1")) in (0, 2) or _label_kind(at("level2")) in (0, 1) or _label_kind(level3) >= 0
@@ -356,8 +375,8 @@ def read_by_columns(row: Row, columns: dict[str, int]) -> CellReading | None:
     if target and nature and nature not in none:
         target = nature + target
     actual = _with_unit(at("actual"), at("measure_unit"))
-    weight = _score(at("weight")) if "weight" in columns else None
-    score = _score(at("score")) if "score" in columns else None
+    weight = _score(at("weight")) if at("weight") else None
+    score = _score(at("score")) if at("score") else None
     values = {"target": (target, "年度指标值"), "actual": (actual, "实际完成值")}
     missing = [word for role, (value, word) in values.items() if role in columns and not value]
     problems = []
@@ -627,9 +646,13 @@ def _extra_pairs(cells: list[str]) -> dict[str, str] | None:
     """'项目联系人 | 向俐 | 联系电话 | 6788…' -> label: value; None unless every pair reads so."""
     if not cells or len(cells) % 2:
         return None
-    labels = vocabulary().extra_labels
+    voc = vocabulary()
     pairs = dict(zip(cells[::2], cells[1::2], strict=True))
-    return pairs if all(squash(label) in labels for label in pairs) else None
+    known = all(
+        squash(label) in voc.extra_labels or squash(label) in voc.fields or _labelled_key(label)
+        for label in pairs
+    )
+    return pairs if known else None
 
 
 def _read_head_row(state: _FormState, row: Row) -> None:
@@ -645,10 +668,12 @@ def _read_head_row(state: _FormState, row: Row) -> None:
             p.year = year
         elif key == "project_name" and nxt is not None and not p.project_name:
             p.project_name = nxt
+            p.source_cell = row.ref_of(nxt)
             rest = cells[i + 2 :]
             if rest and (pairs := _extra_pairs(rest)) is not None:
                 for label, value in pairs.items():
-                    p.extra.setdefault(label, value)
+                    if squash(label) in vocabulary().extra_labels:
+                        p.extra.setdefault(label, value)  # the fields are read with the row's other labels
             elif rest:
                 state.check(
                     "project_name_extra_cells",
@@ -707,7 +732,6 @@ def _read_labelled(state: _FormState, row: Row) -> None:
                 state.funds_seen = True
         elif key == "category":
             p.category = vocabulary().category_answers.get(squash(value), p.category)
-            p.extra.setdefault(clean_cell(cell), value)
         elif key == "grade":
             p.grade = value
         elif getattr(p, key) is None:
@@ -834,7 +858,7 @@ def _read_goal(state: _FormState) -> None:
         )
 
 
-def _indicator(reading: CellReading, carry: Carry, line: int) -> Indicator:
+def _indicator(reading: CellReading, carry: Carry, line: int, cell: str | None = None) -> Indicator:
     return Indicator(
         level1=carry.level1,
         level2=carry.level2,
@@ -847,6 +871,7 @@ def _indicator(reading: CellReading, carry: Carry, line: int) -> Indicator:
         source_line=line,
         explanation=reading.explanation,
         scoring_rule=reading.rule,
+        source_cell=cell,
     )
 
 
@@ -1020,7 +1045,7 @@ def parse_form(rows: list[Row]) -> FormReading:
             _unused_label_row(state, pending, (carry.level1, carry.level2))
             pending = None
         _note(state, reading.problems, row.line)
-        project.indicators.append(_indicator(reading, carry, row.line))
+        project.indicators.append(_indicator(reading, carry, row.line, row.ref_of(reading.level3)))
         project.end_line = row.line
     if pending is not None:
         _unused_label_row(state, pending, (None, None))

@@ -60,6 +60,9 @@ class Table:
     # the number of document lines the table covers then.
     row_lines: list[int] | None = None
     n_lines: int | None = None
+    # False for rows rebuilt from a text file's lines: no table an official could find the
+    # cell in (the line says where), so such a grid names no cell.
+    placed: bool = True
 
     @property
     def n_cols(self) -> int:
@@ -104,6 +107,10 @@ class Table:
         if self.sheet is not None:
             return f"{column_letter(col)}{row + 1}"
         return f"表{self.index} 第{row + 1}行第{col + 1}列"
+
+    def place(self, row: int, col: int) -> str | None:
+        """Where a figure's cell is, for provenance: its cell_ref, or None for a grid of text lines."""
+        return self.cell_ref(row, col) if self.placed else None
 
     def texts(self, row: int) -> list[str]:
         return [c.text for c in self.rows[row]]
@@ -207,7 +214,7 @@ class DocumentBuilder:
         doc.tables.append(table)
         position = len(doc.tables) - 1
         for row in grid:
-            text = " | ".join(c.text for c in row)
+            text = " | ".join(c.text for c in row if c.is_origin)  # a merged cell's text once
             doc.lines.append(Line(len(doc.lines) + 1, page, text, ROW, _row_bbox(row), position))
         return table
 

@@ -160,7 +160,7 @@ def _tab_grid(doc: Document, items: list[_Item]) -> None:
     ]
     widths = [len(p) for p in parts]
     index = sum(1 for t in doc.tables if t.page == page) + 1
-    doc.tables.append(Table(page, index, grid, len(doc.lines) + 1, widths=widths))
+    doc.tables.append(Table(page, index, grid, len(doc.lines) + 1, widths=widths, placed=False))
     position = len(doc.tables) - 1
     for row in rows:
         doc.lines.append(Line(len(doc.lines) + 1, page, row, ROW, table=position))
@@ -248,6 +248,7 @@ def _word_grid(doc: Document, items: list[_Item]) -> None:
         widths=[len(row) for row in rows],
         row_lines=[first + offset for offset in row_starts],
         n_lines=len(items),
+        placed=False,
     )
     doc.tables.append(table)
     position = len(doc.tables) - 1

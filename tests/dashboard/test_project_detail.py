@@ -274,3 +274,22 @@ def test_no_none_and_no_english_codes_on_screen(con, which):
     if which == "qingpu":
         assert metrics(at)["年初预算数"] == "—"
         assert {"指标解释", "评分规则", "分值（分）", "得分（分）"} <= set(table.columns)
+
+
+def test__project_from_a_pdf__links_frame_its_name_and_each_indicator_cell(con) -> None:
+    # 万里街道 2023 部门预算, page 31: the 填报表 of 新建万里街道社区公共服务中心 (a PDF original).
+    at = open_project(project_id(con, "新建万里街道社区公共服务中心", "普陀"))
+    links = {p.proto.label: parse_qs(p.proto.query_string) for p in at.get("page_link")}
+    label = next(label for label in links if label.startswith("查看原文"))
+    assert label == "查看原文（第31页 表1 第3行第3列）"  # the cell right of 项目名称
+    assert links[label] == {
+        "file": ["putuo_wanli_subdistrict_2023_department_budget.pdf"],
+        "page": ["31"],
+        "cell": ["表1 第3行第3列"],  # the cell says where; the form's first line is another row
+    }
+    table = indicator_table(at)
+    urls = table["原文位置"].to_list()
+    assert len(urls) == len(table) and all(u.startswith("/source?file=putuo_wanli") for u in urls)
+    query, shown = urls[0].split("?", 1)[1].split("#")
+    assert (parse_qs(query)["page"], parse_qs(query)["cell"]) == (["31"], ["表1 第13行第4列"])  # 规划建筑面积
+    assert shown == "第31页 表1 第13行第4列"  # what the link reads, and what the download holds

@@ -226,6 +226,15 @@ def navigate(pg, title: str, path: str) -> None:
     pg.wait_for_url(re.compile(f".*/{re.escape(path)}(\\?.*)?$"))
 
 
+def click_first_row(pg, table_index: int = 0) -> None:
+    """Select the first data row of a st.dataframe (canvas grid: click its row-marker cell)."""
+    grid = pg.locator('[data-testid="stDataFrame"]').nth(table_index)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    act(pg, lambda: pg.mouse.click(box["x"] + 16, box["y"] + 35 + 17))
+
+
 def shows(pg, *texts: str, where: str = MAIN, timeout: float = 30_000) -> None:
     """Wait until every text is on screen (elements may draw just after the run ends)."""
     from playwright.sync_api import expect

@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     RUN_WATCH,
     act,
     assert_clean,
+    click_first_row,
     navigate,
     screenshot,
     settle,
@@ -46,15 +47,6 @@ def open_app(pg, server: str, path: str = "", query: str = "") -> None:
 
 def main_text(pg) -> str:
     return pg.locator(MAIN).inner_text()
-
-
-def click_first_row(pg, table_index: int = 0) -> None:
-    """Select the first data row of a st.dataframe (canvas grid: click its row-marker cell)."""
-    grid = pg.locator('[data-testid="stDataFrame"]').nth(table_index)
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    act(pg, lambda: pg.mouse.click(box["x"] + 16, box["y"] + 35 + 17))
 
 
 def _choose(pg, label: str, option: str) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SHOTS, act, settle
+from tests.e2e.conftest import SHOTS, act, click_first_row, settle
 
 JUSTICE = "putuo_justice_bureau_2026_department_budget.pdf"
 SECTION = "上海市普陀区司法局 2026年 部门预算：报表与文件层面"
@@ -109,3 +109,42 @@ def test__from_a_finding_to_its_page_image(page, server) -> None:
     expect(main).to_contain_text("第 9 页（共 23 页）")
     shot(page, 400, "source_400")
     assert not outside, outside  # nothing leaves the machine (the favicon is served locally)
+
+
+def test__from_a_form_s_project_to_its_name_cell_on_the_pdf_page(page, server) -> None:
+    # 万里街道 2023 部门预算 (a PDF original): its page 31 is the 填报表 of 新建万里街道社区公共服务中心.
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/project_detail")
+    settle(page, since=0)
+    box = page.get_by_label(re.compile("按项目名称搜索"))
+    act(page, lambda: (box.fill("新建万里街道"), box.press("Enter")))
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("找到 1 个项目", timeout=30_000)
+    click_first_row(page, table_index=0)
+    page.wait_for_url(re.compile(r".*project=.*"), timeout=30_000)
+    settle(page)
+    link = (
+        page.locator('[data-testid="stPageLink"] a')
+        .filter(has_text="查看原文（第31页 表1 第3行第3列）")
+        .first
+    )
+    expect(link).to_be_visible(timeout=30_000)
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url(re.compile(r".*/source\?.*cell=.*"), timeout=30_000)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["page"] == ["31"] and query["cell"] == ["表1 第3行第3列"], page.url
+    images_loaded(page, 2)  # the framed cell, enlarged, and the whole page
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("第 31 页（共 35 页）")
+    expect(main).to_contain_text("单元格：表1 第3行第3列")
+    expect(main).to_contain_text("新建万里街道社区公共服务中心")
+    assert "链接写" not in main.inner_text()  # the link points at the cell itself: no correction note
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, 1400, "source_form_cell_1400")
+    page.set_viewport_size({"width": 400, "height": 900})
+    page.goto(page.url)
+    settle(page, since=0)
+    images_loaded(page, 2)
+    expect(main).to_contain_text("单元格：表1 第3行第3列")
+    shot(page, 400, "source_form_cell_400")

@@ -157,10 +157,11 @@ def test__read_doc__cells_and_paragraphs_as_written(budget_doc: Document) -> Non
     assert [(ln.kind, ln.text) for ln in budget_doc.lines] == [
         ("prose", "上海市普陀区示例局2024年部门预算收支总表"),
         ("prose", "单位：万元"),
-        ("row", "项目 | 项目 | 预算数 | 备注"),
+        # A merged cell's text once, on the row it starts in (项目 across, 收入 down, 合计 across).
+        ("row", "项目 | 预算数 | 备注"),
         ("row", "收入 | 财政拨款收入 | 1,234.56 | "),
-        ("row", "收入 | 事业收入 | 78.90 | 含上年结转"),
-        ("row", "合计 | 合计 | 1,313.46 | "),
+        ("row", "事业收入 | 78.90 | 含上年结转"),
+        ("row", "合计 | 1,313.46 | "),
         ("prose", "说明：本表反映部门年度收支预算总体情况。"),
     ]
 

@@ -125,10 +125,11 @@ def test__read_xls__the_same_document_as_its_xlsx(statement: Document) -> None:
     assert statement.file_type == XLS
     assert [(p.name, p.has_text) for p in statement.pages] == [("收入决算表", True), ("说明", True)]
     assert [ln.text for ln in statement.lines] == [
-        "收入决算表 | 收入决算表 | 收入决算表 | 收入决算表",
+        # A merged cell's text once, on the row it starts in (A1:D1, C3:D3, A3:A4, B3:B4).
+        "收入决算表",
         "单位：元 |  |  | ",
-        "科目编码 | 科目名称 | 金额 | 金额",
-        "科目编码 | 科目名称 | 本年收入合计 | 财政拨款收入",
+        "科目编码 | 科目名称 | 金额",
+        "本年收入合计 | 财政拨款收入",
         "合计 |  | 1500.91 | 96282213.44",
         "201 | 一般公共服务支出 | 262.33 | ",
         "2080505 | 机关事业单位基本养老保险缴费支出 | 1238.58 | ",

@@ -21,6 +21,7 @@ from etl.model import ParseResult, Project
 from etl.readers import read_document
 from etl.readers.model import Document
 from etl.textutil import squash
+from tests.conftest import SEEDS
 from tests.etl.test_self_eval_forms import MINHANG, SONGJIANG_2021, parse_file
 
 D = Decimal
@@ -187,3 +188,73 @@ def test__workbook_without_cached_totals__read_but_partial() -> None:
     uncached = parse_file(UNCACHED)
     assert [p.budget_full_year for p in uncached.projects] == [p.budget_full_year for p in cached.projects]
     assert [_rows(p) for p in uncached.projects] == [_rows(p) for p in cached.projects]
+
+
+# --- 青浦's scored form (2020年度财政项目绩效自评价) as Word, PDF and Excel -------------------------
+
+QINGPU_TEXT = SEEDS["qingpu_2020"]
+QINGPU = {
+    rendering: MINHANG["docx"].with_name(f"qingpu_2020_self_evaluation.{rendering}")
+    for rendering in ("docx", "pdf", "xlsx")
+}
+
+
+def _qingpu_text() -> ParseResult:
+    from etl.parsers.legacy_text import self_eval_qingpu  # the text has no cells: its own parser
+
+    return self_eval_qingpu.parse(QINGPU_TEXT.read_text(encoding="utf-8"))
+
+
+def _scored(p: Project) -> tuple[Any, ...]:
+    rows = [
+        (i.level1, squash(i.level3), i.weight, i.score, squash(i.explanation or ""), squash(i.scoring_rule or ""),
+         squash(i.deviation_reason or ""))
+        for i in p.indicators
+    ]  # fmt: skip
+    heads = (
+        p.project_name,
+        p.unit,
+        p.year,
+        p.amount_unit,
+        p.budget_full_year,
+        p.prior_year_budget,
+        p.executed,
+    )
+    texts = {k: squash(v) for k, v in p.extra.items()}
+    return (*heads, p.execution_rate, p.score_total, p.grade, p.category, squash(p.goal or ""),
+            squash(p.result or ""), texts, rows)  # fmt: skip
+
+
+@pytest.mark.parametrize("rendering", list(QINGPU))
+def test__qingpu_original__the_cell_parser_reads_what_the_text_parser_reads(rendering: str) -> None:
+    text, original = _qingpu_text(), parse_file(QINGPU[rendering])
+    assert [_scored(p) for p in original.projects] == [_scored(p) for p in text.projects]
+    assert original.checks == []
+
+
+@pytest.mark.parametrize("rendering", list(QINGPU))
+def test__qingpu_original__hand_read_figures(rendering: str) -> None:
+    result = parse_file(QINGPU[rendering])
+    desk = _project(result, "台式电脑")  # the first form (seed lines 1331–1513)
+    assert (desk.budget_full_year, desk.prior_year_budget, desk.executed) == (
+        D("113600.00"),
+        D("0.00"),
+        D("79984.00"),
+    )
+    assert (desk.execution_rate, desk.grade, desk.category, desk.score_total) == (
+        D("0.7041"),
+        "优",
+        "一次性",
+        D(96),
+    )
+    assert desk.extra["分值:投入与管理"] == "36"
+    fees = _project(result, "物业费与租赁费")
+    staff = next(i for i in fees.indicators if i.level3 == "人员到位率")
+    assert (staff.level1, staff.weight, staff.score) == ("影响力目标", None, D(0))  # no 权重 printed
+    build = _project(result, "“互联网+政务服务”建设经费")
+    assert (build.budget_full_year, build.executed, build.execution_rate) == (
+        D("27048448.74"),
+        D("10433436.99"),
+        D("0.3857"),
+    )
+    assert build.score_total == D(92)

@@ -8,6 +8,10 @@ writes ``originals/``. python-docx writes the Word files, openpyxl the workbooks
 (``soffice``, its own profile under the temp dir) turns them into the PDF, the re-saved XLSX with
 cached formula values, the XLS and the DOC.
 
+``specs/qingpu_2020.toml`` is another form: 青浦's own scored '财政项目绩效自评价' (a head of label/value
+pairs, a seven-column table 一级指标 | 指标名称 | 指标解释 | 权重 | 评分规则 | 自评分 | 备注, 合计), drawn by
+the ``qingpu`` functions into one DOCX, its PDF and a workbook.
+
 Deterministic: the same specs give the same bytes (checked by running it twice). Zip members
 get a fixed date and the documents' own dates are fixed; in LibreOffice's PDFs the dates, the
 file ID and its DocChecksum are overwritten in place (same length, so the cross-reference
@@ -302,7 +306,7 @@ def spacer(doc: Any) -> None:
 
 def docx_table(doc: Any, block: Block, widths_cm: tuple[float, ...]) -> None:
     """The block as one ruled Word table with real merges (gridSpan across, vMerge down)."""
-    table = doc.add_table(rows=block.n_rows, cols=N_COLS)
+    table = doc.add_table(rows=block.n_rows, cols=len(widths_cm))  # N_COLS, or the 青浦 form's QP_COLS
     table.style = doc.styles["Table Grid"]
     table.autofit = False
     for col, width in zip(table.columns, widths_cm, strict=True):
@@ -439,22 +443,22 @@ def write_block(ws: Any, block: Block, top: int) -> None:
         ws.row_dimensions[top + row].height = _row_height(block, row)
 
 
-def _row_height(block: Block, row: int) -> float:
+def _row_height(block: Block, row: int, widths: tuple[int, ...] = XLSX_WIDTHS) -> float:
     """Points for a row whose wrapped texts must show (Excel does not grow a row by itself)."""
     lines = 1
     for span in block.spans:
         if span.row != row or span.rows > 1:
             continue
-        per_line = max(1, int(sum(XLSX_WIDTHS[span.col : span.col + span.cols]) / 1.9))
+        per_line = max(1, int(sum(widths[span.col : span.col + span.cols]) / 1.9))
         lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in span.text.split("\n")))
     size = TITLE_PT if any(s.row == row and s.kind == TITLE for s in block.spans) else 10
     return round(lines * size * 1.35, 1)
 
 
-def new_sheet(wb: Any, title: str | None = None) -> Any:
+def new_sheet(wb: Any, title: str | None = None, widths: tuple[int, ...] = XLSX_WIDTHS) -> Any:
     """A sheet with the form's column widths, printed one page wide."""
     ws = wb.create_sheet(title) if title is not None else wb.active
-    for i, width in enumerate(XLSX_WIDTHS, start=1):
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
@@ -462,7 +466,7 @@ def new_sheet(wb: Any, title: str | None = None) -> Any:
     return ws
 
 
-def sheet_title(form: Form) -> str:
+def sheet_title(form: Form | QingpuForm) -> str:
     """'13 公共安全隐患举报奖励': Excel allows 31 characters and none of []:*?/\\."""
     name = re.sub(r"[\[\]:*?/\\]", "_", form.project_name)
     return f"{form.n} {name}"[:31]
@@ -493,6 +497,175 @@ def xlsx_stacked(forms: list[Form]) -> Any:
 def set_workbook_dates(wb: Any) -> None:
     wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
     wb.properties.created = FIXED_DATE
+
+
+# ---------------------------------------------------------------- 青浦 2020: the scored 自评价 form
+
+# 青浦's own form ('2020年度财政项目绩效自评价'): a head of label/value pairs, then a scored table of
+# seven columns whose 一级指标 cell (section and its points) runs down its rows, and a 合计 row.
+QP_COLS = 7  # 一级指标 | 指标名称 | 指标解释 | 权重 | 评分规则 | 自评分 | 备注
+# Portrait A4 with 2 cm margins (17 cm): 一级指标 holds 投入与管理 / 影响力目标 on one line, 权重 and
+# 自评分 the 合计's 100.00 unwrapped, 指标解释 eight characters a line and 备注 five (as the seed wraps them).
+QP_DOCX_WIDTHS_CM = (2.0, 2.0, 3.0, 1.4, 5.2, 1.4, 2.0)
+QP_XLSX_WIDTHS = (11, 11, 17, 7, 34, 7, 12)
+# The head's four columns (label | value | label | value) on the table's seven: (first column, columns).
+QP_HEAD_CELLS = ((0, 2), (2, 2), (4, 1), (5, 2))
+QP_AMOUNT_FORMAT = "#,##0.00"  # '113,600.00', '0.00'
+QP_TOTAL_FORMAT = "0.00"  # 合计 prints 100.00 / 96.00
+# Head values drawn left-aligned as text; every other value is centred (是/否, 优, dates, amounts).
+QP_TEXT_VALUES = (
+    "项目名称",
+    "预算单位",
+    "具体实施处（科室）",
+    "项目年度总目标",
+    "主要绩效",
+    "主要问题",
+    "改进措施",
+)
+QP_AMOUNT_LABELS = ("当年预算数（元）", "上年预算金额（元）", "预算执行数（元）")
+QP_RATE_LABEL = "预算执行率（%）"
+
+
+@dataclass(frozen=True)
+class QingpuForm:
+    """One 青浦 form as the spec prints it (specs/qingpu_2020.toml)."""
+
+    n: int
+    title: str
+    head: list[list[str]]
+    table_header: list[str]
+    indicators: list[list[str]]
+    total: list[str]
+
+    @property
+    def project_name(self) -> str:
+        return self.head[0][1]
+
+
+def load_qingpu_spec(name: str) -> list[QingpuForm]:
+    """specs/<name>.toml (青浦 layout) -> its forms, in order."""
+    with (SPECS / f"{name}.toml").open("rb") as fh:
+        spec = tomllib.load(fh)
+    fields = QingpuForm.__dataclass_fields__
+    return [QingpuForm(**{k: v for k, v in form.items() if k in fields}) for form in spec["form"]]
+
+
+def _qp_value_kind(label: str, value: str) -> str:
+    if not value:
+        return LABEL
+    if label in QP_AMOUNT_LABELS:
+        return AMOUNT
+    if label == QP_RATE_LABEL:
+        return RATE
+    return TEXT if label in QP_TEXT_VALUES else LABEL
+
+
+def qingpu_block(form: QingpuForm, *, title_row: bool = False) -> Block:
+    """The form's grid on seven columns: (title), head rows, scored header, indicator rows, 合计."""
+    b = Block()
+    if title_row:
+        b.add(0, form.title, TITLE, cols=QP_COLS)
+        b.n_rows += 1
+    for row in form.head:
+        pairs = [(row[k], row[k + 1]) for k in range(0, len(row), 2)]
+        if len(pairs) == 2:
+            cells = QP_HEAD_CELLS
+        else:  # one label, its value across the rest of the row
+            cells = (QP_HEAD_CELLS[0], (QP_HEAD_CELLS[1][0], QP_COLS - QP_HEAD_CELLS[1][0]))
+        for k, (label, value) in enumerate(pairs):
+            (lc, ln), (vc, vn) = cells[2 * k], cells[2 * k + 1]
+            b.add(lc, label, LABEL, cols=ln)
+            b.add(vc, value, _qp_value_kind(label, value), cols=vn)
+        b.n_rows += 1
+    for col, word in enumerate(form.table_header):
+        b.add(col, word, HEADER)
+    b.n_rows += 1
+    first = b.n_rows
+    at = first
+    for run in _runs([r[0] for r in form.indicators]):
+        b.spans.append(Span(at, 0, form.indicators[at - first][0], LABEL, rows=run))
+        at += run
+    for row in form.indicators:
+        _, name, explanation, weight, rule, score, remark = row
+        b.add(1, name)
+        b.add(2, explanation)
+        b.add(3, weight, SCORE if weight else LABEL)
+        b.add(4, rule)
+        b.add(5, score, SCORE if score else LABEL)
+        b.add(6, remark)
+        b.indicator_rows.append(b.n_rows)
+        b.n_rows += 1
+    label, full, scored = form.total
+    b.add(0, label, LABEL, cols=3)
+    b.add(3, full, SUM_WEIGHT)
+    b.add(4, "")
+    b.add(5, scored, SUM_SCORE)
+    b.add(6, "")
+    b.n_rows += 1
+    return b
+
+
+def docx_qingpu(forms: list[QingpuForm]) -> Any:
+    """The title as a paragraph above one table per form, a page break before each next title; portrait."""
+    doc = new_document()
+    doc.core_properties.title = "财政项目绩效自评价"
+    for i, form in enumerate(forms):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(6)
+        if i:
+            p.add_run().add_break(WD_BREAK.PAGE)
+        _run(p, form.title, TITLE_PT, bold=True)
+        docx_table(doc, qingpu_block(form), QP_DOCX_WIDTHS_CM)
+    doc.add_paragraph()  # Word always ends a document with a paragraph, never with a table
+    return doc
+
+
+def write_qingpu_block(ws: Any, block: Block, top: int) -> None:
+    """A 青浦 block on a sheet from row ``top``: amounts, rate, 权重/自评分 as numbers, 合计 as =SUM."""
+    for span in block.spans:
+        r, c = top + span.row, 1 + span.col
+        cell = ws.cell(r, c)
+        text = span.text
+        if span.kind == AMOUNT:
+            cell.value = float(Decimal(text.replace(",", "")))
+            cell.number_format = QP_AMOUNT_FORMAT
+        elif span.kind == RATE:
+            cell.value = float(Decimal(text.rstrip("%")) / 100)
+            cell.number_format = "0." + "0" * len(text.rstrip("%").partition(".")[2]) + "%"
+        elif span.kind == SCORE:
+            cell.value = _number(text)
+        elif span.kind in (SUM_WEIGHT, SUM_SCORE):
+            col = get_column_letter(c)
+            first, last = top + block.indicator_rows[0], top + block.indicator_rows[-1]
+            cell.value = f"=SUM({col}{first}:{col}{last})"
+            cell.number_format = QP_TOTAL_FORMAT
+        else:
+            cell.value = text or None
+        size = TITLE_PT if span.kind == TITLE else 10
+        cell.font = Font(name=EAST_ASIA_FONT, size=size, bold=span.kind == TITLE)
+        cell.alignment = Alignment(
+            horizontal="center" if span.kind in CENTERED else "left", vertical="center", wrap_text=True
+        )
+        if span.rows > 1 or span.cols > 1:
+            ws.merge_cells(
+                start_row=r, start_column=c, end_row=r + span.rows - 1, end_column=c + span.cols - 1
+            )
+        for rr in range(r, r + span.rows):
+            for cc in range(c, c + span.cols):
+                ws.cell(rr, cc).border = RULED
+    for row in range(block.n_rows):
+        ws.row_dimensions[top + row].height = _row_height(block, row, QP_XLSX_WIDTHS)
+
+
+def xlsx_qingpu(forms: list[QingpuForm]) -> Any:
+    """One form per sheet ('1 台式电脑'), the title in row 1."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for form in forms:
+        ws = new_sheet(wb, sheet_title(form), QP_XLSX_WIDTHS)
+        write_qingpu_block(ws, qingpu_block(form, title_row=True), top=1)
+    return wb
 
 
 # ---------------------------------------------------------------- files
@@ -574,6 +747,7 @@ def main() -> int:
         )
         return 1
     minhang, songjiang = load_spec("minhang_2022"), load_spec("songjiang_2021")
+    qingpu = load_qingpu_spec("qingpu_2020")
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="forms_") as tmp_name:
         tmp = Path(tmp_name)
@@ -623,6 +797,22 @@ def main() -> int:
         table_per_form = OUT / "songjiang_2021_self_evaluation_table_per_form.docx"
         timings["doc"] = soffice("doc", [table_per_form], work, profile)
         shutil.move(work / f"{table_per_form.stem}.doc", OUT / f"{table_per_form.stem}.doc")
+
+        # 青浦 2020 (its own scored layout): Word, its PDF, and a workbook re-saved with cached values
+        qp_stem = "qingpu_2020_self_evaluation"
+        qp_docx = OUT / f"{qp_stem}.docx"
+        docx_qingpu(qingpu).save(str(qp_docx))
+        normalize_zip(qp_docx)
+        qp_book = xlsx_qingpu(qingpu)
+        set_workbook_dates(qp_book)
+        qp_book.save(work / f"{qp_stem}.xlsx")
+        normalize_zip(work / f"{qp_stem}.xlsx")
+        timings["qingpu pdf"] = soffice("pdf", [qp_docx], work, profile)
+        shutil.move(work / f"{qp_stem}.pdf", OUT / f"{qp_stem}.pdf")
+        normalize_pdf(OUT / f"{qp_stem}.pdf")
+        timings["qingpu xlsx"] = soffice("xlsx", [work / f"{qp_stem}.xlsx"], resaved, profile)
+        shutil.move(resaved / f"{qp_stem}.xlsx", OUT / f"{qp_stem}.xlsx")
+        normalize_zip(OUT / f"{qp_stem}.xlsx")
 
     total = sum(p.stat().st_size for p in OUT.iterdir())
     for path in sorted(OUT.iterdir()):
