@@ -186,15 +186,33 @@ def _word_table_end(items: list[_Item], start: int) -> int:
             k = j
             while k < len(items) and items[k].page == page and not items[k].text.strip():
                 k += 1
-            if k < len(items) and items[k].page == page and is_cell_line(items[k].text):
+            if k < len(items) and items[k].page == page and (
+                is_cell_line(items[k].text) or _wrapped_after_blank(items, k)
+            ):
                 j = k
             else:
                 break
-        elif items[j - 1].text.strip():
+        elif items[j - 1].text.strip() or _wrapped_after_blank(items, j):
             end = j = j + 1
         else:
             break
     return end
+
+
+def _wrapped_after_blank(items: list[_Item], at: int) -> bool:
+    """A cell's paragraph printed after a blank line, the row going on right below it.
+
+    Word's text puts a blank line between a cell's paragraphs as between rows: '→因公出国 /
+    (blank) / （境）费 / →公务用车购置及运行维护费' is one row whose second cell reads 因公出国（境）费.
+    """
+    nxt = at + 1
+    return (
+        bool(items[at].text.strip())
+        and "\t" not in items[at].text
+        and nxt < len(items)
+        and items[nxt].page == items[at].page
+        and is_cell_line(items[nxt].text)
+    )
 
 
 def _word_grid(doc: Document, items: list[_Item]) -> None:
