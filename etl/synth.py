@@ -139,6 +139,8 @@ class SynthDoc:
     projects: list[TruthProject] = field(default_factory=list)
     three_public: list[TruthThreePublic] = field(default_factory=list)
     narrative_items: list[TruthNarrativeItem] = field(default_factory=list)
+    # Standard tables the layout does not print: the reader must report each as missing.
+    missing_tables: list[str] = field(default_factory=list)
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -324,6 +326,15 @@ _THREE_PUBLIC_HEADER = (
     + "".join("\t预算数\n\t决算数\n" for _ in range(6))
     + "\n"
 )
+# The 松江-style Word text prints four of the nine standard 决算 tables.
+WORD_MISSING_TABLES = (
+    "收入支出决算总表",
+    "财政拨款收入支出决算总表",
+    "一般公共预算财政拨款支出决算表",
+    "政府性基金预算财政拨款收入支出决算表",
+    "国有资本经营预算财政拨款收入支出决算表",
+)
+
 THREE_PUBLIC_ITEMS = (
     "合计",
     "因公出国（境）费",
@@ -577,6 +588,7 @@ def generate_document(index: int, seed: int = 0, layout: str | None = None) -> S
         )
         if layout.endswith("word"):
             body = _final_accounts_word(doc, acc) + _three_public_word(doc, rng)
+            doc.missing_tables = list(WORD_MISSING_TABLES)
         else:
             body = _final_accounts_pdf(doc, acc, rng)
         narrative = (

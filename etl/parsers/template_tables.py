@@ -20,12 +20,12 @@ from decimal import Decimal
 from etl.model import BudgetLine, Check, DocumentMeta, ParseResult, ThreePublicLine
 from etl.parsers.cover import read_cover, read_toc
 from etl.readers.model import PROSE, Cell, Document, Line, Table
-from etl.templates import TableTemplate, match_title, normalise, vocabulary
+from etl.templates import FINAL_ACCOUNTS, TableTemplate, match_title, normalise, strip_entry, vocabulary
 from etl.textutil import parse_amount
 
 LAYOUT = "template_tables"
 
-CODE, NAME, MEASURE, EMPTY = "code", "name", "measure", "empty"
+CODE, NAME, MEASURE, EMPTY, NUMBERING = "code", "name", "measure", "empty", "numbering"
 _UNIT_RE = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元)")
 _CONTINUED_RE = re.compile(r"[（(]?续表?[)）]?$")
 _FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -36,6 +36,7 @@ _ROW_LABEL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))"
 )
 MAX_GAP_LINE = 8  # a line between two tables this short (no sentence) does not break a continuation
+NOTE_LINES = 8  # lines after a table where its note is printed
 UNREAD = "table_not_read"
 
 
@@ -72,6 +73,7 @@ class OpenTable:
     title_line: int | None
     n_lines: int = 0
     has_body: bool = False  # any non-blank figure cell was seen
+    next_line: int = 0  # the first document line after the table's last grid
 
 
 def _is_blank(text: str) -> bool:
@@ -139,6 +141,8 @@ def _role(path: tuple[str, ...]) -> str:
     if not path:
         return EMPTY
     header = vocabulary().header
+    if any(normalise(p) in header["row_number_words"] for p in path):
+        return NUMBERING  # 行次 / 栏次: the row's number, not a figure
     if any("编码" in p or "代码" in p or p in header["code_level_words"] for p in path):
         return CODE
     if any(any(w in p for w in ("名称",)) for p in path) or path[-1] in header["name_words"]:
@@ -246,6 +250,129 @@ def continued_layout(previous: Layout, table: Table) -> Layout | None:
         side=group.side,
     )
     return Layout(0, [shifted], table.n_cols, [()] * table.n_cols)
+
+
+# --- a table given as text lines: its merged cells' spans restored ------------------------
+
+
+def _amount_cell(text: str) -> bool:
+    return bool(text.strip()) and _is_amount(text)
+
+
+def _label_spans(texts: list[str], width: int) -> list[int] | None:
+    """Spans of a data row printing fewer cells than the table: a label merged over code columns.
+
+    The missing columns go to the labels that stand before a figure (合计 over 类/款/项 and the
+    name; 人员经费合计 | 1,963.59 | 公用经费合计 | 2,020.46 over two groups), one each from the
+    left, the rest to the first of them.
+    """
+    missing = width - len(texts)
+    labels = [
+        i for i, t in enumerate(texts[:-1]) if t.strip() and not _is_amount(t) and _amount_cell(texts[i + 1])
+    ]
+    if not labels:
+        return None
+    spans = [1] * len(texts)
+    for k in range(missing):
+        spans[labels[k] if k < len(labels) else labels[0]] += 1
+    return spans
+
+
+def _header_spans(texts: list[str], below: list[tuple[int, str]]) -> list[int] | None:
+    """Spans of a header row from the row below (its cells' spans and texts).
+
+    Word's text prints a cell merged down as an empty cell in the rows below: each such
+    empty cell continues the cell above it, and a run of printed cells below belongs to the
+    cell above them (合计 | 因公出国（境）费 | 公务用车购置及运行维护费 over ∅ | ∅ | 小计 | 购置费 | 运行维护费).
+    """
+    groups: list[int] = []
+    run = 0
+    for span, text in below:
+        if text.strip():
+            run += span
+            continue
+        if run:
+            groups.append(run)
+            run = 0
+        groups.append(span)
+    if run:
+        groups.append(run)
+    return groups if len(groups) == len(texts) else None
+
+
+def _labels_then_blanks(row: list[str]) -> bool:
+    """A header row naming only the label columns (编码, 名称), its figure columns left blank."""
+    printed = [i for i, t in enumerate(row) if t.strip()]
+    return (
+        bool(printed)
+        and all(_role((normalise(row[i]),)) in (CODE, NAME) for i in printed)
+        and printed == list(range(len(printed)))
+    )
+
+
+def respanned(table: Table) -> Table:
+    """A grid of text lines (cells printed once, spans lost) with its merged cells' spans restored.
+
+    A figure row is as wide as the table's figure rows; a narrower one has a label merged
+    over label columns, a wider one prints the header's 类/款/项 before its 合计 (both Word's
+    text). A header row is spanned by the row below it, or its first cell spans the columns
+    it lacks. A grid of an original is returned as it is.
+    """
+    if table.widths is None:
+        return table
+    texts = [[c.text for c in table.printed(r)] for r in range(len(table.rows))]
+    figure_widths = [len(t) for t in texts if any(_amount_cell(x) for x in t)]
+    if not figure_widths:
+        return table
+    width = max(set(figure_widths), key=figure_widths.count)
+    spans: list[list[int]] = [[1] * len(t) for t in texts]
+    for r, row in enumerate(texts):
+        if len(row) > width and any(_amount_cell(x) for x in row):
+            lead = 0
+            while lead < len(row) and _is_code_level_word(row[lead]):
+                lead += 1
+            if lead and len(row) - lead <= width and _is_total_label(row[lead]):
+                texts[r], spans[r] = row[lead:], [1] * (len(row) - lead)  # '类|款|项|合计|…': header words
+                row = texts[r]
+        if len(row) < width and any(_amount_cell(x) for x in row):
+            spans[r] = _label_spans(row, width) or spans[r]
+    for r in range(len(texts) - 1, -1, -1):
+        row = texts[r]
+        if sum(spans[r]) >= width or any(_amount_cell(x) for x in row):
+            continue
+        below = list(zip(spans[r + 1], texts[r + 1], strict=True)) if r + 1 < len(texts) else []
+        found = _header_spans(row, below) if below and sum(spans[r + 1]) == width else None
+        if found is None and _labels_then_blanks(row):
+            found = [1] * len(
+                row
+            )  # 功能分类科目编码 | 科目名称 | ∅ …: the label columns, blanks left unprinted
+        if found is None and width % len(row) == 0:
+            found = [width // len(row)] * len(row)  # ∅ | ∅ | 小计 | 购置费 | 运行维护费 | ∅ over 12 figures
+        spans[r] = found or [width - len(row) + 1, *[1] * (len(row) - 1)]
+    grid: list[list[Cell]] = []
+    originals = table.rows
+    # A row still wider than the figure rows keeps its cells: the reader reports them, never drops them.
+    n_cols = max(width, *(sum(row_spans) for row_spans in spans))
+    for r, (row, row_spans) in enumerate(zip(texts, spans, strict=True)):
+        cells: list[Cell] = []
+        skipped = len(table.printed(r)) - len(row)  # leading header words set aside
+        for k, (text, span) in enumerate(zip(row, row_spans, strict=True)):
+            start = len(cells)
+            line = originals[r][k + skipped].line if k + skipped < len(originals[r]) else None
+            cells += [Cell(text, r, start + i, (r, start), line=line) for i in range(span)]
+        cells += [Cell("", r, c, (r, c)) for c in range(len(cells), n_cols)]
+        grid.append(cells)
+    return Table(
+        table.page,
+        table.index,
+        grid,
+        table.first_line,
+        table.bbox,
+        table.sheet,
+        row_lines=table.row_lines,
+        n_lines=table.n_lines if table.n_lines is not None else len(table.rows),
+        placed=table.placed,
+    )
 
 
 # --- reading rows ---------------------------------------------------------------------
@@ -359,6 +486,20 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
             )
         )
         return
+    if name and _is_amount(name):
+        out.has_body = True
+        out.checks.append(
+            _table_check(
+                "row_not_placed",
+                "error",
+                f"{_where(open_table, table, r, group.name_col)}在名称栏印有数字“{name}”，"
+                "无法确定该行的科目，未读入",
+                open_table,
+                table,
+                r,
+            )
+        )
+        return
     if label and name and normalise(label) == normalise(name):
         name = ""
     name = name or label or ""
@@ -406,6 +547,8 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
             )
         )
         return
+    label_col = group.code_cols[0] if group.code_cols else group.name_col
+    line = table.cell_line(r, label_col) if label_col is not None else table.line_of(r)
     for c, measure, value in figures:
         out.lines.append(
             BudgetLine(
@@ -415,7 +558,7 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
                 measure=measure,
                 amount=value,
                 unit=open_table.unit or "",
-                source_line=table.line_of(r),
+                source_line=line,  # the row's (Word's text: the line of the group's label cell)
                 classification=classification if code else None,
                 is_total=code is None and _is_total_label(name),
                 side=group.side,
@@ -428,9 +571,54 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
 def read_rows(open_table: OpenTable, table: Table, layout: Layout) -> RowReading:
     out = RowReading()
     for r in range(layout.header_rows, len(table.rows)):
+        outside = _figures_outside_columns(table, layout, r)
+        if outside and not table.placed:
+            # Word's text of a row with more cells than its header: no cell's column is certain.
+            out.has_body = True
+            texts = " | ".join(c.text.strip() for c in table.printed(r))
+            out.checks.append(
+                _table_check(
+                    "row_not_aligned",
+                    "error",
+                    f"{_where(open_table, table, r)}印有 {len(table.printed(r))} 个单元格（{texts}），"
+                    "多于表头的栏数，无法确定各数字属于哪一栏，该行未读入",
+                    open_table,
+                    table,
+                    r,
+                )
+            )
+            continue
         for group in layout.groups:
             read_coded_row(open_table, table, r, group, out)
+        for c in outside:
+            out.has_body = True
+            out.checks.append(
+                _table_check(
+                    "figure_outside_columns",
+                    "error",
+                    f"{_where(open_table, table, r, c)}印有数字“{table.rows[r][c].text.strip()}”，"
+                    "但该列不在任何表头栏目之下，无法确定是哪一栏的数，未读入",
+                    open_table,
+                    table,
+                    r,
+                )
+            )
     return out
+
+
+def _figures_outside_columns(table: Table, layout: Layout, r: int) -> list[int]:
+    """Columns of row ``r`` printing a figure no header word names (a row wider than its header)."""
+    used = {c for g in layout.groups for c in (*g.code_cols, g.name_col, *(mc for mc, _ in g.measures))}
+    numbering = vocabulary().header["row_number_words"]
+    return [
+        c
+        for c, cell in enumerate(table.rows[r])
+        if c not in used
+        and cell.is_origin
+        and not any(normalise(w) in numbering for w in layout.paths[c])
+        and not _is_blank(cell.text.strip())
+        and _is_amount(cell.text.strip())
+    ]
 
 
 # --- 三公 ---------------------------------------------------------------------------------
@@ -534,7 +722,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
                 continue
             slot = items.setdefault(item, {"预算数": None, "决算数": None})
             slot[measure] = value
-            lines.setdefault(item, table.line_of(r))
+            lines.setdefault(item, table.cell_line(r, c))
     for item, values in items.items():
         result.three_public.append(
             ThreePublicLine(
@@ -612,6 +800,9 @@ def _breaks_continuation(lines: list[Line]) -> bool:
 
 def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result: ParseResult) -> None:
     reader = open_table.template.reader
+    open_table.next_line = table.next_line
+    if reader != "two_sided":  # the halves of a two-sided table are found by their 项目 columns
+        table = respanned(table)
     if reader == "three_public":
         read_three_public(open_table, table, skip, result)
         return
@@ -645,11 +836,50 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
 
 
 def _read_into(open_table: OpenTable, table: Table, layout: Layout, result: ParseResult) -> None:
+    open_table.next_line = table.next_line
     reading = read_rows(open_table, table, layout)
     result.budget_lines += reading.lines
-    result.checks += reading.checks
+    result.checks += reading.checks + _label_checks(open_table, reading.lines)
     open_table.n_lines += len(reading.lines)
     open_table.has_body = open_table.has_body or reading.has_body
+
+
+def _label_checks(open_table: OpenTable, lines: list[BudgetLine]) -> list[Check]:
+    """Labels read as they stand, said: a total printed unusually ('合计了'), a label printed twice."""
+    out: list[Check] = []
+    totals = vocabulary().totals
+    seen: dict[tuple[str | None, str], int] = {}
+    odd: set[str] = set()
+    for line in lines:
+        if line.code is not None:
+            continue
+        if line.is_total and normalise(line.name) not in totals and line.name not in odd:
+            odd.add(line.name)
+            out.append(
+                Check(
+                    "total_label_nonstandard",
+                    "info",
+                    f"{open_table.printed}的合计行标签印作“{line.name}”，按合计行读取，名称保留原文",
+                    source_line=line.source_line,
+                    statement=open_table.printed,
+                )
+            )
+        if open_table.template.reader != "two_sided":
+            continue
+        first = seen.setdefault((line.side, line.name), line.source_line)
+        if first != line.source_line:
+            out.append(
+                Check(
+                    "item_label_repeated",
+                    "info",
+                    f"{open_table.printed}{line.side or ''}方“{line.name}”在第{first}行和第{line.source_line}行"
+                    "各印一次（后者通常是上一行的明细），两行都保留",
+                    source_line=line.source_line,
+                    statement=open_table.printed,
+                )
+            )
+            seen[(line.side, line.name)] = line.source_line
+    return out
 
 
 def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
@@ -657,6 +887,8 @@ def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
     reader = open_table.template.reader
     if reader == "three_public" or open_table.layout is None:
         return False
+    if reader != "two_sided":
+        table = respanned(table)
     own = header_layout(table, reader)
     if own is not None and own.groups and _measures(own) == _measures(open_table.layout):
         layout: Layout | None = own  # the header repeated on the next page
@@ -732,9 +964,20 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
             and _continue(open_table, table, result)
         ):
             pass
+        elif (other := _other_title(between, table, kind)) is not None:
+            open_table = None
+            result.checks.append(
+                Check(
+                    "statement_not_parsed",
+                    "info",
+                    f"{other}不在解析范围内，未读取",
+                    source_line=table.line_of(0),
+                    statement=other,
+                )
+            )
         else:
             open_table = None
-            if _has_figures(table) and not _is_form(table):
+            if _has_figures(table) and not _is_form(table) and table.placed:  # text rows: other layouts
                 result.checks.append(
                     Check(
                         "table_unrecognised",
@@ -746,6 +989,18 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
         previous = table
     _titles_without_tables(doc, kind, used_titles, result)
     return read
+
+
+def _other_title(lines: list[Line], table: Table, kind: str | None) -> str | None:
+    """A table the disclosure prints beside the template's ('资产负债情况表'), by its title."""
+    titles = vocabulary().other_tables.get(kind or FINAL_ACCOUNTS, ())
+    texts = [ln.text for ln in lines[-2:]] + [c.text for row in table.rows[:2] for c in row if c.text.strip()]
+    for text in texts:
+        s = normalise(strip_entry(text))
+        for title in titles:
+            if s.endswith(title) and len(s) - len(title) <= 40:
+                return title
+    return None
 
 
 def _is_form(table: Table) -> bool:
@@ -804,7 +1059,17 @@ def presence_checks(doc: Document, kind: str | None, read: list[OpenTable], resu
             )
         )
     for t in read:
-        if t.n_lines == 0 and t.has_body:
+        if t.n_lines == 0 and not t.has_body and (note := _empty_note(doc, t)) is not None:
+            result.checks.append(
+                Check(
+                    "statement_empty_with_note",
+                    "info",
+                    f"{t.printed}无数据，表后说明：{note}",
+                    source_line=t.title_line,
+                    statement=t.printed,
+                )
+            )
+        elif t.n_lines == 0 and t.has_body:
             result.checks.append(
                 Check(
                     "table_yielded_nothing",
@@ -826,12 +1091,22 @@ def presence_checks(doc: Document, kind: str | None, read: list[OpenTable], resu
             )
 
 
+def _empty_note(doc: Document, t: OpenTable) -> str | None:
+    """The note printed after an empty table saying why ('…，故本表无数据'), if any."""
+    for ln in doc.lines[t.next_line - 1 : t.next_line - 1 + NOTE_LINES]:
+        if ln.kind != PROSE:
+            break  # the next table
+        if vocabulary().empty_note.search(normalise(ln.text)):
+            return ln.text.strip()
+    return None
+
+
 # --- entry points -----------------------------------------------------------------------------
 
 
 def detect(doc: Document) -> bool:
-    """Originals with table grids; text extractions are read by the text layouts."""
-    return not doc.is_text and bool(doc.tables)
+    """A document with table grids: an original's, or a text's tables given with cells."""
+    return bool(doc.tables)
 
 
 def parse(doc: Document) -> ParseResult:

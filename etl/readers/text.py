@@ -14,6 +14,7 @@ each opened by a single leading tab, rows between blank lines — stays prose he
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from etl.model import Check
@@ -186,8 +187,10 @@ def _word_table_end(items: list[_Item], start: int) -> int:
             k = j
             while k < len(items) and items[k].page == page and not items[k].text.strip():
                 k += 1
-            if k < len(items) and items[k].page == page and (
-                is_cell_line(items[k].text) or _wrapped_after_blank(items, k)
+            if (
+                k < len(items)
+                and items[k].page == page
+                and (is_cell_line(items[k].text) or _wrapped_after_blank(items, k))
             ):
                 j = k
             else:
@@ -199,20 +202,28 @@ def _word_table_end(items: list[_Item], start: int) -> int:
     return end
 
 
+_PAGE_NUMBER = re.compile(r"^(?:[-—－]\s*\d+\s*[-—－]|\d{1,3}|第\s*\d+\s*页.*)$")
+MAX_WRAPPED_CHARS = 8  # a cell's last short paragraph standing alone between blank lines
+
+
 def _wrapped_after_blank(items: list[_Item], at: int) -> bool:
-    """A cell's paragraph printed after a blank line, the row going on right below it.
+    """A cell's paragraph printed after a blank line, the table going on below it.
 
     Word's text puts a blank line between a cell's paragraphs as between rows: '→因公出国 /
     (blank) / （境）费 / →公务用车购置及运行维护费' is one row whose second cell reads 因公出国（境）费.
+    A short paragraph with blank lines on both sides ('→年末结转和 / (blank) / 结余 / (blank) /
+    →功能分类科目编码') ends its cell and the row; a page number never joins a cell.
     """
+    text = items[at].text
+    if not text.strip() or "\t" in text:
+        return False
     nxt = at + 1
-    return (
-        bool(items[at].text.strip())
-        and "\t" not in items[at].text
-        and nxt < len(items)
-        and items[nxt].page == items[at].page
-        and is_cell_line(items[nxt].text)
-    )
+    while nxt < len(items) and items[nxt].page == items[at].page and not items[nxt].text.strip():
+        nxt += 1
+    if nxt >= len(items) or items[nxt].page != items[at].page or not is_cell_line(items[nxt].text):
+        return False
+    short = len(text.strip()) <= MAX_WRAPPED_CHARS and not _PAGE_NUMBER.match(text.strip())
+    return nxt == at + 1 or short
 
 
 def _word_grid(doc: Document, items: list[_Item]) -> None:

@@ -59,6 +59,7 @@ class Vocabulary:
     groups: dict[str, tuple[str, ...]]  # a two-level header's group -> its children
     item_column: str  # the first column of each side of a two-sided table
     other_tables: dict[str, tuple[str, ...]]  # kind -> titles recognised and not read
+    empty_note: re.Pattern[str]  # a note saying a table is empty on purpose
 
     def role_of(self, template: str | None) -> str | None:
         """The table's place in the template (T1 … T9), the same for 决算 and 预算."""
@@ -108,6 +109,7 @@ def vocabulary() -> Vocabulary:
         groups={k: tuple(v) for k, v in data["header"]["groups"].items()},
         item_column=data["header"]["item_column"],
         other_tables={k: tuple(normalise(x) for x in v) for k, v in data["other_tables"].items()},
+        empty_note=re.compile(data["notes"]["empty_table"]),
     )
 
 

@@ -6,8 +6,6 @@ as they look); the registry entries for those findings live here with the family
 
 from __future__ import annotations
 
-import re
-
 from etl.model import Check
 from etl.normalize import NormalizedDocument
 from etl.templates import match_title, vocabulary
@@ -71,9 +69,7 @@ FUND_TABLES = (
     ("soe", "国有资本经营", ("soe_expenditure", "soe_expenditure_budget")),
 )
 # A note saying the table is empty on purpose ('本部门2026年无政府性基金预算…，故本表为空表').
-EMPTY_NOTE_RE = re.compile(
-    r"(?:本表|空表)[^。]{0,6}(?:无数据|为空)|为空表|无[^。]{0,30}(?:收入|支出|收支|预算|安排)[^。]{0,12}(?:故|因此|所以)"
-)
+EMPTY_NOTE_RE = vocabulary().empty_note
 
 
 def blank_page_checks(doc: NormalizedDocument) -> list[Check]:

@@ -32,6 +32,12 @@ READING: tuple[CheckSpec, ...] = (
         "cell_not_understood", "error", "单元格内容不是金额", "金额栏中的内容无法读作金额，该单元格未读入"
     ),
     _reading(
+        "figure_outside_columns",
+        "error",
+        "数字不在表头栏目下",
+        "该行印出的列数多于表头，多出的数字无法对应到栏目，未读入",
+    ),
+    _reading(
         "code_not_understood", "error", "科目编码无法识别", "所印科目编码不是有效的功能或经济分类编码，未读入"
     ),
     _reading(

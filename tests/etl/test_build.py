@@ -117,7 +117,7 @@ def _plain(text: str) -> str:
 
 DOCUMENTS = [
     # file, district, year, department, a layout the file must be recognised as
-    (SJ2020, "松江", 2020, SJ_CITY_OPS, "final_accounts"),
+    (SJ2020, "松江", 2020, SJ_CITY_OPS, "template_tables"),
     (MH2022, "闵行", 2022, MH_CITY_OPS, "self_eval_forms"),
     (SJ2022, "松江", 2022, SJ_CITY_OPS, "declaration_forms"),
     (QP2020, "青浦", 2020, "上海市青浦区政务服务办公室", "self_eval_qingpu"),

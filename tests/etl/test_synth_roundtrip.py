@@ -23,7 +23,11 @@ def test__roundtrip__document_facts(index: int, layout: str) -> None:
     doc = generate_document(index, seed=7, layout=layout)
     out = _roundtrip(doc)
     d = out["document"]
-    assert d["status"] == "ok", [c["message"] for c in out["checks"] if c["severity"] == "error"]
+    errors = [c for c in out["checks"] if c["severity"] == "error"]
+    assert sorted((c["check"], c["statement"]) for c in errors) == sorted(
+        ("table_missing", t) for t in doc.missing_tables
+    ), [c["message"] for c in errors]
+    assert d["status"] == ("partial" if doc.missing_tables else "ok")
     assert (d["district"], d["year"], d["department"]) == (doc.district, doc.year, doc.department)
 
 
@@ -96,4 +100,6 @@ def test__roundtrip__three_public_and_narrative_items_exact(index: int) -> None:
     assert got == {(t.item, t.budget * WAN, t.actual * WAN) for t in doc.three_public}
     items = [(r["item"], r["budget_initial_yuan"], r["final_yuan"]) for r in out["narrative_items"]]
     assert items == [(t.item, t.budget_initial * WAN, t.final * WAN) for t in doc.narrative_items]
-    assert not [c for c in out["checks"] if c["severity"] != "info"], [c["message"] for c in out["checks"]]
+    unexpected = [c for c in out["checks"] if c["severity"] != "info" and c["check"] != "table_missing"]
+    assert not unexpected, [c["message"] for c in unexpected]
+    assert {c["statement"] for c in out["checks"] if c["check"] == "table_missing"} == set(doc.missing_tables)

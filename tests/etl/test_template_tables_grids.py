@@ -257,3 +257,30 @@ def test__cover__budget_of_a_unit_reads_kind_scope_and_department() -> None:
         "普陀",
         2026,
     )
+
+
+def test__coded_table__figure_in_a_column_without_header_is_reported_not_dropped() -> None:
+    # Jiangsu 2017 p.11: a second table's 合计 printed one column left of the first's 金额
+    doc = document(
+        "支出决算表",
+        "单位：万元",
+        [
+            ["科目编码", "科目名称", "本年支出合计", ""],
+            ["201", "一般公共服务支出", "10.00", ""],
+            ["", "合计", "", "7,666.68"],
+        ],
+    )
+    result = template_tables.parse(doc)
+    assert [(ln.code, ln.amount) for ln in result.budget_lines] == [("201", Decimal("10.00"))]
+    outside = [c for c in result.checks if c.check == "figure_outside_columns"]
+    assert len(outside) == 1 and outside[0].severity == "error" and "7,666.68" in outside[0].message
+
+
+def test__coded_table__row_number_column_is_not_a_figure() -> None:
+    doc = document(
+        "支出决算表",
+        "单位：万元",
+        [["科目编码", "科目名称", "行次", "本年支出合计"], ["201", "一般公共服务支出", "1", "10.00"]],
+    )
+    assert lines_of(doc) == [("201", "一般公共服务支出", "本年支出合计", Decimal("10.00"))]
+    assert "figure_outside_columns" not in checks_of(doc)

@@ -1,4 +1,4 @@
-"""部门决算 tables -> BudgetLine / ThreePublicLine, for Word-table and PDF text.
+"""部门决算 tables -> BudgetLine / ThreePublicLine, for PDF text.
 
 A 部门决算 prints a fixed family of tables (收入支出决算总表, 收入决算表,
 支出决算表, 财政拨款收入支出决算总表, 一般公共预算财政拨款支出决算表, its
@@ -6,10 +6,8 @@ A 部门决算 prints a fixed family of tables (收入支出决算总表, 收入
 资产负债情况表). They are recognised by their titles and column headers
 (vocabulary kept as data below), never by line numbers.
 
-Each table is cut out of the document (title .. 注/说明 note), tokenized by the
-layout it is printed in (:mod:`final_accounts_word` for Word-table text,
-:mod:`final_accounts_pdf` for PDF text) into rows of cells, and read by one of
-four readers that share the same table model (``_Table`` + ``_Tok``):
+Each table is cut out of the document (title .. 注/说明 note), tokenized by
+:mod:`final_accounts_pdf` into rows of cells, and read by one of four readers that share the same table model (``_Table`` + ``_Tok``):
 
 * coded tables (功能分类 code, name, n figures) - read as a stream of tokens, so a
   name or a row of figures may wrap over lines and pages;
@@ -30,7 +28,6 @@ from dataclasses import dataclass, field
 
 from etl.model import BudgetLine, Check, ParseResult, ThreePublicLine
 from etl.parsers.legacy_text.final_accounts_pdf import tokenize_pdf_table
-from etl.parsers.legacy_text.final_accounts_word import is_word_table_line, tokenize_word_table
 from etl.templates import FINAL_ACCOUNTS, vocabulary
 from etl.templates import match_title as match_template
 from etl.templates import normalise as normalise_title
@@ -114,9 +111,8 @@ class _Tok:
 
     text: str
     line: int
-    row: int  # index of its source row (Word: table row; PDF: text line)
+    row: int  # index of its source row (a PDF text line)
     col: int  # index of the cell in that row
-    explicit: bool  # Word layout: the row is a real table row and blank cells are reliable
 
     @property
     def is_num(self) -> bool:
@@ -166,21 +162,27 @@ class _Sink:
 
 
 def detect(text: str) -> bool:
-    """True when the document prints at least one 部门决算 table title."""
-    for line in text.split("\n"):
-        if "表" in line and len(line) < 120:
-            found = match_title(line)
-            if found and STATEMENT_KINDS[found[1]] != "skip":
-                return True
-    return False
+    """True when the document prints a 部门决算 table as PDF text (not as Word's cells)."""
+    if not any("表" in line and len(line) < 120 and match_title(line) for line in text.split("\n")):
+        return False
+    tables = _find_tables(text.split("\n"), _Sink())
+    return any(t.kind != "skip" and not _is_word_text(t) for t in tables)
 
 
 def parse(text: str) -> ParseResult:
-    """Read every 部门决算 table of the document (pure: text in, records out)."""
+    """Read every 部门决算 table printed as PDF text (pure: text in, records out).
+
+    A table given as Word's table text has cells: ``template_tables`` reads it from the
+    reader's grids, so it is left alone here (with what the search for tables found about it).
+    """
     lines = text.split("\n")
     sink = _Sink()
-    for table in _find_tables(lines, sink):
-        _read_table(table, lines, sink)
+    tables = _find_tables(lines, sink)
+    word = {t.title_line for t in tables if _is_word_text(t)}
+    sink.checks = [c for c in sink.checks if c.source_line not in word]
+    for table in tables:
+        if table.title_line not in word:
+            _read_table(table, lines, sink)
     budget_lines = _drop_misaligned(sink.lines, sink.checks)
     return ParseResult(
         layout=LAYOUT, budget_lines=budget_lines, three_public=sink.three_public, checks=sink.checks
@@ -380,13 +382,15 @@ def _document_unit_before(lines: list[str], line_number: int) -> str | None:
 # --- reading one table ------------------------------------------------------------
 
 
-def _rows_of(table: _Table) -> tuple[list[list[tuple[str, int]]], bool]:
-    """Tokenize the body in the layout it is printed in; True for Word-table text."""
+def _is_word_text(table: _Table) -> bool:
+    """A table given as Word's table text (cells on tab-led lines): the cell parser reads it."""
     filled = [text for _, text in table.body if text.strip()]
-    word = bool(filled) and 2 * sum(is_word_table_line(text) for text in filled) >= len(filled)
-    if word:
-        return tokenize_word_table(table.body), True
-    return tokenize_pdf_table(table.body), False
+    return bool(filled) and 2 * sum(text.startswith("\t") for text in filled) >= len(filled)
+
+
+def _rows_of(table: _Table) -> list[list[tuple[str, int]]]:
+    """Tokenize a PDF-text body (the reader's lines of a PDF's plain text) into rows of cells."""
+    return tokenize_pdf_table(table.body)
 
 
 def _read_table(table: _Table, lines: list[str], sink: _Sink) -> None:
@@ -400,7 +404,7 @@ def _read_table(table: _Table, lines: list[str], sink: _Sink) -> None:
             table.statement,
         )
         return
-    rows, explicit = _rows_of(table)
+    rows = _rows_of(table)
     if not rows:
         sink.check(
             "title_without_table",
@@ -438,7 +442,7 @@ def _read_table(table: _Table, lines: list[str], sink: _Sink) -> None:
         "two_sided": _read_two_sided,
         "three_public": _read_three_public,
     }[table.kind]
-    reader(table, rows, explicit, unit, sink)
+    reader(table, rows, unit, sink)
 
 
 def _report_empty(table: _Table, sink: _Sink) -> None:
@@ -462,10 +466,10 @@ def _report_empty(table: _Table, sink: _Sink) -> None:
         )
 
 
-def _tokens(rows: list[list[tuple[str, int]]], explicit: bool) -> list[_Tok]:
+def _tokens(rows: list[list[tuple[str, int]]]) -> list[_Tok]:
     """Rows of cells -> the non-blank cells in reading order."""
     return [
-        _Tok(clean_cell(text), line, r, c, explicit)
+        _Tok(clean_cell(text), line, r, c)
         for r, row in enumerate(rows)
         for c, (text, line) in enumerate(row)
         if not is_blank(text)
@@ -693,7 +697,7 @@ def _name_tail(labels: list[_Tok]) -> list[_Tok]:
 
 
 def _is_code_start(tokens: list[_Tok], at: int, rows: list[list[tuple[str, int]]]) -> bool:
-    """A classification code that begins a row: followed by its name (or first in a Word row)."""
+    """A classification code that begins a row: followed by its name."""
     token = tokens[at]
     if not is_code(token.text):
         return False
@@ -701,21 +705,16 @@ def _is_code_start(tokens: list[_Tok], at: int, rows: list[list[tuple[str, int]]
     if following is not None and not following.is_num and _total_label(following.text) is None:
         # header words on a later line are a repeated header, not this code's name
         return following.row == token.row or not _is_header_repeat([following])
-    if token.explicit:
-        first_filled = next(c for c, (text, _) in enumerate(rows[token.row]) if not is_blank(text))
-        return token.col == first_filled and token.col < len(rows[token.row]) - 1
     return False
 
 
 def _is_total_start(tokens: list[_Tok], at: int, rows: list[list[tuple[str, int]]]) -> bool:
-    """A total label followed by a figure (of the same row in Word layout)."""
+    """A total label followed by a figure."""
     token = tokens[at]
     if token.is_num or _total_label(token.text) is None or at + 1 >= len(tokens):
         return False
     following = tokens[at + 1]
-    if not following.is_num or _is_code_start(tokens, at + 1, rows):
-        return False
-    return not token.explicit or following.row == token.row
+    return following.is_num and not _is_code_start(tokens, at + 1, rows)
 
 
 def _row_starts(tokens: list[_Tok], rows: list[list[tuple[str, int]]]) -> list[int]:
@@ -779,8 +778,8 @@ def _value_cells(
 
     Figures count == width: taken in order. Fewer figures, all on one printed
     row: the blank cells of that row fill the gaps when they make exactly
-    ``width`` cells (always so in Word layout; in PDF text only when the
-    extractor kept one space per blank cell). Otherwise None: not aligned.
+    ``width`` cells (only when the extractor kept one space per blank cell).
+    Otherwise None: not aligned.
     """
     numbers = item.numbers
     if len(numbers) == width:
@@ -796,14 +795,12 @@ def _value_cells(
     cells = [clean_cell(text) for text, _ in rows[row][low:high]]
     if len(cells) != width or not all(is_blank(c) or is_amount(c) for c in cells):
         return None
-    return [None if is_blank(c) else c for c in cells], not numbers[0].explicit
+    return [None if is_blank(c) else c for c in cells], True
 
 
-def _read_coded(
-    table: _Table, rows: list[list[tuple[str, int]]], explicit: bool, unit: str, sink: _Sink
-) -> None:
+def _read_coded(table: _Table, rows: list[list[tuple[str, int]]], unit: str, sink: _Sink) -> None:
     """收入决算表, 支出决算表, 一般公共预算财政拨款支出决算表 …: code, name, figures."""
-    tokens = _tokens(rows, explicit)
+    tokens = _tokens(rows)
     starts = _row_starts(tokens, rows)
     first = starts[0] if starts else len(tokens)
     header_tokens = tokens[:first]
@@ -898,11 +895,9 @@ def _report_spacing(table: _Table, rows: int, sink: _Sink) -> None:
 # --- the 基本支出 table (经济分类: code, name, amount, two per printed row) ---------------
 
 
-def _read_economic(
-    table: _Table, rows: list[list[tuple[str, int]]], explicit: bool, unit: str, sink: _Sink
-) -> None:
+def _read_economic(table: _Table, rows: list[list[tuple[str, int]]], unit: str, sink: _Sink) -> None:
     """一般公共预算财政拨款基本支出决算表: a stream of (code, name, 决算数) triples."""
-    tokens = _tokens(rows, explicit)
+    tokens = _tokens(rows)
     starts = _row_starts(tokens, rows)
     first = starts[0] if starts else len(tokens)
     header = _header_text(tokens[:first])
@@ -1009,9 +1004,9 @@ def _two_sided_pattern(header: str) -> tuple[list[str], list[str]] | None:
 
 
 def _two_sided_rows(
-    rows: list[list[tuple[str, int]]], explicit: bool
+    rows: list[list[tuple[str, int]]],
 ) -> tuple[list[list[tuple[str, int]]], list[tuple[int, str, str]]]:
-    """Printed lines -> table rows. Word rows are rows; PDF lines are joined where wrapped.
+    """Printed PDF-text lines -> table rows, joined where a label wrapped.
 
     A line that starts with a label which cannot begin a row continues a label
     of the row before: the last one when that row ends in a label (wrapped
@@ -1019,8 +1014,6 @@ def _two_sided_rows(
     when blank cells lead the line, else the 收入 label. A line of figures only
     continues a row whose last cell is a label.
     """
-    if explicit:
-        return [list(row) for row in rows], []
     out: list[list[tuple[str, int]]] = []
     joined: list[tuple[int, str, str]] = []
     for row in rows:
@@ -1104,9 +1097,7 @@ def _align_two_sided(
     return None
 
 
-def _read_two_sided(
-    table: _Table, rows: list[list[tuple[str, int]]], explicit: bool, unit: str, sink: _Sink
-) -> None:
+def _read_two_sided(table: _Table, rows: list[list[tuple[str, int]]], unit: str, sink: _Sink) -> None:
     """收入支出决算总表, 财政拨款收入支出决算总表: one line per item per side and measure."""
     first = next(
         (
@@ -1129,7 +1120,7 @@ def _read_two_sided(
     measures = {1 + i: m for i, m in enumerate(income)}
     measures.update({2 + len(income) + i: m for i, m in enumerate(spending)})
     label_slot = {"收入": 0, "支出": 1 + len(income)}
-    body, joined = _two_sided_rows(rows[first:], explicit)
+    body, joined = _two_sided_rows(rows[first:])
     spaced = 0
     for cells in body:
         if _is_header_row([t for t, _ in cells]):
@@ -1139,7 +1130,7 @@ def _read_two_sided(
             _report_unaligned(table, cells, pattern, income, spending, sink)
             continue
         mapping, by_position = aligned
-        spaced += by_position and not explicit and any(is_blank(t) for t, _ in cells)
+        spaced += by_position and any(is_blank(t) for t, _ in cells)
         for side, slot in label_slot.items():
             label = mapping.get(slot)
             if label is None or is_blank(label[0]):
@@ -1226,11 +1217,9 @@ def _three_public_columns(header: str) -> tuple[list[str], tuple[str, str]] | No
     return items, order
 
 
-def _read_three_public(
-    table: _Table, rows: list[list[tuple[str, int]]], explicit: bool, unit: str, sink: _Sink
-) -> None:
+def _read_three_public(table: _Table, rows: list[list[tuple[str, int]]], unit: str, sink: _Sink) -> None:
     """一般公共预算财政拨款“三公”经费支出决算表: budget and actual of six items."""
-    tokens = _tokens(rows, explicit)
+    tokens = _tokens(rows)
     first = next((i for i, row in enumerate(rows) if any(is_amount(t) for t, _ in row)), len(rows))
     header = "".join(_norm(t) for row in rows[:first] for t, _ in row)
     columns = _three_public_columns(header)
@@ -1252,7 +1241,7 @@ def _read_three_public(
             )
             return
         values = [(None if is_blank(t) else t, line) for t, line in cells]
-        _report_spacing(table, 0 if figures[0].explicit else 1, sink)
+        _report_spacing(table, 1, sink)
     for index, item in enumerate(items):
         pair = dict(zip(order, values[2 * index : 2 * index + 2], strict=True))
         budget, budget_line = pair[THREE_PUBLIC_BUDGET]
