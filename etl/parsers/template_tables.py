@@ -559,7 +559,7 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
                 amount=value,
                 unit=open_table.unit or "",
                 source_line=line,  # the row's (Word's text: the line of the group's label cell)
-                classification=classification if code else None,
+                classification=classification if code or _is_total_label(name) else None,
                 is_total=code is None and _is_total_label(name),
                 side=group.side,
                 template=open_table.template.template,
