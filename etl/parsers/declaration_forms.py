@@ -108,6 +108,7 @@ class FormVocabulary:
     title_endings: tuple[str, ...]
     other_titles: tuple[str, ...]
     continued: tuple[str, ...]
+    referrals: tuple[str, ...]
     max_title_chars: int
     labels: tuple[tuple[str, FieldSpec], ...]  # normalised label, longest first
     annual_opener: str
@@ -154,6 +155,7 @@ def vocabulary() -> FormVocabulary:
         title_endings=tuple(normalise(x) for x in titles["endings"]),
         other_titles=tuple(normalise(x) for x in titles["others"]),
         continued=tuple(normalise(x) for x in titles["continued"]),
+        referrals=tuple(normalise(x) for x in titles["referrals"]),
         max_title_chars=int(titles["max_chars"]),
         labels=tuple(labels),
         annual_opener=funds["annual_side_opener"],
@@ -227,6 +229,8 @@ def title_kind(text: str) -> str | None:
     s = normalise(strip_entry(text))
     if not s or len(s) > voc.max_title_chars or _SENTENCE_MARKS.search(s):
         return None
+    if s.startswith(voc.referrals):
+        return None  # '详见单位的项目绩效目标表': the forms are printed elsewhere
     if any(s.endswith(o) for o in voc.other_titles):
         return "other"
     for ending in voc.title_endings:

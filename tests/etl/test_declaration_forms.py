@@ -396,6 +396,12 @@ def test__title_on_a_page_without_any_grid_is_reported() -> None:
     assert (check.check, check.severity, check.page) == ("declaration_form_unreadable", "error", 1)
 
 
+def test__a_line_pointing_to_forms_printed_elsewhere_is_not_a_title() -> None:
+    # 普陀商务委 2025 部门预算 pp. 23-26: each 项目情况说明 ends '七、绩效目标' / '详见单位的项目绩效目标表'
+    result = parse(document(["七、绩效目标", "详见单位的项目绩效目标表"]))
+    assert result.projects == [] and result.checks == []
+
+
 def test__self_evaluation_grid_is_not_a_declaration() -> None:
     self_eval = [
         ["项目支出绩效自评表", "<", "<", "<"],
@@ -464,6 +470,7 @@ def test__vocabulary_is_read_from_forms_toml() -> None:
     assert title_kind("财政项目支出绩效目标填报表（续）") == "continued"
     assert title_kind("财政项目支出绩效自评表") == "other"
     assert title_kind("按照要求编报绩效目标申报表，共5个项目。") is None
+    assert title_kind("详见单位的项目绩效目标表") is None
 
 
 @pytest.mark.parametrize(
