@@ -35,6 +35,9 @@ from etl.textutil import squash
 from etl.validate import validate_document
 from etl.validate.registry import FAMILIES, REGISTRY
 
+# A form recognised but left blank: said by its parser; a file holding only these is still not read.
+BLANK_FORM_CHECKS = frozenset({"declaration_form_empty", "self_eval_form_empty"})
+
 # A document is 'partial' when any of these was raised for it: something it holds was not read.
 PARTIAL_CHECKS = {
     "file_truncated",
@@ -192,11 +195,17 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
         or doc.tables_found
     )
     if nothing:
+        blank = sum(c.check in BLANK_FORM_CHECKS for c in checks)
+        said = (
+            f"文件中找到的 {blank} 张绩效表都是空白表，没有可读入的数据，也未识别出其他已知表格"
+            if blank
+            else "未在文件中识别出任何已知表格"
+        )
         checks.append(
             Check(
                 "layout_unknown",
                 "error",
-                "未在文件中识别出任何已知表格（部门决算表、部门预算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入"
+                f"{said}（部门决算表、部门预算表、财政项目支出绩效自评表、绩效目标申报表），文件未读入"
                 + _what_it_holds(source),
             )
         )

@@ -114,3 +114,4 @@ def test__project_library_export__blank_templates_refused_with_the_reason() -> N
     assert {by_id[k]["severity"] for k in ("declaration_form_empty", "self_eval_form_empty")} == {"info"}
     unknown = by_id["layout_unknown"]
     assert unknown["severity"] == "error" and "共 11 个工作表" in unknown["message"]
+    assert "找到的 2 张绩效表都是空白表" in unknown["message"]
