@@ -13,10 +13,11 @@ from decimal import Decimal
 
 import pytest
 
-from etl.model import BudgetLine, ParseResult
+from etl.model import ParseResult
 from etl.parsers.legacy_text import final_accounts
 from etl.parsers.legacy_text.final_accounts import detect, match_title, parse
 from etl.parsers.legacy_text.final_accounts_pdf import pdf_cells, tokenize_pdf_table
+from tests.budget_lines import check_ids, figures, lines_of
 from tests.conftest import seed_text
 
 D = Decimal
@@ -25,30 +26,6 @@ D = Decimal
 @pytest.fixture(scope="module")
 def qingpu() -> ParseResult:
     return parse(seed_text("qingpu_2020"))
-
-
-def lines_of(
-    result: ParseResult, statement: str, *, name: str | None = None, code: str | None = None
-) -> list[BudgetLine]:
-    return [
-        line
-        for line in result.budget_lines
-        if line.statement == statement
-        and (name is None or line.name == name)
-        and (code is None or line.code == code)
-    ]
-
-
-def figures(lines: list[BudgetLine], side: str | None = None) -> dict[str, Decimal]:
-    """measure -> amount for the lines of one row (one side)."""
-    chosen = [line for line in lines if side is None or line.side == side]
-    out = {line.measure: line.amount for line in chosen}
-    assert len(out) == len(chosen), "one figure per measure"
-    return out
-
-
-def check_ids(result: ParseResult) -> list[str]:
-    return [c.check for c in result.checks]
 
 
 # --- seeds: qingpu_2020 (PDF text) -------------------------------------------------

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from etl.model import BudgetLine, ParseResult
+from etl.model import ParseResult
 from etl.parsers import template_tables
 from etl.readers import read_document
+from tests.budget_lines import check_ids, figures, lines_of
 from tests.conftest import seed_text
 
 D = Decimal
@@ -27,30 +28,6 @@ def read(text: str, name: str = "case.txt") -> ParseResult:
 @pytest.fixture(scope="module")
 def songjiang() -> ParseResult:
     return read(seed_text("songjiang_2020"), "songjiang_city_operation_center_2020_final_accounts.txt")
-
-
-def lines_of(
-    result: ParseResult, statement: str, *, name: str | None = None, code: str | None = None
-) -> list[BudgetLine]:
-    return [
-        line
-        for line in result.budget_lines
-        if line.statement == statement
-        and (name is None or line.name == name)
-        and (code is None or line.code == code)
-    ]
-
-
-def figures(lines: list[BudgetLine], side: str | None = None) -> dict[str, Decimal]:
-    """measure -> amount for the lines of one row (one side)."""
-    chosen = [line for line in lines if side is None or line.side == side]
-    out = {line.measure: line.amount for line in chosen}
-    assert len(out) == len(chosen), "one figure per measure"
-    return out
-
-
-def check_ids(result: ParseResult) -> list[str]:
-    return [c.check for c in result.checks]
 
 
 # --- seeds: songjiang_2020 ---------------------------------------------------------
