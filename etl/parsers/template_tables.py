@@ -26,7 +26,7 @@ from etl.textutil import parse_amount
 LAYOUT = "template_tables"
 
 CODE, NAME, MEASURE, EMPTY, NUMBERING = "code", "name", "measure", "empty", "numbering"
-_UNIT_RE = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元)")
+_UNIT_RE = vocabulary().unit_line
 _CONTINUED_RE = re.compile(r"[（(]?续表?[)）]?$")
 _FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _ECONOMIC = re.compile(r"^\d{3}(?:\d{2})?$")

@@ -60,6 +60,7 @@ class Vocabulary:
     item_column: str  # the first column of each side of a two-sided table
     other_tables: dict[str, tuple[str, ...]]  # kind -> titles recognised and not read
     empty_note: re.Pattern[str]  # a note saying a table is empty on purpose
+    unit_line: re.Pattern[str]  # '单位：万元' above a table; group 1 is the unit
 
     def role_of(self, template: str | None) -> str | None:
         """The table's place in the template (T1 … T9), the same for 决算 and 预算."""
@@ -110,6 +111,7 @@ def vocabulary() -> Vocabulary:
         item_column=data["header"]["item_column"],
         other_tables={k: tuple(normalise(x) for x in v) for k, v in data["other_tables"].items()},
         empty_note=re.compile(data["notes"]["empty_table"]),
+        unit_line=re.compile(data["notes"]["unit_line"]),
     )
 
 

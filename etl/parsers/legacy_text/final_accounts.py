@@ -89,12 +89,12 @@ TWO_SIDED_ROW_STARTS = (
 INCOME_STARTS = ("年初", "使用非财政拨款结余", "用事业基金弥补")
 EXPENDITURE_STARTS = ("年末", "结余分配")
 
-UNIT_RE = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元)")
+UNIT_RE = _VOC.unit_line
 PREPARER_RE = re.compile(r"^(?:编制单位|填报单位)\s*[：:]")  # '编制单位：…' above a table is no header
 NOTE_RE = re.compile(r"^(?:注|说明|备注)\s*[：:]")
 PART_HEADING_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 OTHER_TABLE_RE = re.compile(r"^[^。，；：:,;]{2,40}(?:决算表|情况表|明细表)$")
-EMPTY_NOTE_RE = re.compile(r"无数据|空表|本表无|没有.{0,60}(?:收入|支出)")
+EMPTY_NOTE_RE = _VOC.empty_note
 CONTINUED_RE = re.compile(r"(?:[（(]续表?[）)]|续表)$")
 PROSE_MIN_LENGTH = 45  # a body line with this many non-figure characters is running text
 
