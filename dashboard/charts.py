@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.names import project_labels
+from dashboard.safe_text import chart_text
 
 # Plotly imports pandas lazily the first time a figure holds data; when two sessions (threads) do
 # that at once, one of them sees a half-imported pandas ("partially initialized module"). Importing
@@ -88,6 +89,11 @@ def to_wan(values: pl.Series) -> list[float | None]:
     return [None if v is None else float(v) / WAN for v in values.to_list()]
 
 
+def _texts(values: object) -> list[str]:
+    """Names from the documents as a figure shows them: as text (Plotly draws <a href> as a link)."""
+    return [chart_text(v) for v in values]  # type: ignore[attr-defined]
+
+
 def fmt_wan(yuan: Decimal | float | None) -> str:
     """元 -> '3,984.05 万元'."""
     if yuan is None:
@@ -134,7 +140,7 @@ def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure
     for measure, pattern in (("基本支出", ""), ("项目支出", "/")):
         part = df.filter(pl.col("measure") == measure)
         fig.add_bar(
-            x=part["label"].to_list(),
+            x=_texts(part["label"]),
             y=to_wan(part["amount_yuan"]),
             name=measure,
             marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
@@ -165,10 +171,11 @@ def class_shares(df: pl.DataFrame) -> go.Figure:
     fig = go.Figure()
     if "label" not in df.columns:
         df = df.with_columns(label=pl.col("district") + " " + pl.col("year").cast(pl.String))
-    for name in df["name"].unique(maintain_order=True).to_list():
-        part = df.filter(pl.col("name") == name)
+    for raw_name in df["name"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("name") == raw_name)
+        name = chart_text(raw_name)
         fig.add_bar(
-            y=part["label"].to_list(),
+            y=_texts(part["label"]),
             x=[None if s is None else float(s) * 100 for s in part["share"].to_list()],
             name=name,
             orientation="h",
@@ -198,7 +205,7 @@ def _where_from(df: pl.DataFrame) -> list[list[str]]:
 
 def _labelled(df: pl.DataFrame) -> pl.DataFrame:
     """The frame with ``_label``: each project's name, told apart from same-name ones (names.py)."""
-    return df.with_columns(_label=pl.Series(project_labels(df), dtype=pl.String))
+    return df.with_columns(_label=pl.Series(_texts(project_labels(df)), dtype=pl.String))
 
 
 def _ids(df: pl.DataFrame) -> list[str | None]:
@@ -216,6 +223,7 @@ def _add_box(
     numbers and the outliers instead of every value, label and id (1.9 MB for 12,000 projects).
     """
     marker = {"color": color} if color else None
+    name = chart_text(name)
     rows = part.with_columns(_y=pl.Series(values, dtype=pl.Float64)).filter(pl.col("_y").is_not_null())
     if rows.height <= MAX_BOX_POINTS:
         fig.add_box(
@@ -224,7 +232,7 @@ def _add_box(
             boxpoints="all",
             jitter=0.4,
             marker=marker,
-            text=project_labels(rows),
+            text=_texts(project_labels(rows)),
             customdata=_ids(rows),
             hovertemplate=hover,
         )
@@ -253,7 +261,7 @@ def _add_box(
             name=name,
             showlegend=False,
             marker={**(marker or {}), "size": 6},
-            text=project_labels(outliers),
+            text=_texts(project_labels(outliers)),
             customdata=_ids(outliers),
             hovertemplate=hover,
         )
@@ -266,7 +274,7 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
     for district in df["district"].unique(maintain_order=True).to_list():
         part = df.filter(pl.col("district") == district)
         rates = [None if r is None else float(r) * 100 for r in part["rate"].to_list()]
-        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + district + "</extra>"
+        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + chart_text(district) + "</extra>"
         _add_box(fig, part, rates, district, district_color(district), hover)
     fig.update_yaxes(ticksuffix="%")
     return _layout(fig, "项目预算执行率分布（执行数 ÷ 全年预算数，%）", "区", "执行率（%）")
@@ -280,10 +288,10 @@ def score_distribution(df: pl.DataFrame) -> go.Figure:
         part = df.filter(pl.col("district") == district)
         fig.add_histogram(
             x=[float(s) for s in part["score_total"].drop_nulls().to_list()],
-            name=district,
+            name=chart_text(district),
             marker={"color": district_color(district)},
             xbins={"size": 1},
-            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + district + "</extra>",
+            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + chart_text(district) + "</extra>",
         )
     # Grouped, not overlaid: one district's bars never hide another's.
     fig.update_layout(barmode="group")
@@ -344,7 +352,7 @@ def _hierarchy(df: pl.DataFrame) -> dict:
             size[code] = total * (1 + 1e-9)  # stay above the children in any summation order
     return {
         "ids": codes,
-        "labels": [f"{c} {n}" for c, n in zip(codes, df["name"].to_list(), strict=True)],
+        "labels": [chart_text(f"{c} {n}") for c, n in zip(codes, df["name"].to_list(), strict=True)],
         "parents": parents,
         "values": [size[c] for c in codes],
         "customdata": [v for v in printed],
@@ -355,7 +363,7 @@ def _hierarchy(df: pl.DataFrame) -> dict:
 def _mismatch_note(fig: go.Figure, mismatched: list[str]) -> None:
     if mismatched:
         fig.add_annotation(
-            text=f"注：{'、'.join(sorted(mismatched)[:5])}{' 等' if len(mismatched) > 5 else ''} 的原表数字小于下级科目之和（原文如此）；"
+            text=f"注：{chart_text('、'.join(sorted(mismatched)[:5]))}{' 等' if len(mismatched) > 5 else ''} 的原表数字小于下级科目之和（原文如此）；"
             "<br>图形按下级合计绘制，悬停显示原表数字。",
             xref="paper",
             yref="paper",
@@ -439,8 +447,11 @@ def three_public(df: pl.DataFrame, final: bool = True) -> go.Figure:
 
 
 def _two_lines(text: str, width: int = 7) -> str:
-    """'公务用车购置及运行维护费' -> '公务用车购置及<br>运行维护费' (Plotly never wraps a tick label)."""
-    return text if len(text) <= width + 2 else f"{text[:width]}<br>{text[width:]}"
+    """'公务用车购置及运行维护费' -> '公务用车购置及<br>运行维护费' (Plotly never wraps a tick label);
+    the item's own text is escaped (chart_text), the break is ours."""
+    if len(text) <= width + 2:
+        return chart_text(text)
+    return f"{chart_text(text[:width])}<br>{chart_text(text[width:])}"
 
 
 @_serialized
@@ -514,7 +525,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
                 x=(part["budget_full_year_yuan"].cast(pl.Float64) / WAN).to_numpy(),
                 y=(part["executed_yuan"].cast(pl.Float64) / WAN).to_numpy(),
                 mode="markers",
-                name=f"{district}区 · {word}",
+                name=f"{chart_text(district)}区 · {word}",
                 marker={"color": district_color(district), "symbol": symbol, "size": 11 if flag else 8},
                 text=part["_label"].to_list(),
                 # [rate, project id]: the id lets a click open the project (ui.plot_opening_projects)
@@ -547,7 +558,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
 @_serialized
 def points_lost(df: pl.DataFrame) -> go.Figure:
     """Points lost by 一级 / 二级 indicator."""
-    labels = [f"{a} / {b}" for a, b in zip(df["level1"], df["level2"], strict=True)]
+    labels = [chart_text(f"{a} / {b}") for a, b in zip(df["level1"], df["level2"], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=[float(v) for v in df["points_lost"].to_list()],
@@ -583,12 +594,12 @@ def trend(
             x=part["year"].to_list(),
             y=ys,
             mode="lines+markers" if part.height > 1 else "markers",  # one year is a point, not a line
-            name=str(key),
+            name=chart_text(key),
             line={"color": district_color(key)} if by == "district" else None,
             hovertemplate="%{x} 年：%{y:,.2f}"
             + ("万元" if money else "")
             + "<extra>"
-            + str(key)
+            + chart_text(key)
             + "</extra>",
         )
     fig.update_xaxes(dtick=1)
@@ -601,7 +612,7 @@ def trend(
 def narrative_items(df: pl.DataFrame) -> go.Figure:
     """The 说明's 年初预算 vs 支出决算 per functional item (万元)."""
     labels = [
-        f"{d} {y}：{(c or '')} {(i or '')[-18:]}"
+        chart_text(f"{d} {y}：{(c or '')} {(i or '')[-18:]}")
         for d, y, c, i in zip(df["district"], df["year"], df["code"], df["item"], strict=True)
     ]
     fig = go.Figure()
@@ -673,7 +684,8 @@ def budget_years(df: pl.DataFrame, department: str) -> go.Figure:
         variable_name="measure",
         value_name="amount_yuan",
     ).with_columns(pl.col("measure").replace_strict({"basic_yuan": "基本支出", "project_yuan": "项目支出"}))
-    fig = _basic_project_bars(long, "group", f"{department}支出预算（按年度，基本支出、项目支出，万元）")
+    title = f"{chart_text(department)}支出预算（按年度，基本支出、项目支出，万元）"
+    fig = _basic_project_bars(long, "group", title)
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(title_text="预算年度")
     return fig
@@ -686,7 +698,7 @@ def budget_classes(df: pl.DataFrame, department: str) -> go.Figure:
     for year in sorted(df["year"].unique().to_list()):
         part = df.filter(pl.col("year") == year)
         fig.add_bar(
-            y=[f"{c} {n}" for c, n in zip(part["code"], part["name"], strict=True)],
+            y=[chart_text(f"{c} {n}") for c, n in zip(part["code"], part["name"], strict=True)],
             x=to_wan(part["amount_yuan"]),
             name=f"{year} 年",
             orientation="h",
@@ -694,4 +706,5 @@ def budget_classes(df: pl.DataFrame, department: str) -> go.Figure:
         )
     fig.update_layout(barmode="group")
     fig.update_xaxes(rangemode="tozero")
-    return _layout(fig, f"{department}支出预算（按功能分类“类”，万元）", "金额（万元）", "功能分类（类）")
+    title = f"{chart_text(department)}支出预算（按功能分类“类”，万元）"
+    return _layout(fig, title, "金额（万元）", "功能分类（类）")

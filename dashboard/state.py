@@ -20,6 +20,7 @@ import streamlit as st
 
 from dashboard import db, queries
 from dashboard.queries import KIND_LABELS, KINDS, Filters
+from dashboard.safe_text import md
 
 MAX_PARAM_LENGTH = 200
 MAX_PARAM_VALUES = 20
@@ -184,7 +185,8 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     notes = list(dict.fromkeys(st.session_state.get("filter_notes", [])))
     if notes:
         # One note however many bad values a link carries: the first few, then how many more.
-        shown = "；".join(notes[:MAX_NOTES]) + (
+        # The notes quote the link's values: shown as text (issue 17), never as Markdown.
+        shown = "；".join(md(n) for n in notes[:MAX_NOTES]) + (
             f"；另有 {len(notes) - MAX_NOTES} 处已忽略" if len(notes) > MAX_NOTES else ""
         )
         st.sidebar.warning(shown, icon=":material/warning:")

@@ -4,11 +4,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, state, ui
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("预算与决算")
-st.caption(f"范围：{state.scope_text(f)}。金额单位：万元。每个数字都只属于所注明的一个部门。")
+st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。每个数字都只属于所注明的一个部门。")
 
 summary = state.data(snap, "budget_summary", f)
 st.subheader("部门预算：跨年度")
@@ -29,7 +30,7 @@ else:
     )
     one = summary.filter(pl.col("department") == department).sort("year")
     district = one["district"][0]
-    st.markdown(f"**{ui.coverage_label(district, [department])}**")
+    st.markdown(f"**{md(ui.coverage_label(district, [department]))}**")  # names from the document: text
     changes = one.with_columns(
         change_yuan=pl.col("expenditure_yuan") - pl.col("expenditure_yuan").shift(1),
         change_rate=(
@@ -71,7 +72,7 @@ else:
     for (district, department, year), part in pairs.group_by(
         ["district", "department", "year"], maintain_order=True
     ):
-        st.markdown(f"**{ui.coverage_label(district, [department])} · {year} 年度**")
+        st.markdown(f"**{md(ui.coverage_label(district, [department]))} · {year} 年度**")
         ui.table(
             part.select("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
             key=f"bvf_{department}_{year}",

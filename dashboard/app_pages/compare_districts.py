@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 from dashboard.queries import Filters
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -38,7 +39,7 @@ def page_years() -> dict[str, int]:
 chosen = page_years()
 st.caption(
     "各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，全页各图都用这一年："
-    + "；".join(f"{d}区 {y} 年" for d, y in sorted(chosen.items()))
+    + "；".join(f"{md(d)}区 {y} 年" for d, y in sorted(chosen.items()))
     + "。图中每一项都注明区、年度和所含部门。"
 )
 
@@ -69,7 +70,9 @@ if charts.has_data(shares):
     ui.plot_opening_structure(charts.class_shares(shares), key="cmp_shares")
     absent = [d for d in (f.districts or options["districts"]) if d not in set(shares["district"].to_list())]
     if absent:
-        st.caption(f"无部门决算数据的区：{'、'.join(absent)}{'（' + str(year) + ' 年度）' if year else ''}。")
+        st.caption(
+            f"无部门决算数据的区：{md('、'.join(absent))}{'（' + str(year) + ' 年度）' if year else ''}。"
+        )
 else:
     ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
 

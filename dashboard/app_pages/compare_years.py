@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, state, ui
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -32,8 +33,10 @@ if by == "区":
     if not dropped.is_empty():
         st.caption(
             "以下部门只在部分年度有部门决算，未计入区的支出趋势（切换到“部门”可单独查看）："
-            + "；".join(
-                f"{r['district']}区 {ui.short_department(r['department'], r['district'])}（{r['year']} 年）"
+            + "；".join(  # department names from the documents: shown as text
+                md(
+                    f"{r['district']}区 {ui.short_department(r['department'], r['district'])}（{r['year']} 年）"
+                )
                 for r in dropped.sort("district", "year").iter_rows(named=True)
             )
         )

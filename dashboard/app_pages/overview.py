@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 from dashboard.queries import KIND_LABELS
+from dashboard.safe_text import md
 
 UNKNOWN_DISTRICT = "未识别区"
 UNKNOWN_YEAR = "年度未识别"
@@ -13,7 +14,7 @@ MAX_CARDS = 8  # more district-year cards than this are read more easily as the 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("总览")
-st.caption(f"范围：{state.scope_text(f)}。金额单位：万元。")
+st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。")
 
 head = state.data(snap, "headline_by_district_year", f)
 if head.is_empty():
@@ -26,16 +27,19 @@ else:
         )
     for row in head.head(MAX_CARDS if head.height <= MAX_CARDS else 0).iter_rows(named=True):
         with st.container(border=True):
-            st.markdown(f"**{row['district']}区 {row['year']} 年度**")
+            st.markdown(f"**{md(row['district'])}区 {row['year']} 年度**")
             # What each figure covers: one department, or several (a district total only of those).
+            # Department names come from the documents: shown as text, never as Markdown.
             finals, evals = row["final_departments"] or [], row["evaluated_departments"] or []
             st.caption(
-                f"部门决算：{ui.coverage_label(row['district'], finals) if finals else '无'}"
-                f"；绩效自评：{ui.coverage_label(row['district'], evals) if evals else '无'}"
-                + (
-                    f"（{'、'.join(ui.short_department(d, row['district']) for d in sorted(set(finals)))}）"
-                    if len(set(finals)) > 1
-                    else ""
+                md(
+                    f"部门决算：{ui.coverage_label(row['district'], finals) if finals else '无'}"
+                    f"；绩效自评：{ui.coverage_label(row['district'], evals) if evals else '无'}"
+                    + (
+                        f"（{'、'.join(ui.short_department(d, row['district']) for d in sorted(set(finals)))}）"
+                        if len(set(finals)) > 1
+                        else ""
+                    )
                 )
             )
             # two rows of three: five metrics in one row cut "3,984.05 万元" to "3,984.05 …"
@@ -46,7 +50,7 @@ else:
                 ui.metric_wan(
                     "本年支出合计",
                     row["total_expenditure_yuan"],
-                    no_accounts or f"部门决算·支出决算表合计行（{covered}）",
+                    no_accounts or md(f"部门决算·支出决算表合计行（{covered}）"),
                 )
             with c2:
                 ui.metric_wan("基本支出", row["basic_yuan"], no_accounts)
@@ -121,7 +125,7 @@ else:
             got = set(have.filter(pl.col("kind") == kind)["year"].to_list())
             lack = [str(y) for y in years if y not in got]
             if lack:
-                missing.append(f"{district}区缺少 {'、'.join(lack)} 年度的{label}")
+                missing.append(f"{md(district)}区缺少 {'、'.join(lack)} 年度的{label}")
     if missing:
         with st.expander(f"缺失情况（{len(missing)} 条）"):
             st.markdown("\n".join(f"- {m}" for m in missing))

@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, export, source_view, state, ui
+from dashboard.safe_text import md, md_code
 from etl.schema import labels
 
 WAN, CENT = export.WAN, export.CENT
@@ -72,9 +73,6 @@ EXTRA_LABELS = {
 }
 MONEY_WORDS = ("资金", "拨款", "预算数", "执行数", "总额", "金额")
 POINT_WORDS = ("分值", "得分")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$#])")
-# What would start a list or a heading at a line start: "- x", "1. x", "---".
-_MD_LINE_START = re.compile(r"^(\s*)([-+]\s|\d+[.)]\s|[-=]+\s*$)", re.MULTILINE)
 
 
 def money(yuan: object) -> str:
@@ -128,18 +126,9 @@ def extra_value(label: str, value: object, amount_unit: str | None) -> str:
     return text
 
 
-def _escape_line_start(m: re.Match[str]) -> str:
-    lead, mark = m.group(1), m.group(2)
-    if mark[0].isdigit():  # '1. ' -> '1\. ' (a backslash escapes punctuation only)
-        digits = mark.rstrip(".) \t")
-        return lead + digits + "\\" + mark[len(digits) :]
-    return lead + "\\" + mark
-
-
 def markdown_cell(text: str) -> str:
-    """Plain text for an st.table cell (cells are Markdown): no accidental emphasis or lists."""
-    out = _MD_LINE_START.sub(_escape_line_start, _MD_SPECIAL.sub(r"\\\1", text))
-    return out.replace("\n", "  \n")  # a line break inside the cell
+    """Plain text for an st.table cell (cells are Markdown): no link, emphasis or list."""
+    return md(text).replace("\n", "  \n")  # a line break inside the cell
 
 
 def extra_rows(extra_json: str, amount_unit: str | None) -> list[tuple[str, str]]:
@@ -238,7 +227,7 @@ if query.strip():
     found = state.data(snap, "search_projects", query)
     if found.is_empty():
         # No match: say so and show no project (the one in the link is not what was searched for).
-        st.warning(f"没有找到名称包含“{query.strip()}”的项目。请换一个词，或清空搜索框。")
+        st.warning(f"没有找到名称包含“{md(query.strip())}”的项目。请换一个词，或清空搜索框。")
         st.stop()
     st.caption(f"找到 {found.height} 个项目{'（最多显示 50 个）' if found.height >= 50 else ''}。")
     ui.project_table(
@@ -268,11 +257,12 @@ declaration = p["kind"] == "target_declaration"
 kind = export.VALUE_WORDS["kind"].get(p["kind"], "类型未识别")
 where = f"{p['district']}区" if p["district"] else "未识别区"
 year = f"{p['year']} 年度" if p["year"] else "年度未识别"
-st.header(p["project_name"] or "（未印项目名称）")
-facts = [f"**{where} · {year} · {kind}**", f"主管部门：{p['department'] or ui.MISSING}",
-         f"实施单位：{p['unit'] or ui.MISSING}"]  # fmt: skip
+# Names and texts from the document: shown as text (md), never as Markdown.
+st.header(md(p["project_name"] or "（未印项目名称）"))
+facts = [f"**{md(where)} · {year} · {kind}**", f"主管部门：{md(p['department'] or ui.MISSING)}",
+         f"实施单位：{md(p['unit'] or ui.MISSING)}"]  # fmt: skip
 if p.get("category"):
-    facts.append(f"项目类别：{p['category']}")
+    facts.append(f"项目类别：{md(p['category'])}")
 st.markdown(" ｜ ".join(facts))
 
 inds = state.data(snap, "project_indicators", pid)
@@ -311,7 +301,7 @@ else:
         ui.MISSING if score is None else f"{points(score)} / {float(p['score_max'] or 100):.0f} 分",
         help="自评表所印总分 / 满分",
     )
-    c6.metric("绩效等级", p["grade"] or ui.MISSING, help=None if p["grade"] else "自评表未打印绩效等级")
+    c6.metric("绩效等级", md(p["grade"] or ui.MISSING), help=None if p["grade"] else "自评表未打印绩效等级")
     if p["budget_full_year_yuan"] is not None or p["budget_initial_yuan"] is not None:
         ui.plot(
             charts.project_waterfall(
@@ -376,7 +366,7 @@ else:
         if not missed.is_empty():
             st.error(
                 f"{missed.height} 个指标的实际完成值未达到年度指标值，却得了满分："
-                + "；".join(missed["level3"].fill_null("（未印指标名称）").to_list())
+                + "；".join(md(x) for x in missed["level3"].fill_null("（未印指标名称）").to_list())
             )
 
 if declaration:
@@ -429,12 +419,12 @@ lines = (
 )
 layout = export.VALUE_WORDS["layout"].get(p["layout"] or "", "版式未识别")
 st.markdown(
-    f"来源文件：`{p['source_file']}`，{lines}；版式：{layout}；"
-    f"表头金额单位：{p['amount_unit_printed'] or '未注明'}（采用：{p['amount_unit'] or '未定'}）。"
+    f"来源文件：{md_code(p['source_file'])}，{lines}；版式：{layout}；"
+    f"表头金额单位：{md(p['amount_unit_printed'] or '未注明')}（采用：{md(p['amount_unit'] or '未定')}）。"
 )
 st.page_link(
     source_view.SOURCE_PAGE,
-    label=f"查看原文（{where_printed(p.get('source_page'), p.get('source_cell'))}）",
+    label=f"查看原文（{md(where_printed(p.get('source_page'), p.get('source_cell')))}）",
     icon=":material/description:",
     # The name's cell says where the form is; the form's first line would be another row.
     query_params=source_view.source_params(

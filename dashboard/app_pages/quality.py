@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import source_view, state, ui
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -17,14 +18,17 @@ failed = docs.filter(pl.col("status") == "failed")
 if not failed.is_empty():
     st.error(
         f"{failed.height} 个文件未能读取："
-        + "；".join(f"{r['source_file']}（{r['error'] or '未读入'}）" for r in failed.iter_rows(named=True))
+        # File names and reasons quote the documents: shown as text, never as Markdown.
+        + "；".join(
+            md(f"{r['source_file']}（{r['error'] or '未读入'}）") for r in failed.iter_rows(named=True)
+        )
     )
 partial = docs.filter(pl.col("status") == "partial")
 if not partial.is_empty():
     st.warning(
         f"{partial.height} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
         + "；".join(
-            r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else "")
+            md(r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else ""))
             for r in partial.iter_rows(named=True)
         )
     )
@@ -71,8 +75,8 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
     if part.is_empty():
         continue
     title = labels.get(source_file, source_file)
-    with st.expander(f"{title}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
-        st.caption(f"来源文件：{source_file}")
+    with st.expander(f"{md(title)}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
+        st.caption(f"来源文件：{md(source_file)}")
         ui.table(
             part.select(
                 "severity",

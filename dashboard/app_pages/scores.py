@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, state, ui
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -43,7 +44,7 @@ if anomalies.is_empty():
     st.success("当前范围内没有发现上述异常。")
 else:
     counts = anomalies.group_by("finding").len().sort("finding")
-    st.markdown("；".join(f"**{r['finding']}** {r['len']} 条" for r in counts.iter_rows(named=True)))
+    st.markdown("；".join(f"**{md(r['finding'])}** {r['len']} 条" for r in counts.iter_rows(named=True)))
     ui.project_table(
         anomalies,
         key="sc_anomalies",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import source_view as sv
 from dashboard import state, ui
+from dashboard.safe_text import md, md_code
 
 ctx = ui.context()
 snap = ctx.snap
@@ -57,17 +58,20 @@ if "file" not in params:
 try:
     request, notes = sv.parse_request(params, by_name)
 except sv.SourceError as exc:
-    st.warning(f"{exc} 请从“项目详情”或“数据质量”页面重新打开，或在下方选择文件。", icon=":material/warning:")
+    # Messages, notes, names and lines quote the link or the document: shown as text (md).
+    st.warning(
+        f"{md(exc)} 请从“项目详情”或“数据质量”页面重新打开，或在下方选择文件。", icon=":material/warning:"
+    )
     _choose_file()
     st.stop()
 
 row = by_name[request.file]
-st.header(_label(request.file))
-st.caption(f"来源文件：`{request.file}`")
+st.header(md(_label(request.file)))
+st.caption(f"来源文件：{md_code(request.file)}")
 try:
     path = sv.resolve_file(request.file)
 except sv.SourceError as exc:
-    st.warning(str(exc), icon=":material/warning:")
+    st.warning(md(exc), icon=":material/warning:")
     st.stop()
 if row["sha256"] and sv.sha256(path) != row["sha256"]:
     st.warning(
@@ -81,13 +85,13 @@ try:
     with st.spinner(reading):
         doc = sv.read(path)
 except sv.SourceError as exc:
-    st.warning(str(exc), icon=":material/warning:")
+    st.warning(md(exc), icon=":material/warning:")
     doc = None
 
 if doc is not None:
     location = sv.locate(doc, request)
     for note in [*notes, *location.notes]:
-        st.warning(note, icon=":material/info:")
+        st.warning(md(note), icon=":material/info:")
 
     facts = [f"第 {location.page} 页（共 {location.n_pages} 页）"]
     if location.sheet:
@@ -97,13 +101,13 @@ if doc is not None:
         facts.append(f"第 {first} 行" if first == last else f"第 {first}–{last} 行")
     if location.cell_ref:
         facts.append(f"单元格：{location.cell_ref}")
-    st.markdown(" ｜ ".join(f"**{x}**" for x in facts))
+    st.markdown(" ｜ ".join(f"**{md(x)}**" for x in facts))
 
     if location.text.strip():
         st.markdown("原文（照印）：")
         st.code(location.text, language=None, wrap_lines=True)
         if location.cell is not None and location.line is not None:
-            st.caption(f"所在行：{location.line.text}")
+            st.caption(f"所在行：{md(location.line.text)}")
     elif request.line is None and request.cell is None:
         st.caption("链接只指定了页码，下面显示整页。")
 
@@ -112,7 +116,7 @@ if doc is not None:
             with st.spinner("正在生成页面图片……"):
                 rendered = sv.render_page(path, location.page, location.boxes)
         except sv.SourceError as exc:
-            st.warning(str(exc), icon=":material/warning:")
+            st.warning(md(exc), icon=":material/warning:")
         else:
             if location.boxes and not rendered.rects:
                 st.info(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, state, ui
 from dashboard.queries import B3, B5, B6, T3, T5, T6, Filters
+from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -24,7 +25,7 @@ choice = st.selectbox("部门、年度与文件", range(docs.height), format_fun
 doc = docs.row(choice, named=True)
 final = doc["doc_kind"] == "final_accounts"
 g = Filters((doc["district"],), (doc["year"],), (doc["department"],), (doc["doc_kind"],))
-st.caption(f"{labels[choice]}。金额单位：万元。比较各区请用“区际比较”。")
+st.caption(f"{md(labels[choice])}。金额单位：万元。比较各区请用“区际比较”。")  # names from the document: text
 
 statements = [T3, T5] if final else [B3, B5]
 state.url_widget("st_statement", statements)

@@ -7,6 +7,7 @@ directory), so the tests never read or write data/warehouse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,15 @@ def con(snap: db.Snapshot) -> Iterator[duckdb.DuckDBPyConnection]:
 def everything() -> queries.Filters:
     """No filter at all."""
     return queries.Filters()
+
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """A Markdown text as the official reads it: escapes (dashboard.safe_text.md) resolved and its
+    invisible word joiners dropped."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def project_id(con: duckdb.DuckDBPyConnection, name: str, district: str) -> str:

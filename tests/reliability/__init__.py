@@ -1,0 +1,1 @@
+"""Reliability tests: hostile inputs, near-copies, failures (issue 17)."""
