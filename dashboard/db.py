@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,12 @@ DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse"
 
 
 def build_command(path: Path | None = None) -> str:
-    """The command that builds the warehouse the dashboard is configured to read."""
+    """The command that builds the warehouse the dashboard is configured to read, from the raw folder it is
+    configured to read (BUDGET_RAW as set: a relative one is relative to the project folder, where it runs)."""
     path = path or warehouse_path()
     out = "data/warehouse" if path == DEFAULT_WAREHOUSE else str(path)
-    return f"python -m etl build --raw data/raw --out {out}"
+    raw = os.environ.get("BUDGET_RAW") or "data/raw"
+    return f"python -m etl build --raw {shlex.quote(raw)} --out {shlex.quote(out)}"
 
 
 class WarehouseMissing(Exception):

@@ -2,7 +2,8 @@
 
 The 数据导入 page shows what these functions return. An upload is read once, before
 anything is stored, with the ETL's own ``process_document``, so the preview is exactly
-what the warehouse would get. A file is refused, with a Chinese reason and nothing
+what the warehouse would get; it runs in a child process with a time and a memory limit
+(``dashboard.preview_process``), so a costly file costs the server nothing. A file is refused, with a Chinese reason and nothing
 stored, when its name has path parts, it is too large, its bytes are none of the accepted
 types, it cannot be read, or its bytes are already in the corpus. An accepted file is
 written under a name made here (never the uploaded one) into ``BUDGET_RAW`` and the
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from etl.build import BuildError, build, process_document, raw_files
+from dashboard import preview_process
+from etl.build import BuildError, build, raw_files
 from etl.load import WarehouseBusy, read_manifest, warehouse_lock
 from etl.readers import UnreadableDocument, detect_type
 from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX
@@ -34,6 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = ROOT / "data" / "raw"
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB
+# The browser's own cap (st.file_uploader's max_upload_size, in MB): above it the file never reaches
+# the server and Streamlit says so in English only, so the page states it in Chinese. Twice MAX_BYTES
+# so that a file somewhat over our limit is still refused by size_refusal, in Chinese, naming the limit.
+UPLOAD_CAP_MB = 100
 PREFIX = "upload_"
 # Stored under the extension the bytes say: a WPS 文字 .wps is Word's binary format, so it is kept as .doc.
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", XLS: "xls", DOC: "doc", TEXT: "txt"}
@@ -278,8 +284,11 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Previe
     for refusal in (name_refusal(name), size_refusal(len(data), max_bytes), type_refusal(data)):
         if refusal:
             return Preview(name, len(data), sha, base, (), refusal, data)
-    # Parsed under a neutral name: the upload's own name must not reach the rows.
-    outcome = process_document(f"{PREFIX}{sha[:12]}", data)
+    # Parsed under a neutral name (the upload's own must not reach the rows), in a child process.
+    try:
+        outcome = preview_process.process_limited(f"{PREFIX}{sha[:12]}", data)
+    except preview_process.TooCostly as exc:
+        return Preview(name, len(data), sha, base, (), str(exc), data)
     document, checks = outcome["document"], outcome["checks"]
     return Preview(
         name, len(data), sha, document, _sorted_checks(checks), read_refusal(document, checks), data

@@ -15,9 +15,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, importer, state, ui
+from etl.readers import limits
 
-# Above this the browser refuses on its own (in English); up to it our 50 MB limit says why in Chinese.
-UPLOAD_CAP_MB = 100
 STATUS_TEXT = {"ok": "完整读取", "partial": "部分读取", "failed": "未能读取"}
 SCOPE_TEXT = {"department": "部门", "unit": "单位"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -229,16 +228,26 @@ flash = st.session_state.pop("import_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
 
-# The drop zone prints its own (English) byte cap, which is not our limit: the label says ours.
+# The drop zone prints its own (English) byte cap, which is not our limit: the label says ours. A file over
+# the browser's cap never reaches us and its chip only shows an English tooltip on hover: the chip says it in Chinese.
 st.html(
     '<style>[class*="st-key-import_files_"] [data-testid="stFileUploaderDropzoneInstructions"]'
-    "{display:none}</style>"
+    "{display:none}"
+    '[class*="st-key-import_files_"] [data-testid="stFileChip"]:has([data-testid="stFileChipIconError"])::after'
+    f'{{content:"未上传：超过 {importer.UPLOAD_CAP_MB} MB 或上传中断";color:#d33;font-size:0.8rem;'
+    "margin-left:0.5rem;white-space:nowrap}</style>"
 )
 uploads = st.file_uploader(
     f"选择要导入的文件（可多选，单个文件不超过 {importer.MAX_BYTES // importer.MB} MB）",
     accept_multiple_files=True,
     key=f"import_files_{round_no}",
-    max_upload_size=UPLOAD_CAP_MB,
+    max_upload_size=importer.UPLOAD_CAP_MB,
+)
+st.caption(
+    f"超过 {importer.MAX_BYTES // importer.MB} MB 的文件会被拒绝并说明原因。超过 {importer.UPLOAD_CAP_MB} MB "
+    "的文件浏览器无法上传：文件名旁标红“未上传”，不会读取或保存。"
+    f"每个文件读取限时 {limits.READ_SECONDS} 秒、内存上限 {limits.READ_MEMORY_BYTES // limits.GB} GB，"
+    "超过即中止并说明原因。"
 )
 if uploads:
     previews = read_uploads(list(uploads))

@@ -14,10 +14,10 @@ from typing import Any
 
 from etl.model import Check
 from etl.readers.cells import cell_text
+from etl.readers.limits import MAX_CELLS
 from etl.readers.model import Document, DocumentBuilder, Page, Table, expand_grid
 from etl.readers.text import UnreadableDocument
 
-MAX_CELLS = 200_000  # per sheet: a disclosure form is small; a huge sheet is not one
 EXCEL_DIGITS = 15  # significant digits Excel keeps and shows; a float's 16th and 17th are noise
 
 # (row0, col0, row1, col1, text): 0-based start, end-exclusive, as expand_grid takes them

@@ -1,9 +1,12 @@
 """Text files -> the document model: the only place that knows about encodings and line ends.
 
-Documents arrive as UTF-8, UTF-8 with BOM, GB18030/GBK, with CRLF or LF
-line ends and form feeds between PDF pages. All of them must give the same
-text, so every parser sees one canonical form: str, '\\n' line ends, no BOM,
-form feeds turned into line breaks (a page break is a line break, never glue).
+Documents arrive as UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16 (Windows' "Unicode", either
+byte order, with or without BOM), with CRLF or LF line ends and form feeds between PDF pages
+(a Big5 text is refused as such, never read as garbled GB18030: ``etl.readers.encodings``).
+All of them must give the same text, so every parser sees one canonical form: str, '\\n'
+line ends, no BOM, form feeds turned into line breaks (a page break is a line break, never
+glue). A text larger than any document (``etl.readers.limits``: its bytes, its longest line,
+its largest table) is refused before it is decoded or split into cells.
 
 A table copied out of Excel or Word arrives as tab-separated lines, one line a
 row: that is already a grid, so such lines become table rows whose cells are the
@@ -18,6 +21,8 @@ import re
 from dataclasses import dataclass
 
 from etl.model import Check
+from etl.readers.encodings import looks_big5, utf16_codec
+from etl.readers.limits import MAX_CELLS, MAX_LINE_CHARS, MAX_TEXT_BYTES, MB
 from etl.readers.model import PART, PROSE, ROW, TEXT, Cell, Document, DocumentBuilder, Line, Table
 
 
@@ -40,21 +45,42 @@ class DecodedText:
     checks: tuple[Check, ...] = ()
 
 
+BINARY = "文件既不是 PDF、DOCX、XLSX，也不是文本（含二进制字节）"
+BIG5 = (
+    "文件编码为繁体中文 Big5，本系统只读取简体中文文本（UTF-8、UTF-16 或 GB18030/GBK），"
+    "按 GB18030 读出的将是乱码，未读取；请在记事本或 WPS 中将文件另存为 UTF-8 编码后再导入"
+)
+TOO_LARGE = "文件过大或过于复杂："
+
+
+def _controls(sample: bytes | str) -> bool:
+    """More control characters than a text has (tab, line ends and form feed aside)."""
+    codes = sample if isinstance(sample, bytes) else [ord(ch) for ch in sample]
+    controls = sum(1 for b in codes if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > max(8, len(sample) // 100)
+    return b"\x00" in sample or _controls(sample)
 
 
 def _decode(data: bytes) -> DecodedText:
     """Bytes -> text with '\\n' line ends (form feeds kept), or raise UnreadableDocument."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise UnreadableDocument(
+            f"{TOO_LARGE}文本文件大小为 {len(data) / MB:.1f} MB，超过文本文件的上限 {MAX_TEXT_BYTES // MB} MB"
+            "（公开文件的文本通常不足 1 MB），未读取"
+        )
     if not data.strip():
         raise UnreadableDocument("文件为空（0 字节或只有空白）")
-    if _looks_binary(data):
-        raise UnreadableDocument("文件既不是 PDF、DOCX、XLSX，也不是文本（含二进制字节）")
     checks: list[Check] = []
+    codec = utf16_codec(data)
+    if codec is not None:
+        text = _decode_utf16(data, codec, checks)
+        return _checked(text.replace("\r\n", "\n").replace("\r", "\n"), codec, checks)
+    if _looks_binary(data):
+        raise UnreadableDocument(BINARY)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encoding = "utf-8-sig"
@@ -68,6 +94,8 @@ def _decode(data: bytes) -> DecodedText:
             if exc.start >= len(data) - 3:
                 text = _decode_utf8(data, checks)
                 encoding = "utf-8"
+            elif looks_big5(data):
+                raise UnreadableDocument(BIG5) from exc
             else:
                 try:
                     text = data.decode("gb18030")
@@ -76,7 +104,22 @@ def _decode(data: bytes) -> DecodedText:
                     raise UnreadableDocument(
                         f"无法识别文本编码（既不是 UTF-8 也不是 GB18030，第 {exc2.start} 字节出错）"
                     ) from exc2
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _checked(text.replace("\r\n", "\n").replace("\r", "\n"), encoding, checks)
+
+
+def _checked(text: str, encoding: str, checks: list[Check]) -> DecodedText:
+    """The decoded text, unless one of its lines is longer than any document's (MAX_LINE_CHARS).
+
+    Checked before any line is split into cells: a 20 MB line of tab-separated figures
+    would otherwise become millions of cells that every parser scans.
+    """
+    if len(text) > MAX_LINE_CHARS:
+        for number, line in enumerate(text.replace("\f", "\n").split("\n"), start=1):  # read_text's lines
+            if len(line) > MAX_LINE_CHARS:
+                raise UnreadableDocument(
+                    f"{TOO_LARGE}第 {number} 行有 {len(line):,} 个字符，超过每行 {MAX_LINE_CHARS:,} 个字符的上限"
+                    "（公开文件最长的一行不到 2,000 个字符；文件可能没有换行），未读取"
+                )
     return DecodedText(text=text, encoding=encoding, checks=tuple(checks))
 
 
@@ -156,6 +199,7 @@ def _tab_grid(doc: Document, items: list[_Item]) -> None:
     page = items[0].page
     parts = [row.split("\t") for row in rows]
     width = max(len(p) for p in parts)
+    _refuse_huge_grid(len(doc.lines) + 1, len(rows), width)
     grid = [
         [Cell(p[c] if c < len(p) else "", r, c, (r, c)) for c in range(width)] for r, p in enumerate(parts)
     ]
@@ -165,6 +209,15 @@ def _tab_grid(doc: Document, items: list[_Item]) -> None:
     position = len(doc.tables) - 1
     for row in rows:
         doc.lines.append(Line(len(doc.lines) + 1, page, row, ROW, table=position))
+
+
+def _refuse_huge_grid(line: int, n_rows: int, width: int) -> None:
+    """A text table larger than any form (MAX_CELLS, as for a sheet) is refused before its cells are made."""
+    if n_rows * width > MAX_CELLS:
+        raise UnreadableDocument(
+            f"{TOO_LARGE}从第 {line} 行起的文本表格有 {n_rows:,} 行 × {width:,} 列，"
+            f"超过每个表格 {MAX_CELLS:,} 个单元格的上限，远大于任何公开表格，未读取"
+        )
 
 
 def _word_table_end(items: list[_Item], start: int) -> int:
@@ -259,6 +312,7 @@ def _word_grid(doc: Document, items: list[_Item]) -> None:
             doc.lines.append(Line(len(doc.lines) + 1, page, item.text, PROSE))
         return
     width = max(len(row) for row in rows)
+    _refuse_huge_grid(first, len(rows), width)
     grid = [
         [
             Cell("\n".join(row[c]), r, c, (r, c), line=first + cell_starts[r][c])
@@ -286,18 +340,37 @@ def _word_grid(doc: Document, items: list[_Item]) -> None:
         doc.lines.append(Line(len(doc.lines) + 1, page, item.text, kind, table=position))
 
 
+def _decode_utf16(data: bytes, codec: str, checks: list[Check]) -> str:
+    """UTF-16 of the given byte order (a BOM dropped); a cut-off last character is a check, as in UTF-8."""
+    bom = "\ufeff".encode(codec)
+    if data.startswith(bom):
+        data = data[len(bom) :]
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4:
+            raise UnreadableDocument(BINARY) from exc
+        checks.append(_truncated(len(data), exc.start))
+        text = data[: exc.start].decode(codec)
+    if _controls(text[:8192]):  # 16-bit numbers of a binary file look like UTF-16 by their NULs
+        raise UnreadableDocument(BINARY)
+    return text
+
+
+def _truncated(size: int, at: int) -> Check:
+    return Check(
+        check="file_truncated",
+        severity="error",
+        message=f"文件末尾有不完整的字符（共 {size} 字节，在第 {at} 字节处截断），文件可能不完整；"
+        "已读取截断前的内容，截断处之后的表格缺失",
+    )
+
+
 def _decode_utf8(data: bytes, checks: list[Check]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(data) - 3:
             raise UnreadableDocument(f"UTF-8 编码错误（第 {exc.start} 字节）") from exc
-        checks.append(
-            Check(
-                check="file_truncated",
-                severity="error",
-                message=f"文件末尾有不完整的字符（共 {len(data)} 字节，在第 {exc.start} 字节处截断），文件可能不完整；"
-                "已读取截断前的内容，截断处之后的表格缺失",
-            )
-        )
+        checks.append(_truncated(len(data), exc.start))
         return data[: exc.start].decode("utf-8")

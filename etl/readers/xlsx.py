@@ -4,7 +4,9 @@ Numbers are the cells' values, not their display text (a cell shown as '9,000'
 holds 9000); merged ranges are expanded so every position they cover holds the
 merged text; a text cell's own line breaks are joined like any other cell's.
 A formula is read as the result Excel stored with it; a formula stored without a
-result is blank in the grid and named in a check (``etl.readers.formulas``).
+result is blank in the grid and named in a check (``etl.readers.formulas``). Sheets are
+measured in their XML first (``etl.readers.xlsx_size``): one too large for openpyxl to load
+cheaply is left out and named in a check, a workbook with nothing else is refused.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import io
 import zipfile
 from decimal import Decimal
 
+from etl.model import Check
 from etl.readers.formulas import formula_checks, formulas_without_values
 from etl.readers.model import XLSX, Document, DocumentBuilder, Table
 from etl.readers.sheets import Span, add_sheet, display_text, excel_number, require_content, sheet_too_large
 from etl.readers.text import UnreadableDocument
+from etl.readers.xlsx_size import LIMITS_WORDS, guard
 
 
 def _open_failure(exc: BaseException) -> str:
@@ -39,6 +43,8 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
     """Every sheet of a workbook as a page with one table grid, or raise UnreadableDocument."""
     import openpyxl  # imported lazily: text-only builds never pay for it
 
+    data, oversized = guard(data)  # before openpyxl: it would spend minutes on a million rows
+    left_out = {o.title: o.reason for o in oversized}
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl, lxml and ElementTree raise many kinds for a damaged package
@@ -47,6 +53,17 @@ def read_xlsx(source_file: str, data: bytes) -> Document:
     tables: dict[str, Table] = {}
     for sheet in workbook.worksheets:
         page = builder.page(name=sheet.title)
+        if sheet.title in left_out:
+            page.has_text = False
+            builder.document.checks.append(
+                Check(
+                    "page_unreadable",
+                    "error",
+                    f"工作表“{sheet.title}”（第 {page.number} 页）{left_out[sheet.title]}，{LIMITS_WORDS}",
+                    page=page.number,
+                )
+            )
+            continue
         n_rows, n_cols = sheet.max_row or 0, sheet.max_column or 0
         if n_rows * n_cols == 0 or (n_rows == 1 and n_cols == 1 and sheet.cell(1, 1).value is None):
             page.has_text = False
