@@ -13,9 +13,21 @@ from etl.config import DEFAULT_OUT, DEFAULT_RAW
 
 LOCK_WAIT = 900.0  # seconds a build waits for another build of the same warehouse (an upload)
 
+# Exit codes of `python -m etl build`, also shown by --help.
+EXIT_NOTHING_BUILT = 2  # no file yielded a table, or no raw folder / no files
+EXIT_BUSY = 3  # another build of the same warehouse held its lock for LOCK_WAIT seconds
+EXIT_UNWRITABLE = 4  # the warehouse's folder could not be written: disk full, read-only, no permission
+BUILD_EPILOG = f"""exit codes:
+  0  the new warehouse is in
+  {EXIT_NOTHING_BUILT}  nothing usable was read; the existing warehouse is untouched
+  {EXIT_BUSY}  another build of the same warehouse held its lock for {LOCK_WAIT:.0f} s
+  {EXIT_UNWRITABLE}  the warehouse's folder could not be written (disk full, read-only, no
+     permission), said in one line; the existing warehouse is untouched"""
+
 
 def _build(args: argparse.Namespace) -> int:
     from etl.build import BuildError, build, print_progress, summary
+    from etl.errors import WarehouseUnwritable
     from etl.load import WarehouseBusy, lock_path, warehouse_lock
 
     out = Path(args.out)
@@ -32,11 +44,14 @@ def _build(args: argparse.Namespace) -> int:
     except WarehouseBusy:
         print(f"error: another build of {out} held {lock_path(out)} for {LOCK_WAIT:.0f} s", file=sys.stderr)
         print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
-        return 3
+        return EXIT_BUSY
+    except WarehouseUnwritable as exc:
+        print(f"{exc}；原有数据仓库未改变", file=sys.stderr)
+        return EXIT_UNWRITABLE
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
-        return 2
+        return EXIT_NOTHING_BUILT
     print(summary(result))
     return 0
 
@@ -52,7 +67,12 @@ def _synth(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Budget disclosure ETL")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="parse data/raw into the Parquet warehouse")
+    b = sub.add_parser(
+        "build",
+        help="parse data/raw into the Parquet warehouse",
+        epilog=BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     b.add_argument(
         "--raw", default=str(DEFAULT_RAW), help="directory of source documents (default: %(default)s)"
     )

@@ -16,7 +16,6 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,14 +24,16 @@ from typing import Any
 import polars as pl
 
 from etl import cache, load
+from etl.errors import BuildError
 from etl.model import Check
 from etl.normalize import ROW_TABLES, SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
+from etl.pool import worker_pool
 from etl.readers import ConverterMissing, UnreadableDocument, is_original, read_document
 from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
-from etl.validate import validate_document
+from etl.validate import validate_document, versions
 from etl.validate.registry import FAMILIES, REGISTRY
 
 # A form recognised but left blank: said by its parser; a file holding only these is still not read.
@@ -60,10 +61,6 @@ PARTIAL_CHECKS = {
 }
 
 
-class BuildError(Exception):
-    """The build produced nothing usable; the old warehouse is left untouched."""
-
-
 @dataclass
 class BuildResult:
     out: Path
@@ -76,6 +73,7 @@ class BuildResult:
     phases: dict[str, float]
     pages: int = 0
     report: list[str] = field(default_factory=list)  # per document: tables found/expected, problems
+    not_counted: int = 0  # copies and versions of another file, whose rows are left out
 
 
 def _check_row(source_file: str, c: Check, refs: dict[str, str], who: dict[str, Any]) -> dict[str, Any]:
@@ -348,6 +346,27 @@ def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
+def count_once(tables: dict[str, pl.DataFrame], raw: Path, paths: list[Path]) -> dict[str, pl.DataFrame]:
+    """Copies and versions of one document: one counts, the others' rows leave every table."""
+    mtimes = {p.name: p.stat().st_mtime for p in paths}
+    found = versions.resolve(tables, mtimes, versions.load_choices(raw))
+    out = {name: df.filter(~pl.col("source_file").is_in(list(found.dropped))) for name, df in tables.items()}
+    out["documents"] = found.documents
+    rows = []
+    for item in found.checks:
+        d = item["document"]
+        who = {"district": d["district"], "year": d["year"], "department": d["department"]}
+        rows.append(_check_row(d["source_file"], item["check"], {}, who))
+    out["checks"] = (
+        pl.concat([out["checks"], frame("checks", rows)], how="vertical") if rows else out["checks"]
+    )
+    out["version_differences"] = found.differences
+    return out
+
+
+# Tables made from the whole corpus once every document is read, not per document.
+CORPUS_TABLES = ("project_links", "version_differences")
+
 CHUNK = 64  # text documents per worker task: frames are built where the rows are made
 
 
@@ -401,26 +420,23 @@ def _batches(paths: list[Path]) -> list[list[str]]:
     return batches
 
 
-def _cached_batches(batches: list[list[str]], cache_root: Path | None) -> dict[int, str]:
-    """Batches (one original each) whose rows the cache holds: index -> cache key."""
+def _cached_batches(
+    batches: list[list[str]], cache_root: Path | None
+) -> tuple[dict[int, str], cache.FileIndex | None]:
+    """Batches (one original each) whose rows the cache holds: index -> cache key; the file index."""
     hits: dict[int, str] = {}
     if cache_root is None:
-        return hits
-    index = cache.load_index(cache_root)
-    seen: dict[str, str] = {}
+        return hits, None
+    files = cache.FileIndex(cache_root)
     for i, batch in enumerate(batches):
         if len(batch) == 1 and _is_original(Path(batch[0])):
             p = Path(batch[0])
-            sk = cache.stat_key(p)
-            k = index.get(sk)
-            if k is None or not cache.exists(cache_root, k):
-                k = cache.key(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
-            seen[sk] = k  # a miss's entry is written by the worker that reads it
-            if cache.exists(cache_root, k):
+            # By content: a file replaced under its old name, size and mtime is read again.
+            k = cache.key(p.name, files.sha256(p))
+            if cache.exists(cache_root, k):  # a miss's entry is written by the worker that reads it
                 hits[i] = k
-    if seen != index:
-        cache.save_index(cache_root, seen)
-    return hits
+    files.save()
+    return hits, files
 
 
 def _from_cache(paths: list[str], keys: list[str], cache_root: Path) -> Chunk:
@@ -440,7 +456,7 @@ def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterato
     """
     batches = _batches(paths)
     root = str(cache_root) if cache_root else None
-    hits = _cached_batches(batches, cache_root)
+    hits, files = _cached_batches(batches, cache_root)
     todo = [i for i in range(len(batches)) if i not in hits]
     order = sorted(hits)
 
@@ -453,12 +469,14 @@ def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterato
         yield from cached()
         for i in todo:
             yield _process_chunk(batches[i], root)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-        futures = [pool.submit(_process_chunk, batches[i], root) for i in todo]
-        yield from cached()  # loaded here while the workers read the new documents
-        for future in futures:
-            yield future.result()
+    else:
+        with worker_pool(min(workers, len(todo))) as pool:
+            futures = [pool.submit(_process_chunk, batches[i], root) for i in todo]
+            yield from cached()  # loaded here while the workers read the new documents
+            for future in futures:
+                yield future.result()
+    if files is not None:
+        files.settle()  # originals changed just before this build: recorded now that it is safe
 
 
 def default_cache(out: Path) -> Path:
@@ -485,7 +503,10 @@ def build(
         raise BuildError(f"no files in {raw}")
     workers = workers if workers is not None else (os.cpu_count() or 1)
     cache_root = default_cache(out) if cache_dir is True else (cache_dir or None)
-    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES if name != "project_links"}
+    load.prune_staging(out)  # left by a killed build; a running build's staging is locked
+    if cache_root is not None:
+        cache.prune_leftovers(cache_root)
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES if name not in CORPUS_TABLES}
     done_docs = done_pages = 0
     for chunk in _chunks(paths, workers, cache_root):
         for name, part in chunk.frames.items():
@@ -504,6 +525,7 @@ def build(
     if not any(d["status"] != "failed" for d in documents):
         reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in documents[:5])
         raise BuildError(f"no file yielded any table ({len(paths)} files; {reasons})")
+    tables = count_once(tables, raw, paths)
     projects = tables["projects"].drop("source_excerpt", "goal", "result").to_dicts()
     extra_checks = duplicate_project_checks(projects)
     if extra_checks:
@@ -537,6 +559,7 @@ def build(
         severities=dict(severities),
         documents=len(paths),
         failed=sum(d["status"] == "failed" for d in documents),
+        not_counted=int((~tables["documents"]["counted"]).sum()),
         pages=done_pages,
         report=document_report(tables["documents"], tables["checks"]),
         elapsed=done - started,
@@ -590,7 +613,10 @@ def document_report(documents: pl.DataFrame, checks: pl.DataFrame) -> list[str]:
     by_file: dict[str, list[dict[str, Any]]] = {}
     for row in problems.iter_rows(named=True):
         by_file.setdefault(row["source_file"], []).append(row)
-    ordered = sorted(documents.iter_rows(named=True), key=lambda d: (d["status"] == "ok", d["source_file"]))
+    ordered = sorted(
+        documents.iter_rows(named=True),
+        key=lambda d: (d["status"] == "ok" and d.get("counted") is not False, d["source_file"]),
+    )
     lines = []
     for d in ordered[:REPORT_DOCUMENTS]:
         tables = (
@@ -602,6 +628,10 @@ def document_report(documents: pl.DataFrame, checks: pl.DataFrame) -> list[str]:
         )
         if d["tables_missing"]:
             lines.append(f"            missing: {d['tables_missing']}")
+        if d.get("counted") is False:
+            lines.append(
+                f"            not counted: a copy or another version of {d['version_of']}, which counts"
+            )
         found = by_file.get(d["source_file"], [])
         for row in found[:REPORT_PROBLEMS]:
             page = f"p.{row['source_page']} " if row["source_page"] is not None else ""
@@ -619,7 +649,13 @@ def summary(result: BuildResult) -> str:
     return "\n".join(
         [
             f"warehouse {result.out} -> build {result.build_id} in {result.elapsed:.2f}s",
-            f"  documents      {result.documents} ({result.failed} failed)",
+            f"  documents      {result.documents} ({result.failed} failed"
+            + (
+                f", {result.not_counted} not counted: copies or versions of another file"
+                if result.not_counted
+                else ""
+            )
+            + ")",
             f"  pages          {result.pages}",
             f"  projects       {c['projects']}",
             f"  indicators     {c['indicators']}",

@@ -93,6 +93,26 @@ TABLES: dict[str, list[Column]] = {
         _c("n_indicators", pl.Int32, "指标数", "Indicators of the kept projects."),
         _c("n_checks", pl.Int32, "校验条目", "Checks raised for the file."),
         _c("error", pl.String, "错误", "Why the file could not be read (failed files only)."),
+        _c(
+            "content_sha256",
+            pl.String,
+            "内容指纹",
+            "Hash of the figures the file prints: equal for a copy saved with other bytes.",
+        ),
+        _c(
+            "identity",
+            pl.String,
+            "文件标识",
+            "kind|scope|district|department|year (+ the projects' names for forms): two files with the same "
+            "identity are copies or versions of one document. Null when a part could not be read.",
+        ),
+        _c(
+            "counted",
+            pl.Boolean,
+            "计入",
+            "False for a copy or a version not chosen: its rows are not in the other tables.",
+        ),
+        _c("version_of", pl.String, "以此文件为准", "The file that counts instead, when this one does not."),
     ],
     "budget_lines": [
         *_PROVENANCE,
@@ -288,6 +308,17 @@ TABLES: dict[str, list[Column]] = {
         _c("value", NUMBER, "数值", "The figure as printed."),
         _c("unit", pl.String, "单位", "Unit as printed."),
         _c("text", pl.String, "原文", "The sentence it was read from."),
+    ],
+    "version_differences": [
+        _c(
+            "identity", pl.String, "文件标识", "The document both files are versions of (documents.identity)."
+        ),
+        _c("source_file", pl.String, "来源文件", "The version that does not count."),
+        _c("counted_file", pl.String, "计入的文件", "The version that counts."),
+        _c("table", pl.String, "数据类别", "报表数据, 三公经费, 项目 or 说明."),
+        _c("item", pl.String, "数字", "The figure, named as printed (table, code, name, column)."),
+        _c("value", pl.String, "本版本数值", "This version's figure (元 for money), or （无）."),
+        _c("value_counted", pl.String, "计入版本数值", "The counted version's figure, or （无）."),
     ],
     "project_links": [
         _c("declaration_id", pl.String, "申报项目编号", "project_id of the target declaration."),

@@ -31,6 +31,7 @@ SPEC_MODULES = (
     "narrative_self",
     "text_hygiene",
     "performance",
+    "versions",
 )
 
 

@@ -15,6 +15,7 @@ FAMILIES: dict[str, str] = {
     "narrative_self": "说明自身一致",
     "consistency": "年度、部门与文字规范",
     "performance": "绩效",
+    "versions": "重复文件与版本",
 }
 SEVERITIES = ("error", "warning", "info")
 

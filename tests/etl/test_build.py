@@ -23,6 +23,7 @@ from polars.testing import assert_frame_equal
 import etl.build
 from etl import load
 from etl.build import BuildError, build
+from etl.errors import WarehouseUnwritable
 from tests.conftest import RAW, SEEDS
 
 D = Decimal
@@ -1091,17 +1092,17 @@ def _assert_unchanged(published: tuple) -> None:
 def test_atomic_swap__write_fails_midway(published: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
     out = published[0]
     written: list[str] = []
-    real_write = pl.DataFrame.write_parquet
+    real_write = load._write_parquet
 
-    def disk_full(self: pl.DataFrame, file: Path, *args: object, **kwargs: object) -> None:
+    def disk_full(frame: pl.DataFrame, file: Path) -> None:
         if len(written) == 4:
             Path(file).write_bytes(b"PAR1 half a file")
             raise OSError(28, "No space left on device")
         written.append(str(file))
-        return real_write(self, file, *args, **kwargs)
+        return real_write(frame, file)
 
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr(load, "_write_parquet", disk_full)
+    with pytest.raises(WarehouseUnwritable, match="磁盘空间不足"):  # said in one line by the CLI
         build(out.parent / "raw", out)
     monkeypatch.undo()
     assert len(written) == 4  # the second build had parsed everything and was writing
