@@ -26,11 +26,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+import polars as pl
+
 from dashboard import preview_process
+from dashboard.queries import KIND_LABELS
 from etl.build import BuildError, build, raw_files
+from etl.errors import WarehouseUnwritable
 from etl.load import WarehouseBusy, read_manifest, warehouse_lock
 from etl.readers import UnreadableDocument, detect_type
 from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX
+from etl.validate import versions
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = ROOT / "data" / "raw"
@@ -77,6 +82,9 @@ class Preview:
     checks: tuple[dict[str, Any], ...]
     refusal: str | None
     data: bytes = field(repr=False, compare=False)
+    identity: str | None = None  # etl.validate.versions: kind|scope|district|department|year
+    content: str | None = None  # the fingerprint of the figures it prints
+    notice: str | None = None  # accepted, but the official should know (another version of a file)
 
     @property
     def accepted(self) -> bool:
@@ -137,6 +145,8 @@ def corpus_lock(warehouse: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
         raise ImportFailed(
             "另一位用户正在导入、移除文件或重建数据仓库，请稍后再试；本次未作任何更改"
         ) from None
+    except WarehouseUnwritable as exc:
+        raise ImportFailed(f"{exc}；本次未作任何更改") from None
 
 
 # --- the corpus as it is --------------------------------------------------------------------
@@ -290,32 +300,76 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Previe
     except preview_process.TooCostly as exc:
         return Preview(name, len(data), sha, base, (), str(exc), data)
     document, checks = outcome["document"], outcome["checks"]
-    return Preview(
-        name, len(data), sha, document, _sorted_checks(checks), read_refusal(document, checks), data
-    )
+    identity, content = versions.identity_of(outcome)
+    refusal = read_refusal(document, checks)
+    return Preview(name, len(data), sha, document, _sorted_checks(checks), refusal, data, identity, content)
 
 
-def with_corpus(preview: Preview, raw: Path) -> Preview:
-    """The preview with the duplicate check against the corpus as it is now (it changes)."""
+def same_document(preview: Preview, warehouse: Path | None) -> tuple[str | None, str | None]:
+    """(a corpus file that is a copy of the upload, a corpus file it is another version of).
+
+    Told by identity and figures, as the build tells them (etl.validate.versions), from the
+    documents of the build now in; a warehouse from before identities were kept tells nothing.
+    """
+    if warehouse is None or preview.identity is None:
+        return None, None
+    try:
+        docs = pl.read_parquet(
+            warehouse / "documents.parquet", columns=["source_file", "identity", "content_sha256"]
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return None, None
+    same = docs.filter(pl.col("identity") == preview.identity)
+    copies = same.filter(pl.col("content_sha256") == preview.content)["source_file"].to_list()
+    others = same.filter(pl.col("content_sha256") != preview.content)["source_file"].to_list()
+    return (copies[0] if copies else None), (others[0] if others else None)
+
+
+def with_corpus(preview: Preview, raw: Path, warehouse: Path | None = None) -> Preview:
+    """The preview with the duplicate checks against the corpus as it is now (it changes)."""
     if not preview.accepted:
         return preview
     refusal = duplicate_refusal(preview.sha256, raw)
-    return replace(preview, refusal=refusal) if refusal else preview
+    if refusal:
+        return replace(preview, refusal=refusal)
+    copy, version = same_document(preview, warehouse)
+    who = _who(preview.document)
+    if copy:
+        return replace(
+            preview,
+            refusal=f"数据库中已有同一文件：{copy}（{who}，所有数字相同，只是另存或格式不同），未重复保存。",
+        )
+    if version:
+        return replace(
+            preview,
+            notice=(
+                f"数据库中已有{who}的另一版本：{version}，两者数字不同。加入后以本文件（较新）为准，"
+                f"{version} 的数字不再计入各页；可在“数据质量”页查看两者的差异并改选。"
+            ),
+        )
+    return preview
 
 
-def inspect(name: str, data: bytes, raw: Path, *, max_bytes: int = MAX_BYTES) -> Preview:
-    """read_upload + the duplicate check: the whole verdict on one upload."""
-    return with_corpus(read_upload(name, data, max_bytes=max_bytes), raw)
+def _who(document: dict[str, Any]) -> str:
+    kind = KIND_LABELS.get(document.get("kind") or "", "")
+    return f"{document.get('department') or ''} {document.get('year') or ''} 年{kind}".strip()
+
+
+def inspect(
+    name: str, data: bytes, raw: Path, *, max_bytes: int = MAX_BYTES, warehouse: Path | None = None
+) -> Preview:
+    """read_upload + the duplicate checks: the whole verdict on one upload."""
+    return with_corpus(read_upload(name, data, max_bytes=max_bytes), raw, warehouse)
 
 
 # --- changing the corpus ----------------------------------------------------------------------
 
 
-def _batch_refusals(previews: Sequence[Preview], raw: Path) -> list[str]:
+def _batch_refusals(previews: Sequence[Preview], raw: Path, warehouse: Path | None = None) -> list[str]:
     """Re-checked under the lock: another session may have added the same bytes meanwhile."""
     problems, seen = [], set()
     for p in previews:
-        current = with_corpus(p, raw)
+        current = with_corpus(p, raw, warehouse)
         if current.refusal:
             problems.append(f"{shown_name(p.upload_name)}：{current.refusal}")
         elif p.sha256 in seen:
@@ -366,7 +420,7 @@ def add(
     with corpus_lock(warehouse, timeout):
         if not raw.is_dir():  # a mistyped BUDGET_RAW would otherwise rebuild from this file alone
             raise Refused(f"原始文件目录 {raw} 不存在（环境变量 BUDGET_RAW），未保存。")
-        problems = _batch_refusals(previews, raw)
+        problems = _batch_refusals(previews, raw, warehouse)
         if problems:
             raise Refused("；".join(problems))
         written: list[Path] = []
@@ -423,3 +477,25 @@ def remove(
                 files[name].write_bytes(data)
             raise
     return Change(tuple(names), result.build_id, result.documents, time.perf_counter() - started)
+
+
+def choose_version(
+    identity: str, source_file: str, raw: Path, warehouse: Path, *, workers: int = 1
+) -> Change:
+    """Make ``source_file`` the version of ``identity`` that counts, and swap in a build with it.
+
+    The choice is kept in the raw folder (etl.validate.versions), so every later build keeps it.
+    """
+    started = time.perf_counter()
+    with corpus_lock(warehouse):
+        files = corpus_files(raw)
+        if source_file not in files:
+            raise Refused(f"数据库中没有文件“{shown_name(source_file)}”，未作任何更改。")
+        before = versions.load_choices(raw)
+        versions.save_choice(raw, identity, source_file)
+        try:
+            result = _rebuild(raw, warehouse, workers)
+        except BaseException:
+            versions.restore_choices(raw, before)
+            raise
+    return Change((source_file,), result.build_id, result.documents, time.perf_counter() - started)

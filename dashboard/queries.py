@@ -849,7 +849,7 @@ def checks_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     return run(
         con,
         f"""
-        SELECT d.source_file, d.department, d.year, d.kind AS doc_kind, d.district,
+        SELECT d.source_file, d.department, d.year, d.kind AS doc_kind, d.district, d.counted,
                count(c.check_id) FILTER (WHERE c.severity = 'error') AS errors,
                count(c.check_id) FILTER (WHERE c.severity = 'warning') AS warnings,
                count(c.check_id) FILTER (WHERE c.severity = 'info') AS infos
@@ -882,3 +882,33 @@ def checks_list(
 
 def documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return run(con, "SELECT * FROM documents ORDER BY source_file")
+
+
+def document_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Files that are copies or versions of one document, grouped by identity: which one counts."""
+    return run(
+        con,
+        """
+        SELECT identity, source_file, department, year, kind AS doc_kind,
+               CASE WHEN counted THEN '计入' ELSE '不计入' END AS counted_text, version_of,
+               n_budget_lines, n_projects
+        FROM documents
+        WHERE identity IN (SELECT identity FROM documents WHERE identity IS NOT NULL
+                           GROUP BY identity HAVING count(*) > 1)
+        ORDER BY identity, counted DESC, source_file
+        """,
+    )
+
+
+def version_differences(con: duckdb.DuckDBPyConnection, identity: str) -> pl.DataFrame:
+    """Every figure two versions of one document print differently (the counted one beside)."""
+    return run(
+        con,
+        """
+        SELECT item AS diff_item, value AS diff_value, value_counted AS diff_value_counted,
+               source_file, "table" AS diff_table
+        FROM version_differences WHERE identity = $identity
+        ORDER BY source_file, diff_table, diff_item
+        """,
+        identity=identity,
+    )

@@ -9,28 +9,22 @@ every other session resolves it on its next run.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import polars as pl
 import streamlit as st
 
 from dashboard import db, importer, state, ui
+from dashboard.safe_text import md
 from etl.readers import limits
 
 STATUS_TEXT = {"ok": "完整读取", "partial": "部分读取", "failed": "未能读取"}
 SCOPE_TEXT = {"department": "部门", "unit": "单位"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 ctx = ui.context()
 raw, warehouse = importer.raw_path(), db.warehouse_path()
 st.session_state.setdefault("import_round", 0)
 st.session_state.setdefault("import_previews", {})
 round_no = st.session_state["import_round"]
-
-
-def md(text: str) -> str:
-    """A name from outside, shown literally inside Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def district_text(district: str | None) -> str:
@@ -57,7 +51,7 @@ def read_uploads(uploads: list) -> list[importer.Preview]:
             )
             cache[key] = importer.read_upload(upload.name, data)
         keep[key] = cache[key]
-        previews.append(importer.with_corpus(cache[key], raw))
+        previews.append(importer.with_corpus(cache[key], raw, warehouse))
         bar.progress(i / len(uploads), text=f"已读取 {i}/{len(uploads)} 个文件")
     st.session_state["import_previews"] = keep  # forget files no longer selected
     return previews
@@ -79,7 +73,7 @@ def show_facts(p: importer.Preview) -> None:
     cols[0].metric(
         "标准表格（找到/应有）",
         tables,
-        help=f"缺少：{d['tables_missing']}" if d.get("tables_missing") else "目录（或模板）列出的表格",
+        help=f"缺少：{md(d['tables_missing'])}" if d.get("tables_missing") else "目录（或模板）列出的表格",
     )
     cols[1].metric("预算数字行", f"{d.get('n_budget_lines') or 0:,}")
     cols[2].metric("项目", f"{d.get('n_projects') or 0:,}")
@@ -107,15 +101,19 @@ def show_preview(p: importer.Preview, index: int) -> None:
         st.caption(f"{p.size / importer.MB:.2f} MB · sha256 {p.sha256[:12]}…")
         parsed = p.document.get("status") in ("ok", "partial")
         if p.refusal:
-            st.error(p.refusal, icon=":material/block:")
+            st.error(md(p.refusal), icon=":material/block:")
         elif p.document["status"] == "partial":
-            missing = f"（缺少：{p.document['tables_missing']}）" if p.document.get("tables_missing") else ""
+            missing = (
+                f"（缺少：{md(p.document['tables_missing'])}）" if p.document.get("tables_missing") else ""
+            )
             st.warning(
                 f"只读取了一部分{missing}：可以加入，未读入的表格或行见下方校验。将保存为 {p.stored_name}",
                 icon=":material/warning:",
             )
         else:
             st.success(f"可以加入：将保存为 {p.stored_name}", icon=":material/check_circle:")
+        if p.accepted and p.notice:
+            st.info(md(p.notice), icon=":material/difference:")
         if parsed:
             show_facts(p)
             show_checks(p, key=f"import_checks_{round_no}_{index}")
@@ -142,7 +140,7 @@ def add_section(previews: list[importer.Preview]) -> None:
         with st.spinner("正在保存文件并重新构建数据仓库…"):
             change = importer.add(accepted, raw, warehouse)
     except (importer.Refused, importer.ImportFailed) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
         return
     labels = "、".join(label_of(p.document, p.stored_name) for p in accepted)
     finish(
@@ -157,7 +155,7 @@ def remove(names: list[str], seeds_confirmed: bool = False) -> None:
         with st.spinner("正在移除文件并重新构建数据仓库…"):
             change = importer.remove(names, raw, warehouse, seeds_confirmed=seeds_confirmed)
     except (importer.Refused, importer.ImportFailed) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
         return
     finish(
         f"已从数据库移除：{'、'.join(change.files)}。用时 {change.seconds:.1f} 秒"
@@ -226,7 +224,7 @@ if source is not None and source.resolve() != raw.resolve():
     )
 flash = st.session_state.pop("import_flash", None)
 if flash:
-    st.success(flash, icon=":material/check_circle:")
+    st.success(md(flash), icon=":material/check_circle:")
 
 # The drop zone prints its own (English) byte cap, which is not our limit: the label says ours. A file over
 # the browser's cap never reaches us and its chip only shows an English tooltip on hover: the chip says it in Chinese.

@@ -3,8 +3,62 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import source_view, state, ui
+from dashboard import db, importer, source_view, state, ui
 from dashboard.safe_text import md
+
+
+def versions_section(snap: db.Snapshot) -> None:
+    """Copies and versions of one document side by side; the official picks the one that counts."""
+    if flash := st.session_state.pop("dq_version_flash", None):
+        st.success(md(flash), icon=":material/check_circle:")
+    groups = state.data(snap, "document_versions")
+    if groups.is_empty():
+        return
+    st.subheader("同一文件的多个版本")
+    st.caption(
+        "同一部门、年度、类型的文件出现了不止一份：数字完全相同的是重复文件，只计入一次；数字不同的是不同版本，"
+        "只有一个版本计入各页，其余版本的数字不计入任何汇总。可在此改选以哪个版本为准。"
+    )
+    for identity in groups["identity"].unique(maintain_order=True).to_list():
+        members = groups.filter(pl.col("identity") == identity)
+        first = members.row(0, named=True)
+        title = ui.document_label(first["department"], first["year"], first["doc_kind"], first["source_file"])
+        with st.expander(f"{md(title)}（{members.height} 个文件）", expanded=True):
+            ui.table(
+                members.select("source_file", "counted_text", "version_of", "n_budget_lines", "n_projects"),
+                key=f"dq_versions_{identity}",
+            )
+            differences = state.data(snap, "version_differences", identity)
+            if differences.is_empty():
+                st.caption("各文件的数字完全相同（重复文件）。")
+            else:
+                st.caption(f"数字不同之处（{differences.height} 处；“计入的版本”为当前计入的文件所印）：")
+                ui.table(differences, key=f"dq_differences_{identity}")
+            files = members["source_file"].to_list()
+            counted = members.filter(pl.col("counted_text") == "计入")["source_file"].to_list()
+            pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+            chosen = pick_col.selectbox(
+                "以哪个文件为准",
+                files,
+                index=files.index(counted[0]) if counted else 0,
+                key=f"dq_version_pick_{identity}",
+            )
+            if button_col.button(
+                "改为以此文件为准", key=f"dq_version_use_{identity}", disabled=chosen in counted
+            ):
+                try:
+                    with st.spinner("正在重新构建数据仓库…"):
+                        change = importer.choose_version(
+                            identity, chosen, importer.raw_path(), db.warehouse_path()
+                        )
+                except (importer.Refused, importer.ImportFailed) as exc:
+                    st.error(md(str(exc)), icon=":material/error:")
+                    return
+                st.session_state["dq_version_flash"] = (
+                    f"已改为以 {chosen} 为准（重新构建并切换到数据版本 {change.build_id}，用时 {change.seconds:.1f} 秒）。"
+                )
+                st.rerun()
+
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
@@ -33,12 +87,15 @@ if not partial.is_empty():
         )
     )
 
+versions_section(snap)
+
 summary = state.data(snap, "checks_summary", f)
 if summary.is_empty():
     ui.empty("当前筛选条件下没有任何文件。")
     st.stop()
 labels = {
     r["source_file"]: ui.document_label(r["department"], r["year"], r["doc_kind"], r["source_file"])
+    + ("（不计入：重复文件或另一版本）" if r["counted"] is False else "")
     for r in summary.iter_rows(named=True)
 }
 st.subheader("按文件汇总")

@@ -124,12 +124,19 @@ def load_choices(raw: Path) -> dict[str, str]:
 
 
 def save_choice(raw: Path, group: str, source_file: str) -> None:
-    """Remember which version of ``group`` counts (written atomically: a page may read it)."""
-    choices = load_choices(raw)
-    choices[group] = source_file
+    """Remember which version of ``group`` counts."""
+    restore_choices(raw, {**load_choices(raw), group: source_file})
+
+
+def restore_choices(raw: Path, choices: Mapping[str, str]) -> None:
+    """Write the choices as given (atomically: a page may read them); none leaves no file."""
+    path = raw / CHOICES_FILE
+    if not choices:
+        path.unlink(missing_ok=True)
+        return
     tmp = raw / f"{CHOICES_FILE}.tmp"
-    tmp.write_text(json.dumps(choices, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(raw / CHOICES_FILE)
+    tmp.write_text(json.dumps(dict(choices), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _norm(value: Any) -> str:
@@ -308,3 +315,18 @@ def _version_check(
             f"现以 {counted} 为准（{why}），本文件的数字不计入各页，可在“数据质量”页改选",
         ),
     }
+
+
+def identity_of(outcome: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(identity, content fingerprint) of one document as ``process_document`` gives it.
+
+    The same rule the build applies to the corpus, so an upload can be told a copy or a
+    version of a document already there before anything is stored.
+    """
+    source_file = outcome["document"].get("source_file")
+    tables = {t: frame(t, outcome.get(t) or []) for t in _FIGURES}
+    printed = fingerprint(figures_of(tables).get(source_file, {}))
+    if printed is None:
+        return None, None
+    names = _project_names(tables["projects"]).get(source_file, frozenset())
+    return group_key(outcome["document"], names), printed

@@ -13,6 +13,7 @@ import io
 import shutil
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +29,8 @@ JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_departm
 # An .xls export of the central 预算项目库 (11 sheets of blank templates; tests/cases/real/README.md),
 # the 闵行 2022 self-evaluations as an .xls (21 sheets; tests/cases/forms) and a .doc made by LibreOffice.
 PKU_XLS = ROOT / "tests" / "cases" / "real" / "central_pku_2019_project_library_export.xls"
+CHONGQING_XLSX = ROOT / "tests" / "cases" / "real" / "chongqing_yuzhong_hrss_2021_self_evaluation.xlsx"
+SJ2020 = "songjiang_city_operation_center_2020_final_accounts.txt"
 MINHANG_XLS = (
     ROOT / "tests" / "cases" / "forms" / "originals" / "minhang_2022_self_evaluation_sheet_per_form.xls"
 )
@@ -216,6 +219,10 @@ def test__read_upload__a_wps_is_stored_as_the_word_file_it_is() -> None:
 
 
 def test__add__an_xls_upload_is_read_stored_and_built(raw: Path, wh: Path) -> None:
+    # The workbook holds the 闵行 2022 forms: without the text of the same forms in the corpus,
+    # or it would be refused as a copy (test__preview__a_copy_with_other_bytes_is_refused).
+    (raw / "minhang_city_operation_center_2022_self_evaluation.txt").unlink()
+    build(raw, wh, workers=1)
     data = MINHANG_XLS.read_bytes()
     preview = importer.inspect("闵行城运中心2022绩效自评.xls", data, raw)
     assert preview.accepted, preview.refusal
@@ -398,7 +405,7 @@ def test__add__waits_for_the_lock_and_gives_up_with_a_message(
 def test__add__two_sessions_at_once_build_one_after_the_other_and_both_land(
     justice: importer.Preview, raw: Path, wh: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    qingpu = importer.read_upload("青浦.txt", (SEED_RAW / QINGPU).read_bytes() + b"\n")
+    qingpu = importer.read_upload("重庆.xlsx", CHONGQING_XLSX.read_bytes())  # a document the corpus lacks
     errors: list[BaseException] = []
     spans: list[tuple[float, float]] = []
     real_build = importer.build
@@ -456,3 +463,57 @@ def test__raw_path__from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert importer.raw_path() == ROOT / "data" / "other"
     monkeypatch.delenv("BUDGET_RAW")
     assert importer.raw_path() == ROOT / "data" / "raw"
+
+
+# --- the same document with other bytes; another version of it -----------------------------------
+
+
+def test__preview__a_copy_with_other_bytes_is_refused_naming_the_file(raw: Path, wh: Path) -> None:
+    # 松江 2020 决算 saved again as GB18030: other bytes, the same department, year and figures
+    data = (SEED_RAW / SJ2020).read_text(encoding="utf-8").encode("gb18030")
+    preview = importer.inspect("松江2020决算（另存）.txt", data, raw, warehouse=wh)
+    assert not preview.accepted
+    assert SJ2020 in preview.refusal and "所有数字相同" in preview.refusal and "未重复保存" in preview.refusal
+    before = listing(raw)
+    with pytest.raises(importer.Refused, match="所有数字相同"):
+        importer.add([importer.read_upload("松江2020决算（另存）.txt", data)], raw, wh)
+    assert listing(raw) == before
+
+
+def test__add__a_corrected_version_counts_and_the_official_can_choose_back(raw: Path, wh: Path) -> None:
+    # line 953 of the seed: 301 工资福利支出 1,963.09 万元; the corrected file prints 1,963.19
+    text = (SEED_RAW / SJ2020).read_text(encoding="utf-8").replace("1,963.09", "1,963.19", 1)
+    preview = importer.inspect("松江2020决算（更正）.txt", text.encode("utf-8"), raw, warehouse=wh)
+    assert preview.accepted and SJ2020 in (preview.notice or "") and "数字不同" in preview.notice
+    importer.add([preview], raw, wh)
+
+    def wages() -> list[tuple[str, Decimal]]:
+        lines = pl.read_parquet(wh / "budget_lines.parquet").filter(
+            (pl.col("code") == "301")
+            & pl.col("statement").str.ends_with("基本支出决算表")
+            & (pl.col("department") == "上海市松江区城市运行管理中心")
+        )
+        return list(lines.select("source_file", "amount_yuan").iter_rows())
+
+    assert wages() == [(preview.stored_name, Decimal("19631900.00"))]
+    identity = documents(wh).filter(pl.col("source_file") == SJ2020)["identity"].item()
+    change = importer.choose_version(identity, SJ2020, raw, wh)
+    assert change.files == (SJ2020,)
+    assert wages() == [(SJ2020, Decimal("19630900.00"))]
+    with pytest.raises(importer.Refused, match="没有文件"):
+        importer.choose_version(identity, "../etc/passwd", raw, wh)
+
+
+def test__add__an_unwritable_data_folder_is_said_in_chinese(
+    justice: importer.Preview, raw: Path, wh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl import load
+    from etl.errors import WarehouseUnwritable
+
+    def unwritable(*_: object, **__: object) -> None:
+        raise WarehouseUnwritable(wh.parent, "目录只读")
+
+    monkeypatch.setattr(load, "warehouse_lock", unwritable)
+    monkeypatch.setattr(importer, "warehouse_lock", unwritable)
+    with pytest.raises(importer.ImportFailed, match="目录只读；本次未作任何更改"):
+        importer.add([justice], raw, wh)

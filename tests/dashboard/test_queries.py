@@ -359,8 +359,8 @@ def test_checks_summary_lists_every_document_even_a_clean_one(con):
 
     mem = duckdb.connect()
     mem.sql(
-        "CREATE TABLE documents AS SELECT * FROM (VALUES ('a.pdf', '普陀', 2024, '某局', 'budget'), "
-        "('b.pdf', '普陀', 2024, '他局', 'budget')) t(source_file, district, year, department, kind)"
+        "CREATE TABLE documents AS SELECT * FROM (VALUES ('a.pdf', '普陀', 2024, '某局', 'budget', true), "
+        "('b.pdf', '普陀', 2024, '他局', 'budget', true)) t(source_file, district, year, department, kind, counted)"
     )
     mem.sql(
         "CREATE TABLE checks AS SELECT * FROM (VALUES ('x1', 'a.pdf', 'warning', '普陀', 2024, '某局')) "
