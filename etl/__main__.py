@@ -42,15 +42,17 @@ def _build(args: argparse.Namespace) -> int:
                 cache_dir=False if args.no_cache else (Path(args.cache) if args.cache else True),
             )
     except WarehouseBusy:
-        print(f"error: another build of {out} held {lock_path(out)} for {LOCK_WAIT:.0f} s", file=sys.stderr)
-        print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
+        print(
+            f"错误：数据仓库 {out} 正由另一次构建或导入使用（锁文件 {lock_path(out)}），"
+            f"等待 {LOCK_WAIT:.0f} 秒后放弃；原有数据仓库（如有）未改变",
+            file=sys.stderr,
+        )
         return EXIT_BUSY
     except WarehouseUnwritable as exc:
         print(f"{exc}；原有数据仓库未改变", file=sys.stderr)
         return EXIT_UNWRITABLE
     except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("The existing warehouse (if any) was left untouched.", file=sys.stderr)
+        print(f"错误：{exc}；原有数据仓库（如有）未改变", file=sys.stderr)
         return EXIT_NOTHING_BUILT
     print(summary(result))
     return 0

@@ -253,7 +253,7 @@ def _process_path(path: str, cache_root: str | None = None) -> dict[str, Any]:
 def raw_files(raw: Path) -> list[Path]:
     """Every regular, non-hidden file under ``raw`` (recursively), sorted by name."""
     if not raw.is_dir():
-        raise BuildError(f"raw directory not found: {raw}")
+        raise BuildError(f"原始文件目录不存在：{raw}")
     return sorted(
         p
         for p in raw.rglob("*")
@@ -500,7 +500,7 @@ def build(
     started = time.perf_counter()
     paths = raw_files(raw)
     if not paths:
-        raise BuildError(f"no files in {raw}")
+        raise BuildError(f"原始文件目录 {raw} 中没有文件")
     workers = workers if workers is not None else (os.cpu_count() or 1)
     cache_root = default_cache(out) if cache_dir is True else (cache_dir or None)
     load.prune_staging(out)  # left by a killed build; a running build's staging is locked
@@ -524,7 +524,7 @@ def build(
     documents = tables["documents"].to_dicts()
     if not any(d["status"] != "failed" for d in documents):
         reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in documents[:5])
-        raise BuildError(f"no file yielded any table ({len(paths)} files; {reasons})")
+        raise BuildError(f"没有任何文件读出数据（共 {len(paths)} 个文件；{reasons}）")
     tables = count_once(tables, raw, paths)
     projects = tables["projects"].drop("source_excerpt", "goal", "result").to_dicts()
     extra_checks = duplicate_project_checks(projects)

@@ -1059,9 +1059,9 @@ def test_no_files__build_error(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / ".hidden.txt").write_bytes(SEEDS["songjiang_2021"].read_bytes())
-    with pytest.raises(BuildError, match="no files"):
+    with pytest.raises(BuildError, match="中没有文件"):
         build(raw, tmp_path / "warehouse")
-    with pytest.raises(BuildError, match="not found"):
+    with pytest.raises(BuildError, match="原始文件目录不存在"):
         build(tmp_path / "missing", tmp_path / "warehouse")
     assert not (tmp_path / "warehouse").exists()
 

@@ -97,11 +97,11 @@ def test_cli_build__no_usable_file_exits_2_and_writes_nothing(tmp_path: Path) ->
     )
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
-    assert done.stderr.startswith("error: ")
+    assert done.stderr.startswith("错误：没有任何文件读出数据")
     assert "Traceback" not in done.stderr
     for name in BAD:
         assert name in done.stderr
-    assert "untouched" in done.stderr
+    assert "原有数据仓库（如有）未改变" in done.stderr
     assert not out.exists() and not out.is_symlink()
     assert not load.builds_dir(out).exists()
 
@@ -121,7 +121,7 @@ def test_cli_build__no_usable_file_leaves_the_previous_warehouse(
 
     assert main(["build", "--raw", str(_bad_raw(tmp_path / "raw")), "--out", str(out), "--quiet"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "error:" in captured.err
+    assert captured.out == "" and "错误：" in captured.err
     assert os.readlink(out) == link
     assert load.read_manifest(out) == manifest
     assert sorted(p.name for p in load.builds_dir(out).iterdir()) == builds
@@ -156,7 +156,7 @@ def test_cli_build__waits_for_a_running_upload_then_gives_up_leaving_the_warehou
         code = main(["build", "--raw", str(raw), "--out", str(out), "--quiet"])
     assert code == 3
     err = capsys.readouterr().err
-    assert "another build" in err and "untouched" in err
+    assert "正由另一次构建或导入使用" in err and "原有数据仓库（如有）未改变" in err
     assert not out.exists()
     assert main(["build", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0  # lock free: builds
     assert load.read_manifest(out) is not None
