@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.model import DocumentMeta, Project
 from etl.parsers.narrative import DISTRICTS, clean_department, district_of
 from etl.readers.model import PROSE, Document
 from etl.templates import BUDGET, FINAL_ACCOUNTS, TitleMatch, match_title, normalise
@@ -137,3 +138,20 @@ def read_toc(doc: Document, kind: str | None) -> tuple[list[TocEntry], set[int]]
 def _looks_like_entry(text: str) -> bool:
     s = text.strip()
     return bool(re.match(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十]+部分)", s))
+
+
+def forms_meta(projects: list[Project]) -> DocumentMeta:
+    """The department, district and year a file of forms states (the first form that states each).
+
+    A workbook or Word file of 自评表 or 目标表 has no cover: its forms' 主管部门 and year are
+    what it says about itself.
+    """
+    meta = DocumentMeta()
+    for p in projects:
+        if meta.department is None and p.department:
+            meta.department = clean_department(p.department) or None
+            meta.district = district_of(meta.department)
+            meta.source_line = p.source_line
+        if meta.year is None and p.year:
+            meta.year = p.year
+    return meta

@@ -55,7 +55,7 @@ from itertools import combinations
 from typing import Any
 
 from etl.model import Check, Indicator, ParseResult, Project
-from etl.parsers.cover import read_cover, read_toc
+from etl.parsers.cover import forms_meta, read_cover, read_toc
 from etl.readers.model import PROSE, Cell, Document, Line, Table
 from etl.templates import forms_data, normalise, strip_entry
 from etl.textutil import clean_cell, parse_amount
@@ -1007,6 +1007,7 @@ def parse(doc: Document) -> ParseResult:
     _narratives(doc, result.projects)
     _titles_without_grids(doc, toc, used_titles, result)
     _document_checks(doc, result)
+    result.meta = forms_meta(result.projects)
     return result
 
 

@@ -32,7 +32,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from etl.model import Check, DocumentMeta, Indicator, ParseResult, Project
+from etl.model import Check, Indicator, ParseResult, Project
+from etl.parsers.cover import forms_meta
 from etl.readers.model import PART, ROW, Document
 from etl.templates import forms_data
 from etl.textutil import (
@@ -1288,21 +1289,6 @@ def detect(doc: Document) -> bool:
     return bool(form_ranges(document_rows(doc)))
 
 
-def document_meta(projects: list[Project]) -> DocumentMeta:
-    """The department/district/year the forms state (first form that states them)."""
-    meta = DocumentMeta()
-    for p in projects:
-        if meta.department is None and p.department:
-            meta.department = re.sub(r"[（(](汇总|本级|合并)[)）]$", "", squash(p.department)) or None
-            m = re.match(r"^上海市(.+?)区", meta.department or "")
-            if m:
-                meta.district = m.group(1).removesuffix("新")
-            meta.source_line = p.source_line
-        if meta.year is None and p.year:
-            meta.year = p.year
-    return meta
-
-
 def parse(doc: Document) -> ParseResult:
     """Every self-evaluation form of the document."""
     result = ParseResult(layout=LAYOUT)
@@ -1318,5 +1304,5 @@ def parse(doc: Document) -> ParseResult:
         others = [r.project for r in readings[1:] if r.project is not None]
         for other in others:
             result.checks.append(_duplicate_check(first.project, other, len(copies)))
-    result.meta = document_meta(result.projects)
+    result.meta = forms_meta(result.projects)
     return result

@@ -145,7 +145,8 @@ def test__wanli_2023__five_forms_in_page_order_with_their_indicators(real: Calla
     for p in result.projects:
         assert doc.line(p.source_line).text.startswith("财政项目支出绩效目标填报表")
         assert p.end_line == p.indicators[-1].source_line
-    assert result.meta.district is None  # the cover is template_tables' job
+    # What the forms state (p. 31 主管部门); the document's cover, read by template_tables, ranks first.
+    assert (result.meta.department, result.meta.year) == ("上海市普陀区人民政府万里街道办事处", 2023)
 
 
 def test__wanli_2023__page_35_disagreement_is_one_check_with_both_figures(

@@ -110,10 +110,19 @@ def test__project_application__unit_decided_by_its_own_calculation(
     assert "declaration_unit_missing" not in {c.check for c in result.checks}
 
 
-@pytest.mark.parametrize(("name", "yuan"), [(WUHAN, D("67300000.00")), (ZHANJIANG, None)])
-def test__pipeline_files_both_as_target_declarations(name: str, yuan: Decimal | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "yuan", "department"),
+    [
+        (WUHAN, D("67300000.00"), "武汉市人力资源和社会保障局东湖新技术开发区分局"),  # C3
+        (ZHANJIANG, None, "湛江市人力资源和社会保障局"),  # B2
+    ],
+)
+def test__pipeline_files_both_as_target_declarations(
+    name: str, yuan: Decimal | None, department: str
+) -> None:
     out = outcome(name)
     doc = out["document"]
     assert (doc["kind"], doc["status"], doc["n_projects"]) == ("target_declaration", "ok", 1)
     assert doc["district"] is None  # 湛江, 武汉: no Shanghai district
+    assert doc["department"] == department  # a workbook of forms names its department on the form
     assert out["projects"][0]["budget_initial_yuan"] == yuan

@@ -27,7 +27,8 @@ import re
 from decimal import Decimal
 
 from etl.model import Check, ParseResult, Project
-from etl.parsers.self_eval_forms import YEAR_RE, document_meta, is_title_cell
+from etl.parsers.cover import forms_meta
+from etl.parsers.self_eval_forms import YEAR_RE, is_title_cell
 from etl.textutil import clean_cell, parse_amount, squash
 
 LAYOUT = "glued"
@@ -381,5 +382,5 @@ def parse(text: str) -> ParseResult:
                 source_line=first.source_line,
             )
         )
-    result.meta = document_meta(result.projects)
+    result.meta = forms_meta(result.projects)
     return result
