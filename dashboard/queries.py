@@ -17,13 +17,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from etl import templates
+
 KINDS = ("final_accounts", "budget", "self_evaluation", "target_declaration")
-KIND_LABELS = {
-    "final_accounts": "部门决算",
-    "budget": "部门预算",
-    "self_evaluation": "绩效自评",
-    "target_declaration": "绩效目标申报",
-}
+KIND_LABELS = templates.KIND_LABELS
 T3 = "支出决算表"
 B3 = "支出预算总表"  # the 预算's expenditure table (T3's place in the budget template)
 B2 = "收入预算总表"
@@ -889,7 +886,7 @@ def document_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return run(
         con,
         """
-        SELECT identity, source_file, department, year, kind AS doc_kind,
+        SELECT identity, source_file, department, year, kind AS doc_kind, counted,
                CASE WHEN counted THEN '计入' ELSE '不计入' END AS counted_text, version_of,
                n_budget_lines, n_projects
         FROM documents

@@ -35,7 +35,7 @@ def versions_section(snap: db.Snapshot) -> None:
                 st.caption(f"数字不同之处（{differences.height} 处；“计入的版本”为当前计入的文件所印）：")
                 ui.table(differences, key=f"dq_differences_{identity}")
             files = members["source_file"].to_list()
-            counted = members.filter(pl.col("counted_text") == "计入")["source_file"].to_list()
+            counted = members.filter(pl.col("counted"))["source_file"].to_list()
             pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
             chosen = pick_col.selectbox(
                 "以哪个文件为准",

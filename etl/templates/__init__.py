@@ -19,6 +19,13 @@ _FORMS_FILE = Path(__file__).with_name("forms.toml")
 
 FINAL_ACCOUNTS = "final_accounts"
 BUDGET = "budget"
+# A document's kind as an official names it: pages, exports and findings say these words.
+KIND_LABELS = {
+    FINAL_ACCOUNTS: "部门决算",
+    BUDGET: "部门预算",
+    "self_evaluation": "绩效自评",
+    "target_declaration": "绩效目标申报",
+}
 
 _QUOTES = str.maketrans({c: None for c in "“”\"'‘’＂「」『』"})
 _PARENS = str.maketrans({"(": "（", ")": "）", ":": "：", "，": "，"})

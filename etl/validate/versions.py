@@ -27,6 +27,7 @@ import polars as pl
 
 from etl.model import Check
 from etl.schema import frame
+from etl.templates import KIND_LABELS
 from etl.textutil import squash
 from etl.validate.figures import show
 from etl.validate.spec import CheckSpec
@@ -74,12 +75,6 @@ _TABLE_LABELS = {
     "three_public": "三公经费",
     "projects": "项目",
     "narrative_items": "说明",
-}
-_KIND_LABELS = {
-    "final_accounts": "部门决算",
-    "budget": "部门预算",
-    "self_evaluation": "绩效自评",
-    "target_declaration": "绩效目标",
 }
 _BLANK = "∅"
 
@@ -201,8 +196,9 @@ def _project_names(projects: pl.DataFrame | None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _who(document: Mapping[str, Any]) -> str:
-    kind = _KIND_LABELS.get(document.get("kind") or "", document.get("kind") or "")
+def who(document: Mapping[str, Any]) -> str:
+    """'上海市松江区城市运行管理中心 2020 年部门决算': the document an identity stands for."""
+    kind = KIND_LABELS.get(document.get("kind") or "", document.get("kind") or "")
     return f"{document.get('department')} {document.get('year')} 年{kind}"
 
 
@@ -296,7 +292,7 @@ def _duplicate_check(document: Mapping[str, Any], counted: str) -> dict[str, Any
         "check": Check(
             "document_duplicate",
             "info",
-            f"本文件与 {counted} 是同一份文件（{_who(document)}，所有数字相同），只计入一次，以 {counted} 为准",
+            f"本文件与 {counted} 是同一份文件（{who(document)}，所有数字相同），只计入一次，以 {counted} 为准",
         ),
     }
 
@@ -311,7 +307,7 @@ def _version_check(
         "check": Check(
             "document_version",
             "warning",
-            f"本文件与 {counted} 是{_who(document)}的两个版本，有 {len(diff)} 个数字不同（{shown}）；"
+            f"本文件与 {counted} 是{who(document)}的两个版本，有 {len(diff)} 个数字不同（{shown}）；"
             f"现以 {counted} 为准（{why}），本文件的数字不计入各页，可在“数据质量”页改选",
         ),
     }
