@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from dashboard import preview_process
-from dashboard.queries import KIND_LABELS
+from etl import cache
 from etl.build import BuildError, build, raw_files
 from etl.errors import WarehouseUnwritable
 from etl.load import WarehouseBusy, read_manifest, warehouse_lock
@@ -159,18 +159,18 @@ def corpus_files(raw: Path) -> dict[str, Path]:
     return {p.relative_to(raw).as_posix(): p for p in raw_files(raw)}
 
 
-_hash_memo: dict[tuple[str, int, int], str] = {}
+_hash_memo: dict[tuple[str | int, ...], str] = {}
 _hash_lock = threading.Lock()
 
 
 def file_sha256(path: Path) -> str:
-    """sha256 of a file, remembered by (path, size, mtime): every page run asks again."""
-    st = path.stat()
-    memo_key = (str(path), st.st_size, st.st_mtime_ns)
+    """sha256 of a file, remembered by its path and cache.signature (a file replaced keeping its
+    size and mtime changes its ctime): every page run asks again."""
+    memo_key = (str(path), *cache.signature(path.stat()))
     with _hash_lock:
         known = _hash_memo.get(memo_key)
     if known is None:
-        known = hashlib.sha256(path.read_bytes()).hexdigest()
+        known = cache.file_sha256(path)
         with _hash_lock:
             _hash_memo[memo_key] = known
     return known
@@ -333,7 +333,7 @@ def with_corpus(preview: Preview, raw: Path, warehouse: Path | None = None) -> P
     if refusal:
         return replace(preview, refusal=refusal)
     copy, version = same_document(preview, warehouse)
-    who = _who(preview.document)
+    who = versions.who(preview.document)
     if copy:
         return replace(
             preview,
@@ -348,11 +348,6 @@ def with_corpus(preview: Preview, raw: Path, warehouse: Path | None = None) -> P
             ),
         )
     return preview
-
-
-def _who(document: dict[str, Any]) -> str:
-    kind = KIND_LABELS.get(document.get("kind") or "", "")
-    return f"{document.get('department') or ''} {document.get('year') or ''} 年{kind}".strip()
 
 
 def inspect(

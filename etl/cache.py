@@ -107,7 +107,8 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again within 
 _HASH_BLOCK = 1 << 20
 
 
-def _signature(st: os.stat_result) -> list[int]:
+def signature(st: os.stat_result) -> list[int]:
+    """What changes whenever a file's bytes may have: a replaced file with its old mtime too (ctime)."""
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
@@ -132,14 +133,14 @@ class FileIndex:
     def sha256(self, path: Path) -> str:
         """The file's sha256: from the index when device, inode, size, mtime and ctime all match."""
         name = os.path.abspath(path)
-        before = _signature(path.stat())
+        before = signature(path.stat())
         entry = self._old.get(name)
         if entry is not None and entry[:5] == before:
             self._new[name] = entry
             return entry[5]
         hashed_at = time.time_ns()
         sha = file_sha256(path)
-        if _signature(path.stat()) == before:
+        if signature(path.stat()) == before:
             if hashed_at - before[4] > RACY_NS:
                 self._new[name] = [*before, sha]
             else:
@@ -163,10 +164,10 @@ class FileIndex:
                 continue
             path = Path(name)
             try:
-                if _signature(path.stat()) != before:
+                if signature(path.stat()) != before:
                     continue
                 sha = file_sha256(path)
-                if _signature(path.stat()) == before:
+                if signature(path.stat()) == before:
                     self._new[name] = [*before, sha]
             except OSError:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import threading
 import time
@@ -517,3 +518,13 @@ def test__add__an_unwritable_data_folder_is_said_in_chinese(
     monkeypatch.setattr(importer, "warehouse_lock", unwritable)
     with pytest.raises(importer.ImportFailed, match="目录只读；本次未作任何更改"):
         importer.add([justice], raw, wh)
+
+
+def test__file_sha256__a_file_replaced_keeping_size_and_mtime_is_hashed_again(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"6643")
+    st = path.stat()
+    first = importer.file_sha256(path)
+    path.write_bytes(b"6543")  # same size, as cp -p / rsync -a leave it
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert importer.file_sha256(path) == hashlib.sha256(b"6543").hexdigest() != first
