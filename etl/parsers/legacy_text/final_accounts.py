@@ -388,11 +388,6 @@ def _is_word_text(table: _Table) -> bool:
     return bool(filled) and 2 * sum(text.startswith("\t") for text in filled) >= len(filled)
 
 
-def _rows_of(table: _Table) -> list[list[tuple[str, int]]]:
-    """Tokenize a PDF-text body (the reader's lines of a PDF's plain text) into rows of cells."""
-    return tokenize_pdf_table(table.body)
-
-
 def _read_table(table: _Table, lines: list[str], sink: _Sink) -> None:
     """Dispatch one table to its reader after the checks common to all tables."""
     if table.kind == "skip":
@@ -404,7 +399,7 @@ def _read_table(table: _Table, lines: list[str], sink: _Sink) -> None:
             table.statement,
         )
         return
-    rows = _rows_of(table)
+    rows = tokenize_pdf_table(table.body)
     if not rows:
         sink.check(
             "title_without_table",
