@@ -80,7 +80,7 @@ def _million_row_xlsx() -> bytes:
 
 
 def _external_formula_xlsx() -> bytes:
-    """The 松江 2021 forms' workbook with one 全年执行数 turned into a formula on another workbook."""
+    """The 松江 2021 forms' workbook with one figure turned into a formula on another workbook."""
     data = (ORIGINALS / "songjiang_2021_self_evaluation_stacked.xlsx").read_bytes()
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -88,9 +88,9 @@ def _external_formula_xlsx() -> bytes:
         for item in src.namelist():
             content = src.read(item)
             if item == "xl/worksheets/sheet1.xml":
-                # the first numeric cell becomes "=[1]预算!C5" with no stored result
+                # the first number (D6, 年初预算数 8,340,000) becomes "=[1]预算!C5" with no stored result
                 content = re.sub(
-                    rb'<c r="([A-Z]+\d+)"([^>]*)><v>[0-9.]+</v></c>',
+                    rb'<c r="([A-Z]+\d+)"((?:(?!t="s")[^>])*)><v>[0-9.]+</v></c>',  # a number, not a shared string
                     lambda m: (
                         b'<c r="'
                         + m.group(1)
@@ -186,7 +186,14 @@ FILE_KINDS = (
         "partial",
         ("公式",),
     ),
-    FileKind("external_formula", "外部引用.xlsx", _external_formula_xlsx, "partial", ("其他工作簿", "[1]")),
+    FileKind(
+        "external_formula",
+        "外部引用.xlsx",
+        _external_formula_xlsx,
+        "partial",
+        ("其他工作簿", "[1]"),
+        projects=5,
+    ),
     FileKind("unrelated_workbook", "购物清单.xlsx", lambda: SHOPPING_BYTES, "failed", ("工作表",)),
 )
 
