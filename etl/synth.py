@@ -550,6 +550,16 @@ def _qingpu_form(rng: random.Random, doc: SynthDoc, name: str) -> str:
 
 # --- documents -------------------------------------------------------------------------
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """2 -> '二', 12 -> '十二', 40 -> '四十' (n < 100)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
 LAYOUTS = (
     "final_accounts_word",
     "final_accounts_pdf",
@@ -570,7 +580,15 @@ def generate_document(index: int, seed: int = 0, layout: str | None = None) -> S
     year = 2019 + (group // (len(DISTRICTS) * len(DEPARTMENTS))) % 5
     layout = layout or LAYOUTS[index % len(LAYOUTS)]
     short = district.removesuffix("新")
-    department_full = f"上海市{district}区{dept_name}"
+    # One document per department, year and kind, as a corpus holds them: another cycle through
+    # districts × departments × years, or the group's second 决算 (PDF text beside Word text), is
+    # another department. Two files of one department-year-kind would be versions of one document.
+    # The second of a kind in a group (PDF-text 决算, 青浦's 自评表) is another department, so the
+    # declarations still meet the tabbed self-evaluations of theirs.
+    cycle = group // (len(DISTRICTS) * len(DEPARTMENTS) * 5)
+    variant = 2 * cycle + (layout in ("final_accounts_pdf", "self_evaluation_qingpu"))
+    ordinal = f"第{_chinese_number(variant + 1)}" if variant else ""  # '第二…': a name the readers know
+    department_full = f"上海市{district}区{ordinal}{dept_name}"
     doc = SynthDoc(
         file_name=f"synth_{index:05d}_{layout}.txt",
         text="",

@@ -103,3 +103,20 @@ def test__roundtrip__three_public_and_narrative_items_exact(index: int) -> None:
     unexpected = [c for c in out["checks"] if c["severity"] != "info" and c["check"] != "table_missing"]
     assert not unexpected, [c["message"] for c in unexpected]
     assert {c["statement"] for c in out["checks"] if c["check"] == "table_missing"} == set(doc.missing_tables)
+
+
+def test__generate__one_document_per_department_year_and_kind() -> None:
+    # Two documents of one identity would be versions of one document (etl.validate.versions):
+    # a corpus past one cycle of districts × departments × years must still have none.
+    seen: dict[tuple, int] = {}
+    for index in range(2 * 16 * 7 * 5 * len(LAYOUTS) + 10):
+        doc = generate_document(index, seed=3)
+        kind = (
+            "final_accounts"
+            if doc.layout.startswith("final_accounts")
+            else doc.layout.removesuffix("_qingpu")
+        )
+        names = frozenset(p.name for p in doc.projects) if kind != "final_accounts" else frozenset()
+        key = (kind, doc.department, doc.year, names)
+        assert key not in seen, (index, seen.get(key), key[:3])
+        seen[key] = index
