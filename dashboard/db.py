@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from dashboard import queries
 from etl.schema import TABLES
@@ -85,12 +86,31 @@ def current_snapshot(path: Path | None = None) -> Snapshot:
             f"数据仓库 {path} 不完整（缺少 {', '.join(missing)}），可能由旧版本生成。请重新构建：{command}",
             command,
         )
+    have = set(pq.read_schema(resolved / "documents.parquet").names)
+    lacking = [c.name for c in TABLES["documents"] if c.name not in have]
+    if lacking:
+        raise WarehouseMissing(
+            f"数据仓库 {path} 由旧版本生成（文件表缺少 {', '.join(lacking)} 列）。请重新构建：{command}",
+            command,
+        )
     return Snapshot(
         path=resolved,
         build_id=build_id,
         created_at=str(meta.get("created_at", "")),
         files=files,
     )
+
+
+# The tables of figures pages add up, and the documents whose figures they leave out.
+FIGURE_TABLES = (
+    "budget_lines",
+    "projects",
+    "indicators",
+    "three_public",
+    "narrative_items",
+    "narrative_figures",
+)
+OUT_OF_TOTALS = "SELECT source_file FROM documents WHERE in_totals = FALSE"
 
 
 def connect(build: Path) -> duckdb.DuckDBPyConnection:
@@ -105,6 +125,8 @@ def connect(build: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET threads TO 2")
     for table in TABLES:
         file = str(build / f"{table}.parquet")
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [file])  # table names are ours
+        # table names are ours; a unit's document its department's already holds never adds up (etl.validate.scopes)
+        keep = f" WHERE source_file NOT IN ({OUT_OF_TOTALS})" if table in FIGURE_TABLES else ""
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?){keep}", [file])
     queries.precompute(con)
     return con

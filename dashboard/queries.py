@@ -298,7 +298,8 @@ def budget_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         )
         SELECT l.* REPLACE (coalesce(l.expenditure_yuan, l.basic_yuan + l.project_yuan) AS expenditure_yuan),
                tp.three_public_yuan
-        FROM lines l LEFT JOIN tp USING (district, department, year)
+        FROM lines l LEFT JOIN tp ON l.district IS NOT DISTINCT FROM tp.district
+             AND l.department IS NOT DISTINCT FROM tp.department AND l.year = tp.year
         ORDER BY district, department, year
         """,
         **f.params(),
@@ -351,20 +352,26 @@ def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
             SELECT district, department, year, left(code, 5) AS code, string_agg(DISTINCT reason, '；') AS reason
             FROM narrative_items WHERE reason IS NOT NULL AND code IS NOT NULL AND {_WHERE} GROUP BY ALL
         )
-        SELECT coalesce(b.district, a.district) AS district, coalesce(b.department, a.department) AS department,
-               coalesce(b.year, a.year) AS year, coalesce(b.code, a.code) AS code,
-               coalesce(a.name, b.name) AS name, b.budget_yuan, a.final_yuan,
-               a.final_yuan - b.budget_yuan AS difference_yuan,
-               a.final_yuan::DOUBLE / nullif(b.budget_yuan::DOUBLE, 0) AS rate,
-               r.reason
-        FROM b FULL JOIN a USING (district, department, year, code)
-        LEFT JOIN reasons r ON r.district = coalesce(b.district, a.district)
-             AND r.department = coalesce(b.department, a.department) AND r.year = coalesce(b.year, a.year)
-             AND r.code = coalesce(b.code, a.code)
-        WHERE (coalesce(b.district, a.district), coalesce(b.department, a.department), coalesce(b.year, a.year)) IN (
-            SELECT (district, department, year) FROM b INTERSECT SELECT (district, department, year) FROM a
+        , pairs AS (  -- department-years holding both (a municipal unit's district is null: still a pair)
+            SELECT district, department, year FROM b INTERSECT SELECT district, department, year FROM a
+        ), joined AS (
+            SELECT coalesce(b.district, a.district) AS district,
+                   coalesce(b.department, a.department) AS department,
+                   coalesce(b.year, a.year) AS year, coalesce(b.code, a.code) AS code,
+                   coalesce(a.name, b.name) AS name, b.budget_yuan, a.final_yuan
+            FROM b FULL JOIN a ON b.district IS NOT DISTINCT FROM a.district AND b.department = a.department
+                 AND b.year = a.year AND b.code IS NOT DISTINCT FROM a.code
         )
-        ORDER BY district, department, year, code
+        SELECT j.district, j.department, j.year, j.code, j.name, j.budget_yuan, j.final_yuan,
+               j.final_yuan - j.budget_yuan AS difference_yuan,
+               j.final_yuan::DOUBLE / nullif(j.budget_yuan::DOUBLE, 0) AS rate,
+               r.reason
+        FROM joined j
+        SEMI JOIN pairs p ON p.district IS NOT DISTINCT FROM j.district AND p.department = j.department
+             AND p.year = j.year
+        LEFT JOIN reasons r ON r.district IS NOT DISTINCT FROM j.district AND r.department = j.department
+             AND r.year = j.year AND r.code = j.code
+        ORDER BY j.district, j.department, j.year, j.code
         """,
         **f.params(),
     )
@@ -680,7 +687,8 @@ def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
                coalesce(s.year, e.year) AS year, s.total_expenditure_yuan,
                coalesce(e.evaluated, 0) AS evaluated, coalesce(e.declared, 0) AS declared,
                e.avg_score, e.evaluated_budget_yuan
-        FROM spend s FULL JOIN evals e USING (district, department, year)
+        FROM spend s FULL JOIN evals e ON s.district IS NOT DISTINCT FROM e.district
+             AND s.department IS NOT DISTINCT FROM e.department AND s.year = e.year
         ORDER BY district, department, year
         """,
         kinds=_project_kinds(f),
@@ -873,6 +881,18 @@ def checks_list(
         ORDER BY c.source_file, CASE c.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, c.source_line
         """,
         severities=list(severities),
+        **f.params(),
+    )
+
+
+def out_of_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Unit documents in the filter whose department's consolidated document counts instead."""
+    return run(
+        con,
+        f"""
+        SELECT department, year, kind AS doc_kind, source_file, totals_via FROM documents
+        WHERE in_totals = FALSE AND {_WHERE} ORDER BY department, year, source_file
+        """,
         **f.params(),
     )
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import charts, db, export, state
 from dashboard.queries import KIND_LABELS, Filters
+from dashboard.safe_text import md
 
 PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
@@ -426,6 +427,21 @@ def plain_text(text: str | None, empty: str = "（未填写）") -> None:
         return
     clean = html.unescape(_ANY_TAG.sub("", _TAG.sub("\n", text))).strip()
     st.text(clean or empty, width="stretch")
+
+
+def scope_note(snap: db.Snapshot, f: Filters) -> None:
+    """Say which scope the page adds up: a unit's 单位预算/决算 whose department's 部门 document
+    of the year is in the corpus is left out of every sum (etl.validate.scopes)."""
+    left = state.data(snap, "out_of_totals", f)
+    if left.is_empty():
+        return
+    named = "；".join(
+        f"{r['department']} {r['year']} 年单位{DOC_KIND_TEXT.get(r['doc_kind'], '')[-2:]}（{r['source_file']}，"
+        f"已含在 {r['totals_via']} 中）"
+        for r in left.head(5).iter_rows(named=True)
+    )
+    more = f"等 {left.height} 份" if left.height > 5 else ""
+    st.caption(f"口径：合计只计各部门的部门预算/决算，不与其所属单位的文件相加。未计入：{md(named)}{more}。")
 
 
 def metric_wan(label: str, yuan: object, help: str | None = None) -> None:

@@ -33,7 +33,7 @@ from etl.readers import ConverterMissing, UnreadableDocument, is_original, read_
 from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
-from etl.validate import validate_document, versions
+from etl.validate import scopes, validate_document, versions
 from etl.validate.registry import FAMILIES, REGISTRY
 
 # A form recognised but left blank: said by its parser; a file holding only these is still not read.
@@ -346,17 +346,22 @@ def duplicate_project_checks(projects: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
+def _who(d: dict[str, Any]) -> dict[str, Any]:
+    return {"district": d["district"], "year": d["year"], "department": d["department"]}
+
+
 def count_once(tables: dict[str, pl.DataFrame], raw: Path, paths: list[Path]) -> dict[str, pl.DataFrame]:
-    """Copies and versions of one document: one counts, the others' rows leave every table."""
+    """Copies and versions of one document: one counts, the others' rows leave every table.
+    A unit's document whose department's consolidated document counts stays, out of the totals."""
     mtimes = {p.name: p.stat().st_mtime for p in paths}
     found = versions.resolve(tables, mtimes, versions.load_choices(raw))
     out = {name: df.filter(~pl.col("source_file").is_in(list(found.dropped))) for name, df in tables.items()}
-    out["documents"] = found.documents
-    rows = []
-    for item in found.checks:
-        d = item["document"]
-        who = {"district": d["district"], "year": d["year"], "department": d["department"]}
-        rows.append(_check_row(d["source_file"], item["check"], {}, who))
+    out["documents"], scoped = scopes.resolve(found.documents)
+    rows = [
+        _check_row(d["source_file"], item["check"], {}, _who(d))
+        for item in (*found.checks, *scoped)
+        for d in (item["document"],)
+    ]
     out["checks"] = (
         pl.concat([out["checks"], frame("checks", rows)], how="vertical") if rows else out["checks"]
     )

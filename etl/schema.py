@@ -113,6 +113,19 @@ TABLES: dict[str, list[Column]] = {
             "False for a copy or a version not chosen: its rows are not in the other tables.",
         ),
         _c("version_of", pl.String, "以此文件为准", "The file that counts instead, when this one does not."),
+        _c(
+            "in_totals",
+            pl.Boolean,
+            "计入合计",
+            "False for a unit's 单位预算/决算 when its department's 部门预算/决算 of the year counts (it "
+            "already holds the unit): its rows stay in the tables, pages that add figures leave them out.",
+        ),
+        _c(
+            "totals_via",
+            pl.String,
+            "合计所用文件",
+            "The department's document that holds this unit's figures.",
+        ),
     ],
     "budget_lines": [
         *_PROVENANCE,

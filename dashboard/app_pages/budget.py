@@ -10,6 +10,7 @@ ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("预算与决算")
 st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。每个数字都只属于所注明的一个部门。")
+ui.scope_note(snap, f)
 
 summary = state.data(snap, "budget_summary", f)
 st.subheader("部门预算：跨年度")

@@ -42,6 +42,7 @@ st.caption(
     + "；".join(f"{md(d)}区 {y} 年" for d, y in sorted(chosen.items()))
     + "。图中每一项都注明区、年度和所含部门。"
 )
+ui.scope_note(snap, f)
 
 
 def per_district() -> list[Filters]:

@@ -26,6 +26,7 @@ df = state.data(snap, "download_table", table, f, text)
 # The filters quote department names and the link's text: shown as text, never as Markdown.
 scope = "；".join(f"{k}：{v}" for k, v in state.describe(f).items()) + ("；名称包含：" + text if text else "")
 st.caption(f"筛选条件：{md(scope)}。共 {df.height:,} 行。金额单位：元（与原表一致的精确数值）。")
+ui.scope_note(snap, f)
 if df.is_empty():
     ui.empty("当前筛选条件下该表没有数据。")
     st.stop()

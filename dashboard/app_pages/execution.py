@@ -24,6 +24,7 @@ BUDGET_COLUMNS = [
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("预算执行")
+ui.scope_note(snap, f)
 
 projects = state.data(snap, "projects", f, "self_evaluation")
 if projects.is_empty():

@@ -15,6 +15,7 @@ ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("总览")
 st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。")
+ui.scope_note(snap, f)
 
 head = state.data(snap, "headline_by_district_year", f)
 if head.is_empty():

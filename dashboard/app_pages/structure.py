@@ -26,6 +26,7 @@ doc = docs.row(choice, named=True)
 final = doc["doc_kind"] == "final_accounts"
 g = Filters((doc["district"],), (doc["year"],), (doc["department"],), (doc["doc_kind"],))
 st.caption(f"{md(labels[choice])}。金额单位：万元。比较各区请用“区际比较”。")  # names from the document: text
+ui.scope_note(snap, f)
 
 statements = [T3, T5] if final else [B3, B5]
 state.url_widget("st_statement", statements)

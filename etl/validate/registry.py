@@ -32,6 +32,7 @@ SPEC_MODULES = (
     "text_hygiene",
     "performance",
     "versions",
+    "scopes",
 )
 
 
