@@ -136,6 +136,18 @@ def total(parts: Iterable[Printed], where: str) -> Printed | None:
     return Printed(value, sum((p.half for p in parts), Decimal(0)), shown, where, unit)
 
 
+def truncated(a: Printed, b: Printed) -> bool:
+    """One single figure printed coarser is the other cut, not rounded, at its last place
+    (877,080 元 printed 87.70 万元): a difference of less than one unit of that place, below."""
+    if any(sign in p.shown for p in (a, b) for sign in "+="):
+        return False  # a sum's envelope is no one figure's last place
+    coarse, fine = (a, b) if a.half >= b.half else (b, a)
+    quantum = 2 * coarse.half
+    if quantum <= 2 * fine.half:
+        return False
+    return coarse.value % quantum == 0 and Decimal(0) < fine.value - coarse.value < quantum
+
+
 def compare(
     check: str,
     what: str,
@@ -157,11 +169,14 @@ def compare(
     tolerance = a.half + b.half
     spec = registry.REGISTRY[check]
     within = diff <= tolerance
-    severity = "info" if within else spec.severity
+    cut = not within and truncated(a, b)
+    severity = "info" if within or cut else spec.severity
     unit = "元" if "元" in (a.unit, b.unit) and diff < WAN / 100 else a.unit  # 0.0013万元 reads as 13.44元
     tail = (
         f"，在印刷精度的四舍五入误差（±{show(tolerance, unit, None if unit == '元' else 3)}）以内，属尾差"
         if within
+        else "，是把较精确的数截位（舍去末位以后的数）而不是四舍五入印出的，属尾差"
+        if cut
         else ""
     )
     # Figures printed in different units: the second also in the first's unit, to compare at a glance.

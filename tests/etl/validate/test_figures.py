@@ -46,3 +46,21 @@ def test__equal_figures_raise_nothing_and_units_are_converted() -> None:
     assert compare("narrative_vs_table", "x", a, b) is None
     c = compare("narrative_vs_table", "x", a, from_value(Decimal("96282213.44"), "元", "表"))
     assert c.severity == "info" and "13.44元" in c.message and "即9,628.22万元" in c.message
+
+
+def test__a_figure_cut_rather_than_rounded_is_a_rounding_difference() -> None:
+    # issue 18: a 说明 printing 87.70 万元 for a table's 877,080 元 (rounded it would be 87.71)
+    wan = from_value(Decimal("87.70"), "万元", "说明")
+    yuan = from_value(Decimal("877080"), "元", "表")
+    c = compare("narrative_item_vs_table_budget", "说明与报表", wan, yuan)
+    assert c is not None and c.severity == "info" and "截位" in c.message and "尾差" in c.message
+    c = compare("narrative_item_vs_table_budget", "说明与报表", yuan, wan)  # either order
+    assert c is not None and c.severity == "info"
+
+
+def test__cut_allows_less_than_one_unit_below_never_above() -> None:
+    wan = from_value(Decimal("87.70"), "万元", "说明")
+    over = compare("narrative_item_vs_table_budget", "x", wan, from_value(Decimal("877100"), "元", "表"))
+    assert over is not None and over.severity == "warning"  # 87.71 万元 printed as 87.70: not a cut
+    under = compare("narrative_item_vs_table_budget", "x", wan, from_value(Decimal("876940"), "元", "表"))
+    assert under is not None and under.severity == "warning"  # the table is below what is printed
