@@ -376,17 +376,43 @@ def _mismatch_note(fig: go.Figure, mismatched: list[str]) -> None:
         )
 
 
+ROOT_ID = "合计"  # the treemap's own top tile: without it Plotly's implicit root hovers as "-- 万元"
+
+
+def tree_table(df: pl.DataFrame) -> pl.DataFrame:
+    """The treemap's figures as a table: each 类/款/项 with its amount, its share of the table's
+    total (Σ 类) and of its parent, in code order."""
+    levels = {1: "类", 2: "款", 3: "项"}
+    total = df.filter(pl.col("level") == df["level"].min())["amount_yuan"].cast(pl.Float64).sum()
+    parent_amount = df.select(pl.col("code").alias("parent"), pl.col("amount_yuan").alias("_parent_yuan"))
+    return (
+        df.join(parent_amount, on="parent", how="left")
+        .with_columns(
+            level_text=pl.col("level").replace_strict(levels, default=None, return_dtype=pl.String),
+            share_of_total=pl.col("amount_yuan").cast(pl.Float64) / total if total else pl.lit(None),
+            share_of_parent=pl.col("amount_yuan").cast(pl.Float64)
+            / pl.col("_parent_yuan").cast(pl.Float64).replace(0.0, None),
+        )
+        .sort("code")
+        .select("code", "name", "level_text", "amount_yuan", "share_of_total", "share_of_parent")
+    )
+
+
 @_serialized
 def treemap(df: pl.DataFrame, title: str) -> go.Figure:
-    """类 → 款 → 项 treemap that drills on click (ids = codes, parents = parent codes)."""
+    """类 → 款 → 项 treemap that drills on click (ids = codes, parents = parent codes), under one
+    top tile holding the shown 类' total."""
     h = _hierarchy(df)
+    tops = [i for i, p in enumerate(h["parents"]) if not p]
+    root_value = sum(h["values"][i] for i in tops) * (1 + 1e-9)
+    root_printed = sum(h["customdata"][i] or 0.0 for i in tops)
     fig = go.Figure(
         go.Treemap(
-            ids=h["ids"],
-            labels=h["labels"],
-            parents=h["parents"],
-            values=h["values"],
-            customdata=h["customdata"],
+            ids=[ROOT_ID, *h["ids"]],
+            labels=[ROOT_ID, *h["labels"]],
+            parents=["", *(p or ROOT_ID for p in h["parents"])],
+            values=[root_value, *h["values"]],
+            customdata=[root_printed, *h["customdata"]],
             branchvalues="total",
             hovertemplate="%{label}<br>%{customdata:,.2f} 万元<br>占上级 %{percentParent:.1%}<extra></extra>",
             texttemplate="%{label}<br>%{customdata:,.2f} 万元",

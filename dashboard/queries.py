@@ -40,6 +40,7 @@ class Filters:
     years: tuple[int, ...] = ()
     departments: tuple[str, ...] = ()
     kinds: tuple[str, ...] = field(default=())
+    files: tuple[str, ...] = ()  # one document's figures (支出结构): set by a page, never by the sidebar
 
     def params(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,8 @@ def _where(alias: str = "", year: str = "year") -> str:
 
 
 _WHERE = _where()
+# One document's figures (Filters.files), for the questions 支出结构 asks of one document.
+_ONE_DOCUMENT = "(len($files::VARCHAR[]) = 0 OR list_contains($files::VARCHAR[], source_file))"
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> pl.DataFrame:
@@ -94,6 +97,9 @@ def _where_used(f: Filters, alias: str = "", year: str = "year") -> tuple[str, d
     if f.departments:
         preds.append(f"list_contains($departments::VARCHAR[], {a}department)")
         params["departments"] = list(f.departments)
+    if f.files:
+        preds.append(f"list_contains($files::VARCHAR[], {a}source_file)")
+        params["files"] = list(f.files)
     return " AND ".join(preds) or "TRUE", params
 
 
@@ -110,6 +116,7 @@ def _frame_filters(f: Filters) -> list[pl.Expr]:
         ("district", f.districts, pl.String),
         ("year", f.years, pl.Int32),
         ("department", f.departments, pl.String),
+        ("source_file", f.files, pl.String),  # only frames that keep the file are asked for one document
     )
     return [_matches(col, values, dtype) for col, values, dtype in used if values]
 
@@ -508,24 +515,26 @@ def functional_tree(con: duckdb.DuckDBPyConnection, f: Filters, statement: str =
                sum(amount_yuan) AS amount_yuan
         FROM budget_lines
         WHERE template = $statement AND measure = $measure AND level BETWEEN 1 AND 3
-          AND classification = 'functional' AND {_WHERE}
+          AND classification = 'functional' AND {_WHERE} AND {_ONE_DOCUMENT}
         GROUP BY code, level ORDER BY code
         """,
         statement=statement,
         measure=STRUCTURE_TABLES[statement],
+        files=list(f.files),
         **f.params(),
     )
 
 
 def structure_documents(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """The 决算 and 预算 in scope, one row per department and year: what a 支出结构 is drawn for."""
+    """The 决算 and 预算 in scope, one row per document (its file names it in a link): what a
+    支出结构 is drawn for."""
     kinds = [k for k in ("final_accounts", "budget") if f.wants(k)]
     return run(
         con,
         f"""
-        SELECT DISTINCT district, department, year, doc_kind FROM budget_lines
+        SELECT DISTINCT source_file, district, department, year, doc_kind FROM budget_lines
         WHERE list_contains($kinds::VARCHAR[], doc_kind) AND {_WHERE}
-        ORDER BY year DESC, district, department, doc_kind DESC
+        ORDER BY year DESC, district, department, doc_kind DESC, source_file
         """,
         kinds=kinds,
         **f.params(),
@@ -544,11 +553,12 @@ def economic_basic(con: duckdb.DuckDBPyConnection, f: Filters, template: str = T
                CASE WHEN level = 2 THEN left(code, 3) END AS parent, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
         WHERE template = $template AND measure = $measure AND classification = 'economic' AND level IN (1, 2)
-          AND {_WHERE}
+          AND {_WHERE} AND {_ONE_DOCUMENT}
         GROUP BY code, level ORDER BY code
         """,
         template=template,
         measure=measure,
+        files=list(f.files),
         **f.params(),
     )
 
@@ -562,10 +572,11 @@ def basic_vs_project(con: duckdb.DuckDBPyConnection, f: Filters, template: str =
         f"""
         SELECT district, year, measure, sum(amount_yuan) AS amount_yuan
         FROM budget_lines
-        WHERE template = $template AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE}
+        WHERE template = $template AND level = 0 AND code IS NULL AND measure IN ('基本支出', '项目支出') AND {_WHERE} AND {_ONE_DOCUMENT}
         GROUP BY ALL ORDER BY district, year, measure
         """,
         template=template,
+        files=list(f.files),
         **f.params(),
     )
 
@@ -581,13 +592,14 @@ def three_public(
         f"""
         SELECT district, year, item, sum(budget_yuan) AS budget_yuan, sum(actual_yuan) AS actual_yuan,
                count(DISTINCT department) AS departments
-        FROM three_public WHERE doc_kind = $doc_kind AND {_WHERE}
+        FROM three_public WHERE doc_kind = $doc_kind AND {_WHERE} AND {_ONE_DOCUMENT}
         GROUP BY district, year, item
         ORDER BY district, year,
                  list_position(['合计', '因公出国（境）费', '公务用车购置及运行维护费', '公务用车购置费',
                                 '公务用车运行维护费', '公务接待费'], item) NULLS LAST, item
         """,
         doc_kind=doc_kind,
+        files=list(f.files),
         **f.params(),
     )
 

@@ -31,6 +31,7 @@ OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", 
 # Page widgets a shared link keeps (their keys are the URL parameters; see url_widget).
 WIDGET_PARAMS = {
     "cmp_mode", "cmp_year", "yr_by", "sc_by", "ex_threshold", "ex_n", "st_statement", "st_doc",
+    "st_statement_budget", "st_class",
     "dl_table", "dl_text", "bg_department", "dq_sev",
 }  # fmt: skip
 OTHER_PARAMS |= WIDGET_PARAMS
@@ -255,6 +256,9 @@ def url_widget(
             value = None
         if value is not None and (options is None or value in options):
             st.session_state[key] = value
+    if not many and options is not None and key in st.session_state and st.session_state[key] not in options:
+        # chosen among other options (another document, other filters): the widget starts afresh
+        del st.session_state[key]
     return key in st.session_state
 
 

@@ -98,6 +98,9 @@ LABELS = {
     "reason": "原因说明",
     "code": "科目编码",
     "name": "科目名称",
+    "level_text": "级次",
+    "share_of_total": "占合计",
+    "share_of_parent": "占上级",
     "finding": "发现",
     "detail": "说明",
     "severity": "严重程度",
@@ -141,7 +144,9 @@ KIND_TEXT = export.VALUE_WORDS["kind"]
 DOC_KIND_TEXT = KIND_LABELS
 MISSING = "—"
 # Fractions shown as percentages.
-PERCENT_COLUMNS = ("execution_rate", "execution_rate_computed", "rate", "share", "change_rate")
+PERCENT_COLUMNS = (
+    "execution_rate", "execution_rate_computed", "rate", "share", "change_rate", "share_of_total", "share_of_parent",
+)  # fmt: skip
 SEVERITY_TEXT = export.VALUE_WORDS["severity"]
 
 

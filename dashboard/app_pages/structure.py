@@ -16,28 +16,45 @@ docs = state.data(snap, "structure_documents", f)
 if docs.is_empty():
     ui.empty("当前筛选条件下没有部门决算或部门预算。请在左侧放宽筛选条件，或点击“重置筛选”。")
     st.stop()
-labels = [
-    f"{ui.coverage_label(r['district'], [r['department']])} · {r['year']} 年度 · {ui.DOC_KIND_TEXT[r['doc_kind']]}"
+labels = {
+    r["source_file"]: f"{ui.coverage_label(r['district'], [r['department']])} · {r['year']} 年度 · "
+    f"{ui.DOC_KIND_TEXT[r['doc_kind']]}"
     for r in docs.iter_rows(named=True)
-]
-state.url_widget("st_doc", range(docs.height), int)
-choice = st.selectbox("部门、年度与文件", range(docs.height), format_func=lambda i: labels[i], key="st_doc")
-doc = docs.row(choice, named=True)
+}
+files = list(labels)
+# The link names the document by its file, never by its place in a list that an import reorders.
+state.url_widget("st_doc", files)
+file = st.selectbox("部门、年度与文件", files, format_func=labels.__getitem__, key="st_doc")
+doc = docs.filter(pl.col("source_file") == file).row(0, named=True)
 final = doc["doc_kind"] == "final_accounts"
-g = Filters((doc["district"],), (doc["year"],), (doc["department"],), (doc["doc_kind"],))
-st.caption(f"{md(labels[choice])}。金额单位：万元。比较各区请用“区际比较”。")  # names from the document: text
+g = Filters(kinds=(doc["doc_kind"],), files=(file,))
+st.caption(f"{md(labels[file])}。金额单位：万元。比较各区请用“区际比较”。")  # names from the document: text
 ui.scope_note(snap, f)
 
 statements = [T3, T5] if final else [B3, B5]
-state.url_widget("st_statement", statements)
-if st.session_state.get("st_statement") not in (None, *statements):
-    del st.session_state["st_statement"]  # a 决算's table chosen, then a 预算 picked
-statement = st.radio("功能分类口径", statements, horizontal=True, key="st_statement")
+# A 决算's table chosen, then a 预算 picked: the radio's key is per kind, so each kind keeps its own
+# choice and a value of the other kind never leaves the radio showing neither option.
+statement_key = "st_statement" if final else "st_statement_budget"
+state.url_widget(statement_key, statements)
+statement = st.radio("功能分类口径", statements, horizontal=True, key=statement_key)
 tree = state.data(snap, "functional_tree", g, statement)
 if charts.has_data(tree):
-    ui.plot(
-        charts.treemap(tree, f"{statement}：功能分类 类 → 款 → 项（万元，点击方块逐级下钻）"), key="st_tree"
+    classes = tree.filter(pl.col("level") == 1)
+    class_names = dict(zip(classes["code"].to_list(), classes["name"].to_list(), strict=True))
+    state.url_widget("st_class", ["", *class_names])
+    top = st.selectbox(
+        "下钻到类",
+        ["", *class_names],
+        format_func=lambda c: "全部类" if not c else f"{c} {class_names[c]}",
+        key="st_class",
     )
+    shown = tree.filter(pl.col("code").str.starts_with(top)) if top else tree
+    title = (
+        f"{statement}：功能分类 {'类 → 款 → 项' if not top else top + ' 款 → 项'}（万元，点击方块逐级下钻）"
+    )
+    ui.plot(charts.treemap(shown, title), key="st_tree")
+    ui.table(charts.tree_table(shown), key="st_tree_table")
+    st.caption("占比：占本表合计（全部类之和）与占上一级科目的比例，按印出的金额计算。")
 else:
     ui.empty(f"该文件没有“{statement}”数据。")
 

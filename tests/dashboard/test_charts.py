@@ -227,7 +227,7 @@ def test_treemap_and_sunburst(con, everything):
     (trace,) = fig.data
     assert trace.type == "treemap"
     ids = list(trace.ids)
-    assert trace.parents[ids.index("208")] == ""
+    assert trace.parents[ids.index("208")] == "合计" and trace.parents[ids.index("合计")] == ""
     assert trace.parents[ids.index("20805")] == "208"
     assert trace.parents[ids.index("2080505")] == "20805"
     assert trace.values[ids.index("2080505")] == pytest.approx(99.08)

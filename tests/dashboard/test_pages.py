@@ -170,7 +170,8 @@ def test_structure_shows_tree_and_three_public():
     assert "司法局 · 2026 年度 · 部门预算" in choice.format_func(choice.value)
     assert any(t.startswith("支出预算总表") for t in chart_titles(at))
     qingpu = next(i for i in choice.options if "青浦区" in i and "部门决算" in i)
-    choice.set_value(choice.options.index(qingpu)).run()
+    choice.select_index(choice.options.index(qingpu)).run()
+    assert at.session_state["st_doc"] == "qingpu_government_service_office_2020_final_accounts.txt"
     assert_clean(at)
     titles = chart_titles(at)
     assert any(t.startswith("支出决算表") for t in titles)
@@ -563,3 +564,43 @@ def test_overview_counts_a_form_whose_district_and_year_were_not_read(monkeypatc
     )
     assert rows["未识别区"]["年度未识别"] == "绩效目标申报 20 个项目"  # the workbook's 20 forms
     assert "部门决算 1 个部门" in rows["松江"]["2020"]
+
+
+def test_structure_link_names_the_document_not_its_place_in_the_list():
+    # issue 19.1: a shared link kept 'st_doc=2', which opened another department after an import.
+    at = open_page("structure", {"st_doc": "qingpu_government_service_office_2020_final_accounts.txt"})
+    assert_clean(at)
+    assert "青浦区" in at.selectbox(key="st_doc").format_func(at.selectbox(key="st_doc").value)
+    old = open_page("structure", {"st_doc": "2"})  # a position is no document: the newest is shown
+    assert_clean(old)
+    assert "司法局 · 2026 年度" in old.selectbox(key="st_doc").format_func(old.selectbox(key="st_doc").value)
+
+
+def test_structure_table_of_classes_and_a_drill_kept_in_the_link():
+    # issue 19.10: amounts and shares beside the treemap; the 类 drilled to is a link parameter;
+    # the top tile states the total (Plotly's implicit root hovered as "-- 万元").
+    at = open_page("structure", {"st_doc": "songjiang_city_operation_center_2020_final_accounts.txt"})
+    assert_clean(at)
+    rows = table(at, "code", "name", "level_text", "amount_yuan", "share_of_total", "share_of_parent")
+    classes = rows[rows["level_text"] == "类"]
+    assert classes["share_of_total"].sum() == pytest.approx(100.0, abs=0.01)
+    at.selectbox(key="st_class").select_index(1).run()
+    assert_clean(at)
+    chosen = at.session_state["st_class"]
+    drilled = table(at, "code", "level_text")
+    assert set(drilled["code"].str[:3]) == {chosen}
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    tree = spec["data"][0]
+    assert tree["ids"][0] == "合计" and tree["parents"][0] == "" and tree["customdata"][0] > 0
+
+
+def test_structure_statement_radio_keeps_an_option_after_switching_kinds():
+    # issue 19.10: after switching from a 决算 to a 预算 the 口径 radio showed neither option.
+    at = open_page("structure", {"st_doc": "songjiang_city_operation_center_2020_final_accounts.txt"})
+    at.radio(key="st_statement").set_value("一般公共预算财政拨款支出决算表").run()
+    doc = at.selectbox(key="st_doc")
+    budget = next(o for o in doc.options if "部门预算" in o)
+    doc.select_index(doc.options.index(budget)).run()
+    assert_clean(at)
+    radio = at.radio(key="st_statement_budget")
+    assert radio.value in radio.options and radio.value == "支出预算总表"
