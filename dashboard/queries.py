@@ -691,14 +691,14 @@ def project_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         ), evals AS (
             SELECT district, department, year, count(*) FILTER (WHERE kind = 'self_evaluation') AS evaluated,
                    count(*) FILTER (WHERE kind = 'target_declaration') AS declared,
-                   avg(score_total) AS avg_score,
+                   avg(score_total) AS avg_score, count(score_total) AS scored,
                    sum(budget_full_year_yuan) FILTER (WHERE kind = 'self_evaluation') AS evaluated_budget_yuan
             FROM projects WHERE {_WHERE} AND list_contains($kinds::VARCHAR[], kind) GROUP BY ALL
         )
         SELECT coalesce(s.district, e.district) AS district, coalesce(s.department, e.department) AS department,
                coalesce(s.year, e.year) AS year, s.total_expenditure_yuan,
                coalesce(e.evaluated, 0) AS evaluated, coalesce(e.declared, 0) AS declared,
-               e.avg_score, e.evaluated_budget_yuan
+               e.avg_score, coalesce(e.scored, 0) AS scored, e.evaluated_budget_yuan
         FROM spend s FULL JOIN evals e ON s.district IS NOT DISTINCT FROM e.district
              AND s.department IS NOT DISTINCT FROM e.department AND s.year = e.year
         ORDER BY district, department, year

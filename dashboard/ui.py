@@ -88,6 +88,8 @@ LABELS = {
     "income_yuan": "收入预算合计（万元）",
     "expenditure_yuan": "支出预算合计（万元）",
     "change_yuan": "比上年增减（万元）",
+    "final_departments_n": "决算部门数",
+    "scored": "有得分项目数",
     "change_rate": "比上年增减（%）",
     "three_public_yuan": "三公经费预算（万元）",
     "operating_cost_yuan": "机关运行经费（万元）",

@@ -18,41 +18,48 @@ if trend.is_empty():
 state.url_widget("yr_by", ["区", "部门"])
 by = st.radio("比较对象", ["区", "部门"], horizontal=True, key="yr_by")
 column = "district" if by == "区" else "department"
-if by == "区":
-    # A district line adds only the departments it has in every year it shows: a line never
-    # joins one department's 2020 to another's 2021.
-    spend_years = trend.filter(pl.col("total_expenditure_yuan").is_not_null())
-    years_of = spend_years.group_by("district").agg(pl.col("year").n_unique().alias("years"))
+
+
+def every_year(trend: pl.DataFrame, value: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A district line adds only the departments it has in every year it shows ``value``: a line
+    never joins one department's 2020 to another's 2021. (The trend with ``value`` blanked for the
+    others, and the department-years left out.)"""
+    present = trend.filter(pl.col(value).is_not_null())
+    years_of = present.group_by("district").agg(pl.col("year").n_unique().alias("years"))
     kept = (
-        spend_years.group_by("district", "department")
+        present.group_by("district", "department")
         .agg(pl.col("year").n_unique().alias("n"))
         .join(years_of, on="district")
         .filter(pl.col("n") == pl.col("years"))
+        .select("district", "department", _kept=pl.lit(True))
     )
-    dropped = spend_years.join(kept, on=["district", "department"], how="anti")
-    if not dropped.is_empty():
-        st.caption(
-            "以下部门只在部分年度有部门决算，未计入区的支出趋势（切换到“部门”可单独查看）："
-            + "；".join(  # department names from the documents: shown as text
-                md(
-                    f"{r['district']}区 {ui.short_department(r['department'], r['district'])}（{r['year']} 年）"
-                )
-                for r in dropped.sort("district", "year").iter_rows(named=True)
-            )
-        )
-    trend = (
-        trend.join(
-            kept.select("district", "department", _kept=pl.lit(True)),
-            on=["district", "department"],
-            how="left",
-        )
-        .with_columns(
-            total_expenditure_yuan=pl.when(pl.col("_kept"))
-            .then(pl.col("total_expenditure_yuan"))
-            .otherwise(None)
-        )
+    dropped = present.join(kept, on=["district", "department"], how="anti")
+    blanked = (
+        trend.join(kept, on=["district", "department"], how="left", nulls_equal=True)
+        .with_columns(pl.when(pl.col("_kept")).then(pl.col(value)).otherwise(None).alias(value))
         .drop("_kept")
     )
+    return blanked, dropped
+
+
+def say_dropped(dropped: pl.DataFrame, what: str) -> None:
+    if dropped.is_empty():
+        return
+    st.caption(
+        f"以下部门只在部分年度有{what}，未计入区的{what}趋势（切换到“部门”可单独查看）："
+        + "；".join(  # department names from the documents: shown as text
+            md(f"{r['district']}区 {ui.short_department(r['department'], r['district'])}（{r['year']} 年）")
+            for r in dropped.sort("district", "year").iter_rows(named=True)
+        )
+    )
+
+
+if by == "区":
+    trend, dropped_spend = every_year(trend, "total_expenditure_yuan")
+    say_dropped(dropped_spend, "部门决算")
+    trend, dropped_scores = every_year(trend, "avg_score")
+    say_dropped(dropped_scores, "绩效自评得分")
+scored_projects = pl.when(pl.col("avg_score").is_not_null()).then(pl.col("scored"))
 grouped = (
     trend.group_by(column, "year")
     .agg(
@@ -60,11 +67,24 @@ grouped = (
         pl.when(pl.col("total_expenditure_yuan").is_not_null().any())
         .then(pl.col("total_expenditure_yuan").sum())
         .alias("total_expenditure_yuan"),
+        pl.col("department")
+        .filter(pl.col("total_expenditure_yuan").is_not_null())
+        .n_unique()
+        .alias("final_departments_n"),
         pl.col("evaluated").sum(),
         pl.col("declared").sum(),
-        pl.col("avg_score").cast(pl.Float64).mean(),
+        # the projects' average: each department's average weighted by its scored projects
+        pl.when(scored_projects.sum() > 0)
+        .then((pl.col("avg_score").cast(pl.Float64) * scored_projects).sum() / scored_projects.sum())
+        .alias("avg_score"),
     )
     .sort(column, "year")
+    .with_columns(
+        change_yuan=pl.col("total_expenditure_yuan") - pl.col("total_expenditure_yuan").shift(1).over(column),
+        change_rate=pl.col("total_expenditure_yuan").cast(pl.Float64)
+        / pl.col("total_expenditure_yuan").shift(1).over(column).cast(pl.Float64)
+        - 1,
+    )
 )
 years_per = grouped.group_by(column).agg(pl.col("year").n_unique().alias("n"))
 if years_per["n"].max() < 2:

@@ -604,3 +604,29 @@ def test_structure_statement_radio_keeps_an_option_after_switching_kinds():
     assert_clean(at)
     radio = at.radio(key="st_statement_budget")
     assert radio.value in radio.options and radio.value == "支出预算总表"
+
+
+def test_compare_years_score_line_never_joins_two_departments():
+    # issue 19.3: 松江's 自评 are 城市运行管理中心's in 2020 and 行政服务中心's in 2021; the score line
+    # drew one 松江 line from one to the other (an '8.8-point rise'). Each has one year: no 松江 line.
+    at = open_page("compare_years")
+    assert_clean(at)
+    grouped = table(at, "district", "year", "avg_score")
+    songjiang = grouped[(grouped["district"] == "松江") & grouped["avg_score"].notna()]
+    assert songjiang.empty, songjiang
+    captions = as_read(" ".join(c.value for c in at.caption))
+    assert "未计入区的绩效自评得分趋势" in captions and "城市运行管理中心（2020 年）" in captions
+    assert "行政服务中心（2021 年）" in captions
+    # by department each keeps its own point
+    at.radio(key="yr_by").set_value("部门").run()
+    by_department = table(at, "department", "year", "avg_score")
+    assert by_department["avg_score"].notna().sum() >= 2
+
+
+def test_compare_years_table_has_the_change_and_the_departments_counted():
+    at = open_page("compare_years")
+    grouped = table(
+        at, "district", "year", "total_expenditure_yuan", "change_yuan", "change_rate", "final_departments_n"
+    )
+    songjiang_2020 = grouped[(grouped["district"] == "松江") & (grouped["year"] == 2020)].iloc[0]
+    assert songjiang_2020["final_departments_n"] == 1
