@@ -477,6 +477,22 @@ def latest_year_per_district(con: duckdb.DuckDBPyConnection, f: Filters, kind: s
     )
 
 
+def district_years(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Each district's years with a 决算 or a self-evaluation (what 区际比较 compares), and which."""
+    return run(
+        con,
+        f"""
+        SELECT DISTINCT district, year, doc_kind AS kind FROM budget_lines
+        WHERE doc_kind = 'final_accounts' AND district IS NOT NULL AND {_WHERE}
+        UNION
+        SELECT DISTINCT district, year, kind FROM projects
+        WHERE kind = 'self_evaluation' AND district IS NOT NULL AND {_WHERE}
+        ORDER BY district, year, kind
+        """,
+        **f.params(),
+    )
+
+
 def spending_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """本年支出合计 by 类 (支出决算表) per district and year, with each 类's share."""
     if not f.wants("final_accounts"):

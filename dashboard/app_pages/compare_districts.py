@@ -12,7 +12,8 @@ snap, f = ctx.snap, ctx.filters
 st.title("区际比较")
 
 options = state.data(snap, "filter_options")
-years = [y for y in options["years"] if not f.years or y in f.years]
+held = state.data(snap, "district_years", f)  # the years each district has a 决算 or a 自评 of
+years = sorted(set(held["year"].to_list())) if not held.is_empty() else []
 MODES = ["各区最新年度", "指定年度"]
 state.url_widget("cmp_mode", MODES)
 mode = st.radio("比较口径", MODES, horizontal=True, key="cmp_mode")
@@ -37,11 +38,26 @@ def page_years() -> dict[str, int]:
 
 
 chosen = page_years()
-st.caption(
-    "各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，全页各图都用这一年："
-    + "；".join(f"{md(d)}区 {y} 年" for d, y in sorted(chosen.items()))
-    + "。图中每一项都注明区、年度和所含部门。"
-)
+KIND_WORDS = {"final_accounts": "部门决算", "self_evaluation": "绩效自评"}
+
+
+def holds(district: str, y: int) -> str:
+    kinds = held.filter((pl.col("district") == district) & (pl.col("year") == y))["kind"].to_list()
+    return "、".join(KIND_WORDS[k] for k in sorted(kinds)) or "无数据"
+
+
+if year is None:
+    st.caption(
+        "各区可得的年度不同。“各区最新年度”对每个区取其有数据的最近一年，全页各图都用这一年："
+        + "；".join(f"{md(d)}区 {y} 年（{holds(d, y)}）" for d, y in sorted(chosen.items()))
+        + "。图中每一项都注明区、年度和所含部门。"
+    )
+else:
+    st.caption(
+        f"指定年度 {year} 年，各区在该年度的数据："
+        + "；".join(f"{md(d)}区 {holds(d, year)}" for d in sorted(chosen))
+        + "。年度下拉只列出至少一个区有部门决算或绩效自评的年度。"
+    )
 ui.scope_note(snap, f)
 
 

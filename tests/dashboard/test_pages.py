@@ -630,3 +630,15 @@ def test_compare_years_table_has_the_change_and_the_departments_counted():
     )
     songjiang_2020 = grouped[(grouped["district"] == "松江") & (grouped["year"] == 2020)].iloc[0]
     assert songjiang_2020["final_departments_n"] == 1
+
+
+def test_compare_districts_given_year_defaults_to_a_year_some_district_holds():
+    # issue 19.4: 指定年度 defaulted to 2026 (only a 预算), a year no compared district has a 决算 or
+    # 自评 of, and the caption then claimed 2026 for every district.
+    at = open_page("compare_districts")
+    at.radio(key="cmp_mode").set_value("指定年度").run()
+    assert_clean(at)
+    year = at.selectbox(key="cmp_year")
+    assert "2026" not in year.options and "2024" in year.options and year.value == 2024  # 普陀 财政局 决算
+    caption = as_read(" ".join(c.value for c in at.caption))
+    assert "指定年度 2024 年" in caption and "普陀区 部门决算" in caption and "松江区 无数据" in caption
