@@ -388,8 +388,9 @@ def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
 
 
 _HEADLINE_COLUMNS = (
-    "district", "year", "total_expenditure_yuan", "basic_yuan", "project_yuan", "evaluated_projects",
-    "avg_score", "execution_rate", "final_departments", "evaluated_departments",
+    "district", "year", "total_expenditure_yuan", "basic_yuan", "project_yuan", "budget_expenditure_yuan",
+    "evaluated_projects", "avg_score", "execution_rate", "final_departments", "budget_departments",
+    "evaluated_departments",
 )  # fmt: skip
 
 
@@ -428,12 +429,33 @@ def headline_by_district_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
             pl.col("department").unique().alias("evaluated_departments"),
         )
     )
+    budgets = budget_summary(con, f)
+    budget = (
+        budgets.group_by("district", "year").agg(
+            _sum("expenditure_yuan").alias("budget_expenditure_yuan"),
+            pl.col("department").unique().alias("budget_departments"),
+        )
+        if not budgets.is_empty()
+        else pl.DataFrame(
+            schema={
+                "district": pl.String,
+                "year": pl.Int32,
+                "budget_expenditure_yuan": pl.Decimal(18, 2),
+                "budget_departments": pl.List(pl.String),
+            }
+        )
+    )
     none = pl.lit([], dtype=pl.List(pl.String))
+    keys = ["district", "year"]
     return (
-        spend.join(evals, on=["district", "year"], how="full", coalesce=True)
+        spend.join(evals, on=keys, how="full", coalesce=True, nulls_equal=True)
+        .join(
+            budget.cast({"year": spend.schema["year"]}), on=keys, how="full", coalesce=True, nulls_equal=True
+        )
         .with_columns(
             pl.col("evaluated_projects").fill_null(0),
             pl.col("final_departments").fill_null(none),
+            pl.col("budget_departments").fill_null(none),
             pl.col("evaluated_departments").fill_null(none),
         )
         .select(_HEADLINE_COLUMNS)

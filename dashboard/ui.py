@@ -118,6 +118,8 @@ LABELS = {
     "diff_value_counted": "计入的版本",
     "counted_file": "计入的文件",
     "final_coverage": "决算覆盖部门",
+    "budget_coverage": "预算覆盖部门",
+    "budget_expenditure_yuan": "部门预算支出合计（万元）",
     "coverage": "覆盖部门",
     "evaluated_coverage": "自评覆盖部门",
     "document": "文件",
@@ -317,12 +319,17 @@ def short_department(name: str, district: str | None = None) -> str:
     return out or name
 
 
-def coverage_label(district: str | None, departments: Sequence[str] | None) -> str:
-    """What a figure covers: '松江区 · 城市运行管理中心' or '松江区 · 3 个部门', never the district alone."""
+def coverage_label(district: str | None, departments: Sequence[str] | None, none: str | None = None) -> str:
+    """What a figure covers: '松江区 · 城市运行管理中心' or '松江区 · 3 个部门', never the district alone;
+    ``none`` says what an empty list means (no such document: '无部门决算'), else the name was not read."""
     where = f"{district}区" if district else "未识别区"
     names = sorted({d for d in departments or [] if d})
     if not names:
-        return f"{where} · 部门未识别"
+        return (
+            none
+            if none is not None and departments is not None and not departments
+            else f"{where} · 部门未识别"
+        )
     if len(names) == 1:
         return f"{where} · {short_department(names[0], district)}"
     return f"{where} · {len(names)} 个部门"

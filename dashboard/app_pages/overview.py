@@ -32,9 +32,11 @@ else:
             # What each figure covers: one department, or several (a district total only of those).
             # Department names come from the documents: shown as text, never as Markdown.
             finals, evals = row["final_departments"] or [], row["evaluated_departments"] or []
+            budgets = row["budget_departments"] or []
             st.caption(
                 md(
                     f"部门决算：{ui.coverage_label(row['district'], finals) if finals else '无'}"
+                    f"；部门预算：{ui.coverage_label(row['district'], budgets) if budgets else '无'}"
                     f"；绩效自评：{ui.coverage_label(row['district'], evals) if evals else '无'}"
                     + (
                         f"（{'、'.join(ui.short_department(d, row['district']) for d in sorted(set(finals)))}）"
@@ -66,6 +68,14 @@ else:
                 "—" if rate is None else f"{float(rate) * 100:.2f}%",
                 help="自评项目全年执行数之和 ÷ 全年预算数之和",
             )
+            if budgets:
+                c7, _, _ = st.columns(3)
+                with c7:
+                    ui.metric_wan(
+                        "部门预算支出合计",
+                        row["budget_expenditure_yuan"],
+                        md(f"部门预算·支出预算总表合计（{ui.coverage_label(row['district'], budgets)}）"),
+                    )
     spend = head.filter(pl.col("total_expenditure_yuan").is_not_null()).with_columns(
         # The bar says what it covers: '松江 2020 · 城市运行管理中心', not '松江 2020'.
         label=pl.struct("district", "year", "final_departments").map_elements(
@@ -79,17 +89,20 @@ else:
         ui.empty("当前范围内没有部门决算（支出决算表）数据，无法绘制支出图。")
     ui.table(
         head.with_columns(
-            pl.struct("district", "final_departments")
-            .map_elements(
-                lambda r: ui.coverage_label(r["district"], r["final_departments"]), return_dtype=pl.String
-            )
-            .alias("final_coverage"),
-            pl.struct("district", "evaluated_departments")
-            .map_elements(
-                lambda r: ui.coverage_label(r["district"], r["evaluated_departments"]), return_dtype=pl.String
-            )
-            .alias("evaluated_coverage"),
-        ).drop("final_departments", "evaluated_departments"),
+            *(
+                pl.struct("district", departments)
+                .map_elements(
+                    lambda r, d=departments, n=none: ui.coverage_label(r["district"], r[d], n),
+                    return_dtype=pl.String,
+                )
+                .alias(alias)
+                for departments, alias, none in (
+                    ("final_departments", "final_coverage", "无部门决算"),
+                    ("budget_departments", "budget_coverage", "无部门预算"),
+                    ("evaluated_departments", "evaluated_coverage", "无绩效自评"),
+                )
+            ),
+        ).drop("final_departments", "budget_departments", "evaluated_departments"),
         key="overview_table",
     )
 

@@ -642,3 +642,18 @@ def test_compare_districts_given_year_defaults_to_a_year_some_district_holds():
     assert "2026" not in year.options and "2024" in year.options and year.value == 2024  # 普陀 财政局 决算
     caption = as_read(" ".join(c.value for c in at.caption))
     assert "指定年度 2024 年" in caption and "普陀区 部门决算" in caption and "松江区 无数据" in caption
+
+
+def test_overview_says_no_final_accounts_and_counts_department_budgets():
+    # issue 19.5: '部门未识别' stood where a district-year simply has no 决算, and 部门预算 were ignored.
+    at = open_page("overview")
+    assert_clean(at)
+    head = table(at, "district", "year", "final_coverage", "budget_coverage", "budget_expenditure_yuan")
+    songjiang_2021 = head[(head["district"] == "松江") & (head["year"] == 2021)].iloc[0]
+    assert songjiang_2021["final_coverage"] == "无部门决算" and songjiang_2021["budget_coverage"] == "无部门预算"
+    assert not head["final_coverage"].str.contains("部门未识别").any()
+    # 司法局 2026 部门预算 p.13 支出预算总表 合计 96,282,213.44 元
+    justice = head[(head["district"] == "普陀") & (head["year"] == 2026)].iloc[0]
+    assert justice["budget_expenditure_yuan"] == pytest.approx(9628.22, abs=0.005)
+    assert justice["budget_coverage"] == "普陀区 · 司法局"
+    assert any(m.label == "部门预算支出合计" for m in at.metric)

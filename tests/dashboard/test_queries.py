@@ -54,9 +54,12 @@ def test_headline_counts_evaluated_projects_per_district_year(con, everything):
     head = queries.headline_by_district_year(con, everything)
     counts = {(r["district"], r["year"]): r["evaluated_projects"] for r in head.iter_rows(named=True)}
     # 21 自评表 in the 闵行 file, 5 in the 松江 2021 file
-    # 普陀 2024 is the 财政局's PDF 决算 (no self-evaluations); its budgets are not 决算 and stay out.
+    # 普陀 2024 is the 财政局's PDF 决算 (no self-evaluations); 普陀 2023 and 2026 hold only 部门预算
+    # (万里 2023, 司法局 2026): rows with their budget and no 决算 figures.
     assert counts == {
+        ("普陀", 2023): 0,
         ("普陀", 2024): 0,
+        ("普陀", 2026): 0,
         ("松江", 2020): 9,
         ("松江", 2021): 5,
         ("闵行", 2022): 21,
@@ -64,6 +67,8 @@ def test_headline_counts_evaluated_projects_per_district_year(con, everything):
     }
     # 支出决算表 合计 row, 本年支出合计 2,940.05 万元 (putuo_finance_bureau_2024_final_accounts.pdf p.10)
     assert _row(head, district="普陀", year=2024)["total_expenditure_yuan"] == Decimal("29400500.00")
+    assert _row(head, district="普陀", year=2026)["total_expenditure_yuan"] is None
+    assert _row(head, district="普陀", year=2026)["budget_expenditure_yuan"] == Decimal("96282213.44")
     # No 决算 for 闵行 2022: the spending columns are empty, not zero.
     minhang = _row(head, district="闵行", year=2022)
     assert minhang["total_expenditure_yuan"] is None
