@@ -8,6 +8,7 @@ an explanation instead; see :func:`has_data`).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -634,11 +635,27 @@ def trend(
     return _layout(fig, title, "年度", y_title)
 
 
+_ITEM_TAIL = re.compile(r"[^（）()]+[（(]项[）)]$")  # '…财政事务（款）行政运行（项）' -> '行政运行（项）'
+
+
+def item_label(district: str | None, year: int | None, code: str | None, item: str | None) -> str:
+    """A 说明 item as a bar label: its code and its own (项) name, never cut mid-word; a long name on
+    two lines (Plotly never wraps a tick label). The document's text is escaped, the break is ours."""
+    name = item or ""
+    tail = _ITEM_TAIL.search(name)
+    name = tail.group(0) if tail and code else name
+    head = f"{district or ''} {year or ''}：{code or ''}".strip()
+    lines = [name[i : i + 14] for i in range(0, len(name), 14)][:3] or [""]
+    if len(name) > 42:
+        lines[-1] = lines[-1][:13] + "…"
+    return chart_text(head) + "<br>" + "<br>".join(chart_text(x) for x in lines)
+
+
 @_serialized
 def narrative_items(df: pl.DataFrame) -> go.Figure:
     """The 说明's 年初预算 vs 支出决算 per functional item (万元)."""
     labels = [
-        chart_text(f"{d} {y}：{(c or '')} {(i or '')[-18:]}")
+        item_label(d, y, c, i)
         for d, y, c, i in zip(df["district"], df["year"], df["code"], df["item"], strict=True)
     ]
     fig = go.Figure()
@@ -657,7 +674,7 @@ def narrative_items(df: pl.DataFrame) -> go.Figure:
         "说明中的年初预算与支出决算（按功能分类项，万元）",
         "金额（万元）",
         "功能分类项（区 年度：科目）",
-        height=max(360, 40 * len(labels) + 120),
+        height=max(360, 56 * len(labels) + 120),
     )
 
 

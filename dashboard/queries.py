@@ -772,7 +772,10 @@ def narrative_items(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         f"""
         SELECT district, year, department, item, code, budget_initial_yuan, final_yuan,
                final_yuan - budget_initial_yuan AS difference_yuan, reason, source_file, source_line
-        FROM narrative_items WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
+        FROM narrative_items
+        WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")} AND final_yuan IS NOT NULL
+          -- a 决算's 说明 only: a 部门预算's items state a budget and no 决算 to set beside it
+          AND source_file IN (SELECT source_file FROM documents WHERE kind = 'final_accounts')
         ORDER BY district, year, department, source_line
         """,
         **f.params(),

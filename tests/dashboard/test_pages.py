@@ -657,3 +657,23 @@ def test_overview_says_no_final_accounts_and_counts_department_budgets():
     assert justice["budget_expenditure_yuan"] == pytest.approx(9628.22, abs=0.005)
     assert justice["budget_coverage"] == "普陀区 · 司法局"
     assert any(m.label == "部门预算支出合计" for m in at.metric)
+
+
+def test_execution_narrative_chart_holds_final_accounts_items_with_whole_labels():
+    # issue 19.2: the 说明 chart cut labels to their last 18 characters ("2010601 出（类）财政事务…") and
+    # 10 of its 30 bars were 部门预算 items with no 决算 figure.
+    at = open_page("execution")
+    assert_clean(at)
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "说明中的年初预算与支出决算" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+    )
+    final = next(t for t in spec["data"] if t["name"] == "支出决算")
+    assert all(x is not None for x in final["x"])  # every bar has its 决算 figure
+    labels = final["y"]
+    assert "普陀 2024：2010601<br>行政运行（项）" in labels  # 财政局 2024 决算 说明 p.23
+    assert not any("司法局" in y or " 2026：" in y for y in labels)  # no 预算 items
+    for label in labels:
+        name = "".join(label.split("<br>")[1:])
+        assert name.endswith(("）", ")", "…")), label
