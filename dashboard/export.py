@@ -9,8 +9,10 @@ export time and the source files.
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -57,12 +59,50 @@ PERCENT_COLUMNS = ("execution_rate", "execution_rate_computed")
 PERCENT_SUFFIX = "_pct"
 
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # the officials' clock, whatever the server's
+
+# Internal keys: a hash means nothing to an official (the name, file and page say which row it is).
+INTERNAL_COLUMNS = ("project_id", "indicator_id", "declaration_id", "evaluation_id", "check_id", "check")
+
+
+def beijing(moment: datetime) -> datetime:
+    """A moment on the officials' clock (a naive one is taken as already on it)."""
+    return moment if moment.tzinfo is None else moment.astimezone(BEIJING)
+
+
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def file_name(*parts: str, limit: int = 120) -> str:
+    """'报表数据-松江-2020-20261207-0816': the parts joined, characters no file system takes dropped."""
+    name = "-".join(p for p in (_NOT_IN_NAMES.sub("_", x).strip("_.") for x in parts) if p)
+    return name[:limit]
+
+
+def extra_text(raw: str | None) -> str | None:
+    """A form's other fields (stored as JSON) as an official reads them: '键：值；键：值'."""
+    if not raw:
+        return None
+    try:
+        fields = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(fields, dict):
+        return raw
+    return "；".join(f"{k}：{v}" for k, v in fields.items() if v not in (None, "")) or None
+
+
 def readable(df: pl.DataFrame) -> pl.DataFrame:
-    """Codes as words, 是/否 for booleans, rates as percentages, no '1.000000' for a parsed number."""
+    """Codes as words, 是/否 for booleans, rates as percentages, no '1.000000' for a parsed number,
+    a form's other fields as text; internal keys left out."""
     out = []
     for name, dtype in df.schema.items():
         col = pl.col(name)
-        if name in VALUE_WORDS:
+        if name in INTERNAL_COLUMNS:
+            continue
+        if name == "extra_json":
+            out.append(col.map_elements(extra_text, return_dtype=pl.String))
+        elif name in VALUE_WORDS:
             out.append(col.replace_strict(VALUE_WORDS[name], default=col))
         elif dtype == pl.Boolean:
             out.append(
@@ -83,8 +123,7 @@ def readable(df: pl.DataFrame) -> pl.DataFrame:
 
 
 # Identifiers and provenance: kept in every download, after the columns an official reads.
-TRAILING = ("project_id", "indicator_id", "declaration_id", "evaluation_id", "check_id", "check", "seq",
-            "source_file", "source_page", "source_line", "end_line", "source_cell")  # fmt: skip
+TRAILING = ("seq", "source_file", "source_page", "source_line", "end_line", "source_cell")  # fmt: skip
 
 
 def key_columns_first(df: pl.DataFrame) -> pl.DataFrame:
@@ -145,7 +184,7 @@ def xlsx_bytes(
     openpyxl's write-only mode took 25 s (bench/export_xlsx.py). ``original_names`` are the
     column names before labelling (used to pick formats).
     """
-    exported_at = exported_at or datetime.now()
+    exported_at = exported_at or datetime.now(BEIJING)
     names = list(original_names or df.columns)
     title = sheet[:31]
     formats = {c: _format_for(n, df.schema[c]) for n, c in zip(names, df.columns, strict=True)}
@@ -153,7 +192,10 @@ def xlsx_bytes(
         pl.col(c).cast(pl.Float64) for c, dtype in df.schema.items() if isinstance(dtype, pl.Decimal)
     )
     notes: list[dict[str, object]] = [
-        {"导出说明": "导出时间", "内容": exported_at.strftime("%Y-%m-%d %H:%M:%S")},
+        {
+            "导出说明": "导出时间",
+            "内容": beijing(exported_at).strftime("%Y-%m-%d %H:%M:%S 北京时间"),
+        },
         {"导出说明": "数据表", "内容": sheet},
         {"导出说明": "行数", "内容": df.height},
         {"导出说明": "", "内容": ""},

@@ -10,7 +10,7 @@ reproduces the view; hostile or stale values are dropped with a visible note.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, queries
+from dashboard.export import BEIJING
 from dashboard.queries import KIND_LABELS, KINDS, Filters
 from dashboard.safe_text import md
 
@@ -206,9 +207,6 @@ def describe(f: Filters) -> dict[str, str]:
         "部门": "、".join(f.departments) or "全部",
         "文件类型": "、".join(KIND_LABELS[k] for k in f.kinds) or "全部",
     }
-
-
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 def beijing_time(iso: str) -> str:

@@ -38,8 +38,10 @@ readable = export.key_columns_first(export.readable(df))
 shown = export.with_labels(readable, col_labels)
 st.dataframe(shown, hide_index=True, width="stretch", height=420, placeholder=ui.MISSING)
 
-stamp = datetime.now().strftime("%Y%m%d-%H%M")
-name = f"{DOWNLOAD_TABLES[table]}-{stamp}"
+stamp = datetime.now(export.BEIJING).strftime("%Y%m%d-%H%M")
+# The file says what it holds: the table, the filters in use and the text searched for.
+chosen = [v for v in state.describe(f).values() if v != "全部"] + ([text] if text else [])
+name = export.file_name(DOWNLOAD_TABLES[table], *chosen, stamp)
 ui.download_buttons(
     shown,
     name=name,

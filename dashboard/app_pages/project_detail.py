@@ -147,11 +147,6 @@ def extra_rows(extra_json: str, amount_unit: str | None) -> list[tuple[str, str]
     return rows
 
 
-def file_stem(*parts: object) -> str:
-    name = "-".join(str(p) for p in parts if p not in (None, ""))
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:120]
-
-
 def shared_filters() -> dict[str, list[str]]:
     """The sidebar filters in the URL (already checked by state.sidebar_filters)."""
     return {k: st.query_params.get_all(k) for k in FILTER_PARAMS if k in st.query_params}
@@ -342,7 +337,7 @@ else:
         placeholder=ui.MISSING,
         key="pd_indicators",
     )
-    name = file_stem(f"{p['district'] or ''}{p['year'] or ''}", p["project_name"], "绩效指标")
+    name = export.file_name(f"{p['district'] or ''}{p['year'] or ''}", p["project_name"] or "", "绩效指标")
     about = {
         "项目": p["project_name"] or ui.MISSING,
         "区": where,

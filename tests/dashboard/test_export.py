@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -149,7 +149,13 @@ def test_xlsx_notes_sheet_names_filters_time_and_sources():
     assert wb.sheetnames == ["项目", "说明"]
     notes = [tuple(v for v in row) for row in wb["说明"].values]
     flat = [str(v) for row in notes for v in row if v is not None]
-    assert ("导出时间", "2024-05-06 07:08:09") in notes
+    assert ("导出时间", "2024-05-06 07:08:09 北京时间") in notes
+    utc = export.xlsx_bytes(
+        pl.DataFrame({"a": [1]}), sheet="项目", filters={}, sources=[],
+        exported_at=datetime(2024, 5, 5, 23, 8, 9, tzinfo=UTC),
+    )  # fmt: skip
+    utc_notes = list(openpyxl.load_workbook(io.BytesIO(utc))["说明"].iter_rows(values_only=True))
+    assert ("导出时间", "2024-05-06 07:08:09 北京时间") in utc_notes  # the server's UTC, said in 北京时间
     assert ("区", "松江、闵行") in notes
     assert ("年度", "全部") in notes
     assert ("名称包含", "（无）") in notes
@@ -191,7 +197,8 @@ def test_readable_words_percent_and_order() -> None:
         schema_overrides={"execution_rate": pl.Decimal(12, 6), "target_number": pl.Decimal(24, 6)},
     )
     out = export.key_columns_first(export.readable(df))
-    assert out.columns[:1] == ["project_name"] and out.columns[-2:] == ["project_id", "source_file"]
+    assert out.columns[:1] == ["project_name"] and out.columns[-1:] == ["source_file"]
+    assert "project_id" not in out.columns  # a hash means nothing to an official (issue 19.7)
     row = out.row(0, named=True)
     assert (
         row["kind"] == "绩效自评"

@@ -319,7 +319,8 @@ def test_reset_clears_the_filters():
     assert_clean(at)
     assert at.sidebar.multiselect[0].value == []
     assert "district" not in at.query_params and "year" not in at.query_params
-    assert len([m for m in at.markdown if m.value.startswith("**")]) == 5  # 普陀 2024 besides the seeds
+    # the seeds' 4 district-years, 普陀 2024 (财政局 决算, 万里 预算) and the 预算-only 普陀 2023 and 2026
+    assert len([m for m in at.markdown if m.value.startswith("**")]) == 7
 
 
 def test_a_kind_filter_that_excludes_self_evaluations():
@@ -650,7 +651,9 @@ def test_overview_says_no_final_accounts_and_counts_department_budgets():
     assert_clean(at)
     head = table(at, "district", "year", "final_coverage", "budget_coverage", "budget_expenditure_yuan")
     songjiang_2021 = head[(head["district"] == "松江") & (head["year"] == 2021)].iloc[0]
-    assert songjiang_2021["final_coverage"] == "无部门决算" and songjiang_2021["budget_coverage"] == "无部门预算"
+    assert (
+        songjiang_2021["final_coverage"] == "无部门决算" and songjiang_2021["budget_coverage"] == "无部门预算"
+    )
     assert not head["final_coverage"].str.contains("部门未识别").any()
     # 司法局 2026 部门预算 p.13 支出预算总表 合计 96,282,213.44 元
     justice = head[(head["district"] == "普陀") & (head["year"] == 2026)].iloc[0]
@@ -677,3 +680,29 @@ def test_execution_narrative_chart_holds_final_accounts_items_with_whole_labels(
     for label in labels:
         name = "".join(label.split("<br>")[1:])
         assert name.endswith(("）", ")", "…")), label
+
+
+def test_download_shows_no_internals():
+    # issue 19.7: 其他信息 as raw JSON, 项目编号 as a hash, an English check id.
+    at = open_page("download", {"district": "普陀"})
+    at.selectbox(key="dl_table").set_value("projects").run()
+    assert_clean(at)
+    shown = at.dataframe[0].value
+    assert "项目编号" not in shown.columns and "project_id" not in shown.columns
+    other = shown["其他信息"].dropna()
+    assert not other.empty and not other.str.startswith("{").any()
+    assert other.str.contains("年度资金申请总额：10,903,043.00").any()  # 万里 2023 p.35, as printed
+    at.selectbox(key="dl_table").set_value("checks").run()
+    assert not [c for c in at.dataframe[0].value.columns if c in ("check", "check_id", "校验编号")]
+    names = [b.proto.label for b in at.get("download_button")]
+    assert names, "download buttons shown"
+
+
+def test_download_file_name_says_what_it_holds():
+    from dashboard import export
+
+    assert (
+        export.file_name("项目", "普陀", "2023", "年度资金", "20261207-0816")
+        == "项目-普陀-2023-年度资金-20261207-0816"
+    )
+    assert export.file_name("项目", "上海市/普陀 区") == "项目-上海市_普陀_区"
