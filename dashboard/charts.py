@@ -682,30 +682,33 @@ def narrative_items(df: pl.DataFrame) -> go.Figure:
 def project_waterfall(
     initial: Decimal | None, full_year: Decimal | None, executed: Decimal | None
 ) -> go.Figure:
-    """One project: 年初预算 → 预算调整 → 全年预算 → 未执行 → 执行数 (元)."""
+    """One project: 年初预算 → 预算调整 → 全年预算 → 未执行 → 执行数, in 万元 like the cards above it."""
     steps: list[tuple[str, str, float]] = []
     if initial is not None:
-        steps.append(("年初预算数", "absolute", float(initial)))
+        steps.append(("年初预算数", "absolute", float(initial) / WAN))
         if full_year is not None:
-            steps.append(("预算调整", "relative", float(full_year - initial)))
+            steps.append(("预算调整", "relative", float(full_year - initial) / WAN))
     if full_year is not None:
-        steps.append(("全年预算数", "total" if initial is not None else "absolute", float(full_year)))
+        steps.append(("全年预算数", "total" if initial is not None else "absolute", float(full_year) / WAN))
         if executed is not None:
-            steps.append(("未执行", "relative", -float(full_year - executed)))
+            steps.append(("未执行", "relative", -float(full_year - executed) / WAN))
     if executed is not None:
         # "total" sums the steps before it: right only when 全年预算数 and 未执行 precede it.
-        steps.append(("全年执行数", "total" if full_year is not None else "absolute", float(executed)))
+        steps.append(("全年执行数", "total" if full_year is not None else "absolute", float(executed) / WAN))
     fig = go.Figure(
         go.Waterfall(
             x=[s[0] for s in steps],
             measure=[s[1] for s in steps],
             y=[s[2] for s in steps],
+            customdata=[s[2] * WAN for s in steps],  # the form's own 元, exact in the hover
             texttemplate="%{y:,.2f}",
-            hovertemplate="%{x}：%{y:,.2f} 元<extra></extra>",
+            hovertemplate="%{x}：%{y:,.2f} 万元（%{customdata:,.2f} 元）<extra></extra>",
         )
     )
-    fig.update_yaxes(tickformat=",.0f")  # 20,000 rather than 20k
-    return _layout(fig, "预算步骤：年初预算 → 全年预算 → 执行（元）", "预算步骤", "金额（元）", height=380)
+    fig.update_yaxes(tickformat=",.2f")  # 2.00 rather than 2
+    return _layout(
+        fig, "预算步骤：年初预算 → 全年预算 → 执行（万元）", "预算步骤", "金额（万元）", height=380
+    )
 
 
 def _warm_up() -> None:

@@ -458,5 +458,16 @@ def scope_note(snap: db.Snapshot, f: Filters) -> None:
     st.caption(f"口径：合计只计各部门的部门预算/决算，不与其所属单位的文件相加。未计入：{md(named)}{more}。")
 
 
+def unit_sentence(printed: str | None, used: str | None) -> str:
+    """What the form says its amounts are in, and what they were read in, as an official says it."""
+    if not used:
+        return "原表未注明金额单位，金额未能换算。"
+    if not printed:
+        return f"原表未注明金额单位，按{used}读入（依据见“数据质量”页）。"
+    if printed == used:
+        return f"原表金额单位为{printed}。"
+    return f"原表表头写的金额单位是{printed}，但数字实为{used}，按{used}读入（依据见“数据质量”页）。"
+
+
 def metric_wan(label: str, yuan: object, help: str | None = None) -> None:
     st.metric(label, charts.fmt_wan(yuan), help=help)  # type: ignore[arg-type]

@@ -415,7 +415,7 @@ lines = (
 layout = export.VALUE_WORDS["layout"].get(p["layout"] or "", "版式未识别")
 st.markdown(
     f"来源文件：{md_code(p['source_file'])}，{lines}；版式：{layout}；"
-    f"表头金额单位：{md(p['amount_unit_printed'] or '未注明')}（采用：{md(p['amount_unit'] or '未定')}）。"
+    f"{md(ui.unit_sentence(p['amount_unit_printed'], p['amount_unit']))}"
 )
 st.page_link(
     source_view.SOURCE_PAGE,

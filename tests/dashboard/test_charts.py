@@ -175,8 +175,10 @@ def test_project_waterfall_steps_end_at_executed():
     assert trace.type == "waterfall"
     assert list(trace.x) == ["年初预算数", "预算调整", "全年预算数", "未执行", "全年执行数"]
     assert list(trace.measure) == ["absolute", "relative", "total", "relative", "total"]
-    assert list(trace.y) == [20000.0, -19050.0, 950.0, -450.0, 500.0]
-    assert "元" in _title(fig)
+    # in 万元 like the cards above it (issue 19.6), the form's 元 in the hover
+    assert list(trace.y) == pytest.approx([2.0, -1.905, 0.095, -0.045, 0.05])
+    assert list(trace.customdata) == pytest.approx([20000.0, -19050.0, 950.0, -450.0, 500.0])
+    assert "（万元）" in _title(fig) and "元）<extra>" in trace.hovertemplate
     _assert_chinese_axes(fig)
     # without 全年预算数 the executed bar is its own value, not a running total of 年初预算数
     partial = charts.project_waterfall(Decimal("100"), None, Decimal("80"))

@@ -706,3 +706,11 @@ def test_download_file_name_says_what_it_holds():
         == "项目-普陀-2023-年度资金-20261207-0816"
     )
     assert export.file_name("项目", "上海市/普陀 区") == "项目-上海市_普陀_区"
+
+
+def test_unit_sentence_is_what_an_official_says():
+    # issue 19.6: "表头金额单位：万元（采用：元）" is not a sentence an official understands.
+    said = ui.unit_sentence("万元", "元")
+    assert said == "原表表头写的金额单位是万元，但数字实为元，按元读入（依据见“数据质量”页）。"
+    assert ui.unit_sentence("元", "元") == "原表金额单位为元。"
+    assert "未注明" in ui.unit_sentence(None, "万元") and "采用" not in said
