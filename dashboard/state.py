@@ -174,7 +174,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         )
         # A widget's state can only be changed before it is drawn: reset in the callback.
         st.button("重置筛选", width="stretch", on_click=_reset_filters)
-        st.caption(f"数据版本：{snap.build_id[:15]}（{beijing_time(snap.created_at)}）")
+        st.caption(f"数据更新于 {beijing_time(snap.created_at)}")
     f = Filters(
         tuple(st.session_state["w_districts"]),
         tuple(st.session_state["w_years"]),

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
-from dashboard import db, state, ui  # noqa: E402
+from dashboard import builtin_words, db, state, ui  # noqa: E402
 
 # A local image: a Material icon as page_icon is drawn from a font fetched off the machine.
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -38,6 +38,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+builtin_words.install()  # Streamlit's own labels and tooltips in Chinese
 if page.title != "项目详情":
     st.session_state["_came_from"] = page.title  # 项目详情's "← 返回 …" link
 try:

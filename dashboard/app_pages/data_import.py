@@ -145,7 +145,7 @@ def add_section(previews: list[importer.Preview]) -> None:
     labels = "、".join(label_of(p.document, p.stored_name) for p in accepted)
     finish(
         f"已加入数据库：{labels}（保存为 {'、'.join(change.files)}）。"
-        f"用时 {change.seconds:.1f} 秒（保存、重新构建并切换到数据版本 {change.build_id}，共 {change.documents} 个文件）。"
+        f"用时 {change.seconds:.1f} 秒（保存、重新构建并切换到新的数据版本，共 {change.documents} 个文件）。"
         "所有打开的页面在下一次操作时使用新数据。"
     )
 
@@ -159,7 +159,7 @@ def remove(names: list[str], seeds_confirmed: bool = False) -> None:
         return
     finish(
         f"已从数据库移除：{'、'.join(change.files)}。用时 {change.seconds:.1f} 秒"
-        f"（重新构建并切换到数据版本 {change.build_id}，共 {change.documents} 个文件）。"
+        f"（重新构建并切换到新的数据版本，共 {change.documents} 个文件）。"
     )
 
 
@@ -214,7 +214,7 @@ st.markdown(
     "所有打开的页面在下一次操作时使用新数据。\n"
     "3. 已导入的文件可在页面下方移出数据库。"
 )
-st.caption(f"原始文件目录：{raw} · 当前数据版本：{ctx.snap.build_id}")
+st.caption(f"当前数据更新于 {state.beijing_time(ctx.snap.created_at)}")
 source = importer.built_from(warehouse)
 if source is not None and source.resolve() != raw.resolve():
     st.warning(

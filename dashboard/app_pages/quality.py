@@ -55,7 +55,7 @@ def versions_section(snap: db.Snapshot) -> None:
                     st.error(md(str(exc)), icon=":material/error:")
                     return
                 st.session_state["dq_version_flash"] = (
-                    f"已改为以 {chosen} 为准（重新构建并切换到数据版本 {change.build_id}，用时 {change.seconds:.1f} 秒）。"
+                    f"已改为以 {chosen} 为准（重新构建并切换到新的数据版本，用时 {change.seconds:.1f} 秒）。"
                 )
                 st.rerun()
 
