@@ -14,7 +14,7 @@ names the table, the page and the cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from etl.model import BudgetLine, Check, DocumentMeta, ParseResult, ThreePublicLine
@@ -51,6 +51,12 @@ class Group:
     name_col: int | None = None
     measures: list[tuple[int, str]] = field(default_factory=list)  # (column, measure as printed)
     side: str | None = None
+    # A second label column without a header word, between the name and the figures (江苏's
+    # 收入预算总表: 一般公共预算资金 | 小计 / 公共财政拨款(补助)资金): the row's item, its 小计 the group's.
+    sub_name_col: int | None = None
+    # The label of a row printed without any label column (江苏's 支出预算总表: one row of figures
+    # under 合计 | 基本支出 | …): set only where the grid prints that one row.
+    total_label: str | None = None
 
 
 @dataclass
@@ -74,6 +80,10 @@ class OpenTable:
     n_lines: int = 0
     has_body: bool = False  # any non-blank figure cell was seen
     next_line: int = 0  # the first document line after the table's last grid
+    grid: Table | None = None  # the grid whose header gave ``layout``, and where its header starts
+    header_start: int = 0
+    awaiting_header: bool = False  # the title block printed alone; header and rows on the next grid
+    last: tuple[Table, Layout, int] | None = None  # last grid read, its layout, its first line's index
 
 
 def _is_blank(text: str) -> bool:
@@ -122,7 +132,11 @@ def _title_row(row: list[Cell]) -> bool:
     if len(texts) != 1:
         return any(_UNIT_RE.search(t) for t in texts) and not any(_is_amount(t) for t in texts)
     (text,) = texts
-    return match_title(text) is not None or bool(_UNIT_RE.search(text))
+    return (
+        match_title(text) is not None
+        or bool(_UNIT_RE.search(text))
+        or bool(vocabulary().table_number.match(normalise(text)))
+    )
 
 
 def _paths(table: Table, start: int, end: int) -> list[tuple[str, ...]]:
@@ -218,10 +232,11 @@ def header_layout(table: Table, reader: str, start: int = 0) -> Layout | None:
     paths = _paths(table, start, end)
     if end == start or not any(paths):
         return None
+    labelled = _one_path_a_column(table, start, paths)
     if reader == "two_sided":
-        groups = _two_sided_groups(paths)
+        groups = _two_sided_groups(labelled)
     elif reader == "coded":
-        groups = _coded_groups(paths)
+        groups = _with_sub_names(_coded_groups(labelled), labelled, table, end)
     else:
         groups = []
     return Layout(end, groups, table.n_cols, paths)
@@ -432,9 +447,7 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
     classification = open_table.template.classification
     raw_parts = [row[c].text.strip() for c in group.code_cols]
     parts = [p for p in raw_parts if p and not _is_code_level_word(p) and not _is_blank(p)]
-    name = row[group.name_col].text.strip() if group.name_col is not None else ""
-    if group.name_col is not None and _is_blank(name):
-        name = ""
+    name = _row_name(row, group)
     code: str | None = None
     label: str | None = None
     if parts and all(_DIGITS_ONLY.match(p) for p in parts):
@@ -570,6 +583,7 @@ def read_coded_row(open_table: OpenTable, table: Table, r: int, group: Group, ou
 
 def read_rows(open_table: OpenTable, table: Table, layout: Layout) -> RowReading:
     out = RowReading()
+    groups = [_unlabelled_total(group, table, layout) for group in layout.groups]
     for r in range(layout.header_rows, len(table.rows)):
         outside = _figures_outside_columns(table, layout, r)
         if outside and not table.placed:
@@ -588,7 +602,7 @@ def read_rows(open_table: OpenTable, table: Table, layout: Layout) -> RowReading
                 )
             )
             continue
-        for group in layout.groups:
+        for group in groups:
             read_coded_row(open_table, table, r, group, out)
         for c in outside:
             out.has_body = True
@@ -667,13 +681,14 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
     open_table.layout = layout
     items: dict[str, dict[str, Decimal | None]] = {}
     lines: dict[str, int] = {}
+    grand = _table_total_columns(layout.paths)
     for r in range(layout.header_rows, len(table.rows)):
         row = table.rows[r]
         for c, path in enumerate(layout.paths):
             text = row[c].text.strip()
             if _is_blank(text):
                 continue
-            found = _three_public_item(path)
+            found = (grand[c], False) if c in grand else _three_public_item(path)
             measure = _three_public_measure(path, open_table.template.default_measure)
             if found is None or measure is None:
                 result.checks.append(
@@ -714,6 +729,7 @@ def read_three_public(open_table: OpenTable, table: Table, start: int, result: P
                         amount=value,  # type: ignore[arg-type]
                         unit=open_table.unit or "",
                         source_line=table.line_of(r),
+                        is_total=c in grand,
                         template=open_table.template.template,
                         source_cell=table.cell_ref(r, c),
                     )
@@ -761,6 +777,8 @@ def _unit_of(lines: list[Line], table: Table) -> str | None:
     for ln in reversed(lines):
         if m := _UNIT_RE.search(ln.text):
             return m.group(1)
+    if unit := _unit_over_two_lines(lines):
+        return unit
     for r in range(_leading_title_rows(table)):
         for cell in table.rows[r]:
             if m := _UNIT_RE.search(cell.text):
@@ -806,6 +824,9 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
     if reader == "three_public":
         read_three_public(open_table, table, skip, result)
         return
+    if 0 < skip == len(table.rows):
+        open_table.awaiting_header = True  # the title block is a grid of its own (江苏 p.12)
+        return
     layout = header_layout(table, reader, skip)
     if layout is None or not layout.groups:
         result.checks.append(
@@ -820,6 +841,7 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
         )
         return
     open_table.layout = layout
+    open_table.grid, open_table.header_start = table, skip
     _read_into(open_table, table, layout, result)
     unknown = sorted({m for g in layout.groups for _, m in g.measures if m not in vocabulary().measures})
     if unknown:
@@ -837,6 +859,7 @@ def _start(doc: Document, open_table: OpenTable, table: Table, skip: int, result
 
 def _read_into(open_table: OpenTable, table: Table, layout: Layout, result: ParseResult) -> None:
     open_table.next_line = table.next_line
+    open_table.last = (table, layout, len(result.budget_lines))
     reading = read_rows(open_table, table, layout)
     result.budget_lines += reading.lines
     result.checks += reading.checks + _label_checks(open_table, reading.lines)
@@ -895,7 +918,10 @@ def _continue(open_table: OpenTable, table: Table, result: ParseResult) -> bool:
     elif own is not None and own.groups and set(_measures(own)) <= vocabulary().measures:
         return False  # a header of its own: another table whose title was not recognised
     else:
-        layout = continued_layout(open_table.layout, table)
+        aligned = _aligned_layout(open_table, table) if table.n_cols != open_table.layout.n_cols else None
+        layout = aligned or continued_layout(open_table.layout, table)
+        if layout is not None:
+            layout = _join_wrapped_names(open_table, table, layout, result)
     if layout is None:
         result.checks.append(
             _table_check(
@@ -928,7 +954,8 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
     previous: Table | None = None
     used_titles: set[int] = set()
     _, toc_lines = read_toc(doc, kind)
-    for table in doc.tables:
+    other: str | None = None  # a table recognised by its title and not read, that may continue
+    for table in printed_grids(doc, kind, result):
         between = [ln for ln in _between(doc, previous, table) if ln.number not in toc_lines]
         match, title_line = _title(between, table, kind)
         skip = _leading_title_rows(table)
@@ -957,6 +984,15 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
                     )
                 )
             _start(doc, open_table, table, skip, result)
+            other = None
+        elif (
+            open_table is not None
+            and open_table.awaiting_header
+            and previous is not None
+            and not _breaks_continuation(between)
+        ):
+            open_table.awaiting_header = False
+            _start(doc, open_table, table, skip, result)
         elif (
             open_table is not None
             and previous is not None
@@ -964,6 +1000,13 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
             and _continue(open_table, table, result)
         ):
             pass
+        elif (
+            other is not None
+            and previous is not None
+            and not _breaks_continuation(between)
+            and _other_title(between, table, kind) is None
+        ):
+            pass  # the next page of a table not read (江苏's 政府采购预算表, pp. 21-23): said once
         elif (other := _other_title(between, table, kind)) is not None:
             open_table = None
             result.checks.append(
@@ -976,7 +1019,7 @@ def parse_tables(doc: Document, kind: str | None, result: ParseResult) -> list[O
                 )
             )
         else:
-            open_table = None
+            open_table, other = None, None
             if _has_figures(table) and not _is_form(table) and table.placed:  # text rows: other layouts
                 result.checks.append(
                     Check(
@@ -1038,7 +1081,7 @@ def presence_checks(doc: Document, kind: str | None, read: list[OpenTable], resu
         expected = list(dict.fromkeys(e.match.template.template for e in entries))
         where = {e.match.template.template: e for e in entries}
     elif kind is not None and found:
-        expected = [t.template for t in vocabulary().of_kind(kind)]
+        expected = [t.template for t in vocabulary().of_kind(kind) if not t.optional]
         where = {}
     else:
         expected, where = [], {}
@@ -1059,7 +1102,18 @@ def presence_checks(doc: Document, kind: str | None, read: list[OpenTable], resu
             )
         )
     for t in read:
-        if t.n_lines == 0 and not t.has_body and (note := _empty_note(doc, t)) is not None:
+        if t.awaiting_header:
+            result.checks.append(
+                Check(
+                    UNREAD,
+                    "error",
+                    f"第 {t.page} 页的“{t.printed}”只印有标题和单位，其后没有表头和数据，该表未读入",
+                    source_line=t.title_line,
+                    statement=t.printed,
+                    page=t.page,
+                )
+            )
+        elif t.n_lines == 0 and not t.has_body and (note := _empty_note(doc, t)) is not None:
             result.checks.append(
                 Check(
                     "statement_empty_with_note",
@@ -1099,6 +1153,348 @@ def _empty_note(doc: Document, t: OpenTable) -> str | None:
         if vocabulary().empty_note.search(normalise(ln.text)):
             return ln.text.strip()
     return None
+
+
+# --- other provinces' grids: several tables to a grid, rows off the page, merged columns ----------
+
+
+def printed_grids(doc: Document, kind: str | None, result: ParseResult) -> list[Table]:
+    """The document's grids as a reader of the page sees them.
+
+    A grid's rows drawn below the page's bottom edge are not on the page (江苏 p.11 hides two
+    tables there): not read, and said. A grid holding a second table (its title row after rows
+    of the first: 江苏 p.9 ends 收支预算总表 and prints 收入预算总表 in one ruled grid) is read as
+    one grid per table, numbered on its page as the tables it shows.
+    """
+    out: list[Table] = []
+    hidden: dict[int, list[tuple[Table, int]]] = {}
+    split: set[int] = set()
+    for table in doc.tables:
+        kept = _rows_on_page(doc, table)
+        if kept < len(table.rows) and any(c.text.strip() for row in table.rows[kept:] for c in row):
+            hidden.setdefault(table.page, []).append((table, kept))
+        if kept == 0:
+            continue
+        parts = _title_splits(table, kept, kind)
+        if parts == [0] and kept == len(table.rows):
+            out.append(table)
+            continue
+        split.add(table.page)
+        ends = [*parts[1:], kept]
+        out += [_sub_grid(table, a, b) for a, b in zip(parts, ends, strict=True)]
+    for page, grids in hidden.items():
+        table, kept = grids[0]
+        n = sum(len(t.rows) - k for t, k in grids)
+        shown = next(
+            " | ".join(c.text for c in row if c.is_origin and c.text.strip()) for row in table.rows[kept:]
+        )
+        result.checks.append(
+            Check(
+                "rows_outside_page",
+                "warning",
+                f"第 {page} 页有 {n} 行表格排在页面下边缘以下（如“{shown[:40]}”），显示和打印时看不到，未读入",
+                source_line=table.line_of(kept),
+                page=page,
+            )
+        )
+    numbers: dict[int, int] = {}
+    for i, table in enumerate(out):
+        if table.page in split:
+            numbers[table.page] = numbers.get(table.page, 0) + 1
+            out[i] = replace(table, index=numbers[table.page])
+    return out
+
+
+def _rows_on_page(doc: Document, table: Table) -> int:
+    """How many of the grid's rows start above the page's bottom edge (PDF; else all)."""
+    page = doc.pages[table.page - 1] if 0 < table.page <= len(doc.pages) else None
+    if page is None or not page.height or table.row_lines is not None:
+        return len(table.rows)
+    for r, row in enumerate(table.rows):
+        tops = [c.bbox[1] for c in row if c.bbox is not None and c.origin[0] == r]
+        if tops and min(tops) >= page.height:
+            return r
+    return len(table.rows)
+
+
+def _title_splits(table: Table, rows: int, kind: str | None) -> list[int]:
+    """Rows where a table starts: 0, and each title row printed after rows of a table body."""
+    starts = [0]
+    body = False
+    for r in range(rows):
+        row = table.rows[r]
+        texts = {c.text for c in row if c.text.strip()}
+        if len(texts) == 1 and _title_row(row):
+            (text,) = texts
+            if body and (match_title(text, kind) is not None or _other_title([], _one_row(table, r), kind)):
+                starts.append(r)
+                body = False
+            continue
+        if texts and not _title_row(row):
+            body = True
+    return starts
+
+
+def _one_row(table: Table, r: int) -> Table:
+    return Table(table.page, table.index, [table.rows[r]], table.line_of(r))
+
+
+def _sub_grid(table: Table, start: int, end: int) -> Table:
+    """Rows start..end of a grid as a grid of its own (lines and cells keep their document places)."""
+    rows = [
+        [
+            replace(c, row=c.row - start, origin=(max(c.origin[0] - start, 0), c.origin[1]))
+            for c in table.rows[r]
+        ]
+        for r in range(start, end)
+    ]
+    boxes = [c.bbox for row in rows for c in row if c.bbox is not None]
+    bbox = (
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        if boxes
+        else table.bbox
+    )
+    ends_at = table.line_of(end) if end < len(table.rows) else table.next_line
+    return Table(
+        table.page,
+        table.index,
+        rows,
+        table.line_of(start),
+        bbox,
+        table.sheet,
+        widths=table.widths[start:end] if table.widths is not None else None,
+        row_lines=table.row_lines[start:end] if table.row_lines is not None else None,
+        n_lines=ends_at - table.line_of(start),
+        placed=table.placed,
+    )
+
+
+def _logical_columns(table: Table, start: int) -> list[int]:
+    """Columns that begin a printed column: not merged into the column on their left in every row.
+
+    A PDF grid takes a column boundary from every table on its page; a printed column is then
+    several grid columns, merged in every row ('功能科目代码' over columns 2-3, each code once).
+    """
+    rows = table.rows[start:]
+    return [
+        c for c in range(table.n_cols) if c == 0 or not rows or any(row[c].origin[1] == c for row in rows)
+    ]
+
+
+def _one_path_a_column(table: Table, start: int, paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Header paths with the grid columns merged into their left neighbour throughout left blank."""
+    keep = set(_logical_columns(table, start))
+    return [p if c in keep else () for c, p in enumerate(paths)]
+
+
+def _with_sub_names(groups: list[Group], paths: list[tuple[str, ...]], table: Table, end: int) -> list[Group]:
+    """A column without a header word between a group's name and its figures, printing item names.
+
+    江苏's 收入预算总表 prints 一般公共预算资金 (merged down) beside 小计 / 公共财政拨款(补助)资金 / 专项收入.
+    """
+    for group in groups:
+        if group.name_col is None or not group.measures:
+            continue
+        first_measure = min(c for c, _ in group.measures)
+        for c in range(group.name_col + 1, first_measure):
+            if paths[c]:
+                continue
+            cells = [table.rows[r][c] for r in range(end, len(table.rows))]
+            if any(cell.is_origin and cell.text.strip() and not _is_amount(cell.text) for cell in cells):
+                group.sub_name_col = c
+                break
+    return groups
+
+
+def _row_name(row: list[Cell], group: Group) -> str:
+    """The row's name in a group: its name cell, or the item beside it in a second label column."""
+    if group.total_label is not None:
+        return group.total_label
+    if group.name_col is None:
+        return ""
+    name = row[group.name_col].text.strip()
+    name = "" if _is_blank(name) else name
+    if group.sub_name_col is None:
+        return name
+    sub = row[group.sub_name_col]
+    text = sub.text.strip()
+    if sub.origin == row[group.name_col].origin or _is_blank(text):
+        return name  # one label over both columns, or none beside it
+    if normalise(text) in vocabulary().header["subtotal_words"]:
+        return name  # 一般公共预算资金 | 小计: the group's own figure
+    return text
+
+
+def _unlabelled_total(group: Group, table: Table, layout: Layout) -> Group:
+    """A group without label columns in a grid printing one row of figures: that row is the total.
+
+    江苏's 支出预算总表 prints 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 over one row.
+    """
+    if group.code_cols or group.name_col is not None:
+        return group
+    rows = [
+        r
+        for r in range(layout.header_rows, len(table.rows))
+        if any(_is_amount(table.rows[r][c].text) for c, _ in group.measures if table.rows[r][c].text.strip())
+    ]
+    if len(rows) != 1:
+        return group
+    return replace(group, total_label=vocabulary().totals[0])  # '合计', the first total label
+
+
+def _aligned_layout(open_table: OpenTable, table: Table) -> Layout | None:
+    """The open table's layout on a grid of other width, by its printed columns.
+
+    The same printed columns in order (江苏 p.8: six printed columns over eight grid columns on
+    p.7); else, where the grids have boxes, each header column's middle falls in one printed
+    column of the new grid (p.9: one label cell over 功能科目名称 | 金额 | 项目名称). None when a
+    printed column of the new grid holding text has no header column above it.
+    """
+    ref, layout = open_table.grid, open_table.layout
+    if ref is None or layout is None:
+        return None
+    old = _logical_columns(ref, open_table.header_start)
+    new = _logical_columns(table, 0)
+    if len(old) == len(new):
+        pairs = dict(zip(old, new, strict=True))
+    else:
+        old_x, new_x = _column_edges(ref, open_table.header_start, old), _column_edges(table, 0, new)
+        if old_x is None or new_x is None:
+            return None
+        pairs = {}
+        for i, c in enumerate(old):
+            middle = (old_x[i] + old_x[i + 1]) / 2
+            hits = [new[j] for j in range(len(new)) if new_x[j] <= middle < new_x[j + 1]]
+            if hits:
+                pairs[c] = hits[0]
+        texts = {c for c in new for row in table.rows if row[c].is_origin and row[c].text.strip()}
+        if not texts <= set(pairs.values()):
+            return None
+
+    def at(c: int | None) -> int | None:
+        if c is None:
+            return None
+        return pairs.get(max((o for o in old if o <= c), default=old[0]))
+
+    groups: list[Group] = []
+    for g in layout.groups:
+        codes = [m for m in dict.fromkeys(at(c) for c in g.code_cols) if m is not None]
+        name, sub = at(g.name_col), at(g.sub_name_col)
+        labels = {*codes, name, sub}
+        measures: list[tuple[int, str]] = []
+        for c, measure in g.measures:
+            m = at(c)
+            if m is not None and m not in labels and m not in (x for x, _ in measures):
+                measures.append((m, measure))
+        groups.append(Group(codes, name, measures, g.side, sub if sub != name else None))
+    return Layout(0, groups, table.n_cols, [()] * table.n_cols)
+
+
+def _column_edges(table: Table, start: int, columns: list[int]) -> list[float] | None:
+    """Left edges of the printed columns and the grid's right edge, from the cells' boxes."""
+    rows = table.rows[start:]
+    edges: list[float] = []
+    for c in columns:
+        lefts = [row[c].bbox[0] for row in rows if row[c].origin[1] == c and row[c].bbox is not None]
+        if not lefts:
+            return None
+        edges.append(min(lefts))
+    rights = [cell.bbox[2] for row in rows for cell in row if cell.bbox is not None]
+    return [*edges, max(rights)] if rights else None
+
+
+def _join_wrapped_names(open_table: OpenTable, table: Table, layout: Layout, result: ParseResult) -> Layout:
+    """A name wrapped onto the next page joined to its row: the layout without that row.
+
+    The first row of a header-less grid that prints no figure and no code, only the rest of
+    names whose row above (the last of the previous page) printed figures (江苏 pp.7-8
+    '八、社会保障和就' / '业支出'; pp.8-9 '当年收入' / '小计'), is never a row of its own. A row
+    printing an item of its own without figures (普陀财政局 2024 p.7 '结余分配' under
+    '本年支出合计') stays a row: see ``_is_name_tail``.
+    """
+    if open_table.last is None or layout.header_rows >= len(table.rows):
+        return layout
+    before, before_layout, first = open_table.last
+    r, above = layout.header_rows, len(before.rows) - 1
+    row = table.rows[r]
+    if above < before_layout.header_rows or any(_is_amount(c.text) for c in row if c.text.strip()):
+        return layout
+    labelled = {c for g in layout.groups for c in (*g.code_cols, g.name_col, g.sub_name_col) if c is not None}
+    if any(c.text.strip() for i, c in enumerate(row) if i not in labelled):
+        return layout
+    renamed: dict[int, BudgetLine] = {}
+    for g, g_before in zip(layout.groups, before_layout.groups, strict=False):
+        if any(row[c].text.strip() and not _is_code_level_word(row[c].text) for c in g.code_cols):
+            return layout  # a code: a row of its own
+        tail = _row_name(row, replace(g, sub_name_col=None)) if g.name_col is not None else ""
+        if not tail:
+            continue
+        label_col = g_before.code_cols[0] if g_before.code_cols else g_before.name_col
+        name = _row_name(before.rows[above], g_before) if label_col is not None else ""
+        coded = any(before.rows[above][c].text.strip() for c in g_before.code_cols)
+        if label_col is None or not _is_name_tail(name, coded, tail):
+            return layout
+        where = before.cell_line(above, label_col)
+        hits = [
+            i
+            for i in range(first, len(result.budget_lines))
+            if result.budget_lines[i].source_line == where
+            and result.budget_lines[i].name == name
+            and result.budget_lines[i].side == g_before.side
+        ]
+        if not hits:
+            return layout  # nothing stored above to join: the text is a row of its own
+        for i in hits:
+            line = result.budget_lines[i]
+            joined = name + tail
+            total = line.code is None and _is_total_label(joined)
+            classification = open_table.template.classification if line.code or total else None
+            renamed[i] = replace(line, name=joined, is_total=total, classification=classification)
+    if not renamed:
+        return layout
+    for i, line in renamed.items():
+        result.budget_lines[i] = line
+    return Layout(r + 1, layout.groups, layout.n_cols, layout.paths)
+
+
+def _is_name_tail(name: str, coded: bool, tail: str) -> bool:
+    """Whether ``tail`` (a figure-less label atop a page) ends ``name`` (the label above it).
+
+    A total is complete, and a tail never opens like a row of its own (a number '九、', a code,
+    '其中：', a total). What is left is a tail where it cannot be a row: a bare '小计', or a label
+    without number under a row that has one (its siblings are numbered or coded).
+    """
+    if not name or _is_total_label(name):
+        return False
+    t = normalise(tail)
+    if _ROW_LABEL.match(tail) or _is_total_label(tail) or t.startswith("其中") or _CODE_AND_NAME.match(t):
+        return False
+    return t in vocabulary().header["subtotal_words"] or coded or bool(_ROW_LABEL.match(name))
+
+
+def _unit_over_two_lines(lines: list[Line]) -> str | None:
+    """A unit line broken over two lines ('单位：万' / '元')."""
+    for a, b in zip(reversed(lines[:-1]), reversed(lines[1:]), strict=True):
+        if m := _UNIT_RE.search(normalise(a.text) + normalise(b.text)):
+            return m.group(1)
+    return None
+
+
+def _table_total_columns(paths: list[tuple[str, ...]]) -> dict[int, str]:
+    """三公 columns that are the whole table's total: a 合计 beside the items' own heading.
+
+    江苏's table prints 合计 | “三公”经费 (小计 | 因公出国（境）费 | …) | 会议费 | 培训费: its 合计 adds
+    会议费 and 培训费, the heading's 小计 is the 三公 合计.
+    """
+    voc = vocabulary()
+    if not any(p and p[0] == voc.three_public_heading for p in paths):
+        return {}
+    return {c: p[0] for c, p in enumerate(paths) if len(p) == 1 and _is_total_label(p[0])}
 
 
 # --- entry points -----------------------------------------------------------------------------

@@ -29,15 +29,18 @@ KIND_LABELS = {
 
 _QUOTES = str.maketrans({c: None for c in "“”\"'‘’＂「」『』"})
 _PARENS = str.maketrans({"(": "（", ")": "）", ":": "：", "，": "，"})
-# Numbering in front of a title or a 目录 entry: '1.', '4．', '一、', '（三）', '附表3', '表1-2'.
+# Numbering in front of a title or a 目录 entry: '1.', '4．', '一、', '（三）', '附表3', '表1-2',
+# and other provinces' '公开01表'.
 _NUMBERING = re.compile(
-    r"^(?:附?表\s*[0-9一二三四五六七八九十]+(?:[-－—][0-9]+)?[、.．:：\s]*|[（(]?[0-9一二三四五六七八九十]{1,3}[)）]?[、.．:：\s]+)"
+    r"^(?:公开\s*[0-9]{1,2}\s*表[、.．:：\s]*|附?表\s*[0-9一二三四五六七八九十]+(?:[-－—][0-9]+)?[、.．:：\s]*|[（(]?[0-9一二三四五六七八九十]{1,3}[)）]?[、.．:：\s]+)"
 )
 # What may stand before a title: a year, a scope, a department's name (no sentence marks).
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _SENTENCE_MARKS = re.compile(r"[。，；！？,;]")
 # 目录 entries end with dot leaders and a page number.
 _LEADERS = re.compile(r"[.…·．\-—_ ]{3,}\s*\d*\s*$|\s+\d{1,3}\s*$")
+# A table number printed after the title on its line ('部门收支总表 公开01表', '…（公开01表）').
+_TRAILING_NUMBER = re.compile(r"[\s（(]*公开\s*[0-9]{1,2}\s*表[)）]?\s*$")
 MAX_PREFIX = 40
 
 
@@ -45,11 +48,14 @@ MAX_PREFIX = 40
 class TableTemplate:
     template: str  # canonical title (the template's own wording)
     kind: str  # FINAL_ACCOUNTS | BUDGET
-    role: str  # summary | income | expenditure | fiscal_summary | gpb | basic | three_public | gov_fund | soe
+    # summary | income | expenditure | fiscal_summary | gpb | basic | three_public | gov_fund | soe,
+    # and fiscal_expenditure | fiscal_basic | operating_costs (optional national tables)
+    role: str
     reader: str  # coded | two_sided | three_public
     titles: tuple[str, ...]  # normalised title endings
     classification: str | None = None  # functional | economic (coded tables)
     default_measure: str | None = None  # three_public: the measure when the header names none
+    optional: bool = False  # not in the Shanghai template: expected only where a 目录 lists it
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Vocabulary:
     three_public_items: tuple[tuple[str, str], ...]
     three_public_other: tuple[tuple[str, str], ...]
     three_public_group_total: str
+    three_public_heading: str  # the word printed over the 三公 items, where a table prints one
     budget_words: tuple[str, ...]
     actual_words: tuple[str, ...]
     groups: dict[str, tuple[str, ...]]  # a two-level header's group -> its children
@@ -68,6 +75,7 @@ class Vocabulary:
     other_tables: dict[str, tuple[str, ...]]  # kind -> titles recognised and not read
     empty_note: re.Pattern[str]  # a note saying a table is empty on purpose
     unit_line: re.Pattern[str]  # '单位：万元' above a table; group 1 is the unit
+    table_number: re.Pattern[str]  # a line or cell that is only a table's number ('公开01表')
 
     def role_of(self, template: str | None) -> str | None:
         """The table's place in the template (T1 … T9), the same for 决算 and 预算."""
@@ -100,6 +108,7 @@ def vocabulary() -> Vocabulary:
             titles=tuple(normalise(x) for x in t["titles"]),
             classification=t.get("classification"),
             default_measure=t.get("default_measure"),
+            optional=t.get("optional", False),
         )
         for t in data["table"]
     )
@@ -112,6 +121,7 @@ def vocabulary() -> Vocabulary:
         three_public_items=tuple((normalise(a), b) for a, b in tp["items"]),
         three_public_other=tuple((normalise(a), b) for a, b in tp["other_items"]),
         three_public_group_total=tp["group_total"],
+        three_public_heading=normalise(tp["heading"]),
         budget_words=tuple(tp["budget_words"]),
         actual_words=tuple(tp["actual_words"]),
         groups={k: tuple(v) for k, v in data["header"]["groups"].items()},
@@ -119,6 +129,7 @@ def vocabulary() -> Vocabulary:
         other_tables={k: tuple(normalise(x) for x in v) for k, v in data["other_tables"].items()},
         empty_note=re.compile(data["notes"]["empty_table"]),
         unit_line=re.compile(data["notes"]["unit_line"]),
+        table_number=re.compile(data["notes"]["table_number"]),
     )
 
 
@@ -134,6 +145,7 @@ def strip_entry(text: str) -> str:
     """A title or 目录 line without its numbering and dot leaders."""
     s = text.strip()
     s = _LEADERS.sub("", s).strip()
+    s = _TRAILING_NUMBER.sub("", s).strip()
     s = _NUMBERING.sub("", s).strip()
     return s
 

@@ -78,7 +78,8 @@ INCOME_PARTS = (
     "附属单位上缴收入",
     "其他收入",
 )
-EXPENSE_PARTS = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
+# 单位预留机动经费: the reserve a 江苏 支出预算总表 prints beside 基本支出 and 项目支出.
+EXPENSE_PARTS = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出", "单位预留机动经费")
 PERSONNEL_CLASSES = ("301", "303")
 _LEVEL = {3: "类", 5: "款"}
 _SUB = {3: "款", 5: "项"}
@@ -115,7 +116,17 @@ def hierarchy_checks(idx: LineIndex) -> list[Check]:
 def total_row_checks(idx: LineIndex) -> list[Check]:
     """Printed 合计 row = Σ类 for every column of the detail tables."""
     out = []
-    for role in ("income", "expenditure", "gpb", "gov_fund", "soe", "basic"):
+    for role in (
+        "income",
+        "expenditure",
+        "gpb",
+        "gov_fund",
+        "soe",
+        "basic",
+        "fiscal_expenditure",
+        "fiscal_basic",
+        "operating_costs",
+    ):
         for measure in sorted(idx.measures(role)):
             row = idx.total(role, measure, "合计")
             classes = [r for c, r in idx.codes(role, measure).items() if len(c) == 3]

@@ -25,6 +25,10 @@ ROLE_NAMES = {
     "gpb": ("一般公共预算财政拨款支出决算表", "一般公共预算支出功能分类预算表"),
     "basic": ("一般公共预算财政拨款基本支出决算表", "一般公共预算基本支出经济分类预算表"),
     "three_public": ("“三公”经费支出决算表", "“三公”经费和机关运行经费预算表"),
+    # National tables beyond the Shanghai template (江苏 2017; tables.toml `optional`)
+    "fiscal_expenditure": ("财政拨款支出决算表", "财政拨款支出预算表"),
+    "fiscal_basic": ("财政拨款基本支出决算表", "财政拨款基本支出预算表"),
+    "operating_costs": ("机关运行经费支出决算表", "一般公共预算机关运行经费支出预算表"),
 }
 # Column wording per role: the row total of each detail table.
 TOTAL_MEASURES = {

@@ -90,12 +90,12 @@ def blank_page_checks(doc: NormalizedDocument) -> list[Check]:
 
 
 def _title_pages(doc: NormalizedDocument, role: str) -> list[int]:
-    """Pages whose prose names a table of this role (its title)."""
+    """Pages whose prose, or a grid's title row (江苏 2017), names a table of this role (its title)."""
     if doc.source is None:
         return []
     pages = []
     for line in doc.source.lines:
-        m = match_title(line.text) if line.kind == "prose" and len(line.text) < 80 else None
+        m = match_title(line.text) if line.kind in ("prose", "row") and len(line.text) < 80 else None
         if m is not None and m.template.role == role and line.page not in pages:
             pages.append(line.page)
     return pages

@@ -312,6 +312,12 @@ READING: tuple[CheckSpec, ...] = (
         "row_not_aligned", "error", "行未能对齐到列", "行内数字或指标无法唯一对应到表头栏目，该行未采用"
     ),
     _reading("row_not_placed", "error", "行未能归入科目", "无法确定该行属于哪个科目或编码栏次序错乱，未读入"),
+    _reading(
+        "rows_outside_page",
+        "warning",
+        "表格行在页面以外",
+        "表格有若干行排在页面边缘以外，显示和打印时看不到，未读入",
+    ),
     _reading("score_total_unparsed", "warning", "总分无法读出", "自评表总分行所印内容无法读出总分"),
     _reading(
         "self_eval_total_missing", "warning", "自评表缺总分行", "自评表没有总分行（表格中断），总分留空"
