@@ -465,6 +465,23 @@ _REASON_RE = re.compile(r"主要原因(?:是|为)?[：:]?(?P<reason>.*)$", re.S)
 _ITEM_LEVEL_RE = re.compile(r"[（(](?:项|款|类)[)）]")
 _PLACEHOLDER_RE = re.compile(r"。{2,}|[XＸ×]{2,}")
 
+# What an item paragraph states, field by field: (label, the words its figure follows).
+_FINAL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("年初预算", r"年初预算(?:数)?"),
+    ("支出决算", r"支出决算(?:数)?"),
+)
+_BUDGET_FIELDS: tuple[tuple[str, str], ...] = (
+    ("所列金额", r"[（(]\d*项[)）][" + _PATH_QUOTES + r"]?[，,：:]?"),
+    ("上年预算执行数", r"预算执行数"),
+    ("本年预算安排", r"预算安排"),
+)
+# How a field of one item stands: its figure read; a template placeholder instead of it
+# ('年初预算为XXX万元': text_placeholder reports that); its words followed by a figure we could
+# not read ('…为' / a digit); or not stated ('比2024年预算执行数增加5%' states no 执行数).
+READ, PLACEHOLDER, UNREADABLE, ABSENT = "read", "placeholder", "unreadable", "absent"
+_PLACEHOLDER_AFTER = r"(?:为|是)?[XＸ×]{2,}"
+_FIGURE_AFTER = r"(?:为|是|\d)"
+
 # --- document facts ---------------------------------------------------------------------
 
 _DIST = "|".join(DISTRICTS)
@@ -724,12 +741,68 @@ def stated_direction(text: str) -> tuple[int, str] | None:
     return _DIRECTION_SIGN[m.group("word")], m.group(0)
 
 
+# (number as printed, item path, first line, each field's state) of one item paragraph.
+_ItemFields = tuple[str, str, int, dict[str, str]]
+
+
+def _field_states(
+    body: str, fields: tuple[tuple[str, str], ...], values: tuple[object, ...]
+) -> dict[str, str]:
+    """Each field's state in one paragraph: READ, PLACEHOLDER, UNREADABLE (words, no figure) or ABSENT."""
+    out: dict[str, str] = {}
+    for (label, words), value in zip(fields, values, strict=True):
+        if value is not None:
+            out[label] = READ
+        elif re.search(words + _PLACEHOLDER_AFTER, body):
+            out[label] = PLACEHOLDER
+        elif re.search(words + _FIGURE_AFTER, body):
+            out[label] = UNREADABLE
+        else:
+            out[label] = ABSENT
+    return out
+
+
+def incomplete_items(found: list[_ItemFields], always: tuple[str, ...] = (), suffix: str = "") -> list[Check]:
+    """``narrative_item_incomplete`` for each item that lacks what the 说明's style has it state.
+
+    A field is expected of an item when the document's template always prints it (``always``)
+    or when more than half of the item's siblings state it (a figure or a placeholder): a
+    2025 budget whose items all print the amount alone raises nothing, one item lacking what
+    the others print is still found. Words followed by a figure we could not read are always
+    reported; a placeholder never is (text_placeholder reports it).
+    """
+    out: list[Check] = []
+    for label, item, line, states in found:
+        siblings = [other[3] for other in found if other[2] != line]
+        missing, by_style = [], []
+        for field, state in states.items():
+            stating = sum(s.get(field) in (READ, PLACEHOLDER) for s in siblings)
+            if state == UNREADABLE or (state == ABSENT and field in always):
+                missing.append(field)
+            elif state == ABSENT and stating * 2 > len(siblings):
+                missing.append(field)
+                by_style.append(f"{field}{stating}项")
+        if not missing:
+            continue
+        why = f"（同一说明其他{len(siblings)}项中列出{'、'.join(by_style)}）" if by_style else ""
+        out.append(
+            Check(
+                "narrative_item_incomplete",
+                "warning",
+                f"说明第{label}项“{item}”未能读出{'、'.join(missing)}{suffix}{why}",
+                source_line=line,
+            )
+        )
+    return out
+
+
 def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem], list[Check]]:
     """Numbered paragraphs of 一般公共预算财政拨款支出决算具体情况."""
     start, end = _detail_range(lines, section)
     starts = [i for i in range(start, end) if _ITEM_START_RE.match(squash(lines[i]))]
     items: list[NarrativeItem] = []
     checks: list[Check] = []
+    found: list[_ItemFields] = []
     for n, first in enumerate(starts):
         last = starts[n + 1] if n + 1 < len(starts) else end
         flow = build_flow(lines, first, last)
@@ -759,16 +832,9 @@ def parse_items(lines: list[str], section: Section) -> tuple[list[NarrativeItem]
             )
         )
         label = m_num.group(1) if m_num else str(n + 1)
-        if budget is None or final is None:
-            missing = "、".join(w for w, v in (("年初预算", budget), ("支出决算", final)) if v is None)
-            checks.append(
-                Check(
-                    "narrative_item_incomplete",
-                    "warning",
-                    f"说明第{label}项“{path}”未能读出{missing}金额",
-                    source_line=first + 1,
-                )
-            )
+        found.append((label, path, first + 1, _field_states(body, _FINAL_FIELDS, (budget, final))))
+    # The national template prints both figures in every 决算 paragraph: both are always expected.
+    checks += incomplete_items(found, always=tuple(w for w, _ in _FINAL_FIELDS), suffix="金额")
     return items, checks
 
 
@@ -873,6 +939,7 @@ def parse_budget_items(lines: list[str], section: Section) -> tuple[list[Narrati
     starts = [i for i in range(start, end) if _ITEM_START_RE.match(squash(lines[i]))]
     items: list[NarrativeItem] = []
     checks: list[Check] = []
+    found: list[_ItemFields] = []
     for n, first in enumerate(starts):
         last = starts[n + 1] if n + 1 < len(starts) else end
         text = build_flow(lines, first, last).text.replace("\n", "")
@@ -905,21 +972,11 @@ def parse_budget_items(lines: list[str], section: Section) -> tuple[list[Narrati
                 change_word=change.group("word") if change else None,
             )
         )
-        missing = "、".join(
-            w
-            for w, v in (("所列金额", stated), ("上年预算执行数", prior), ("本年预算安排", planned))
-            if v is None
-        )
-        if missing:
-            label = m_num.group(1) if m_num else str(n + 1)
-            checks.append(
-                Check(
-                    "narrative_item_incomplete",
-                    "warning",
-                    f"说明第{label}项“{item}”未能读出{missing}",
-                    source_line=first + 1,
-                )
-            )
+        label = m_num.group(1) if m_num else str(n + 1)
+        found.append((label, item, first + 1, _field_states(body, _BUDGET_FIELDS, (stated, prior, planned))))
+    # Budgets differ in what each item states (2025: the amount alone; 2026: also 上年预算执行数
+    # and 本年预算安排): an item is measured against its siblings, not against one template.
+    checks += incomplete_items(found)
     return items, checks
 
 

@@ -8,7 +8,7 @@ Per-item checks of a 预算's numbered paragraphs live in narrative_items.py.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from etl.model import Check
 from etl.normalize import NormalizedDocument
@@ -94,18 +94,21 @@ BUDGET_VS_FINAL: tuple[tuple[str, str, str], ...] = (
     ("gpb_budget_initial", "gpb_final", "一般公共预算财政拨款支出决算具体情况说明"),
     ("three_public_budget", "three_public_actual", "“三公”经费支出决算说明"),
 )
-# (part key, whole key): '财政拨款收入2940.05万元，占99.79%' is the part's share of the whole.
-SHARES: tuple[tuple[str, str], ...] = (
-    ("fiscal_income", "total_income"),
-    ("other_income", "total_income"),
-    ("basic_expenditure", "total_expenditure"),
-    ("project_expenditure", "total_expenditure"),
+# (part key, whole key, what): '财政拨款收入2940.05万元，占99.79%' is the part's share of the whole.
+SHARES: tuple[tuple[str, str, str], ...] = (
+    ("fiscal_income", "total_income", "财政拨款收入占本年收入合计"),
+    ("other_income", "total_income", "其他收入占本年收入合计"),
+    ("basic_expenditure", "total_expenditure", "基本支出占本年支出合计"),
+    ("project_expenditure", "total_expenditure", "项目支出占本年支出合计"),
+    # '一般公共预算财政拨款支出2940.05万元，占本年支出合计的100.00%'
+    ("gpb_expenditure", "total_expenditure", "一般公共预算财政拨款支出占本年支出合计"),
 )
+# 结构情况: 'X支出（类）2106.66万元，占71.73%' is the 类's share of 一般公共预算财政拨款支出.
+CLASS_SHARE = "class_share:"
+CLASS_SHARE_WHOLE = "gpb_expenditure"
 SIGN_WORDS = {1: "大于", -1: "小于", 0: "等于"}
 COMPLETION_RE = re.compile(r"完成(?:年初)?预算的\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
-SHARE_AFTER = r"\s*万?元[，,]\s*占(?:比)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
-# Percentages: within half a percentage point a difference is 尾差 (shared/VALIDATION.md).
-PERCENT_TOLERANCE = Decimal("0.5")
+SHARE_AFTER = r"\s*万?元[，,]\s*占(?:比|[^，,。；;%\d]{1,12}的)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 # A line that starts a new paragraph: '2、', '（三）', '三、'.
 PARAGRAPH_START = re.compile(r"^(?:\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
 # The figure key the parser gives a stated increase ('{key}_increase').
@@ -245,7 +248,12 @@ def direction_checks(doc: NormalizedDocument) -> list[Check]:
 
 
 def _percent_check(part: Printed, whole: Printed, pct_text: str, what: str, line: int | None) -> Check | None:
-    """A stated percentage against part / whole, with every printed figure's rounding allowed for."""
+    """A stated percentage against part / whole, with every printed figure's rounding allowed for.
+
+    Rounding is the printed precision only: the percentage's own decimals (71.73% stands for
+    [71.725, 71.735]) and each figure's half-unit. No fixed allowance such as half a
+    percentage point, which would pass 71.73% for 2106.66 ÷ 2940.05 = 71.65%.
+    """
     if whole.value - whole.half <= 0:
         return None
     stated = Decimal(pct_text)
@@ -254,18 +262,27 @@ def _percent_check(part: Printed, whole: Printed, pct_text: str, what: str, line
     low = (part.value - part.half) / (whole.value + whole.half) * 100
     high = (part.value + part.half) / (whole.value - whole.half) * 100
     computed = part.value / whole.value * 100
-    if low - half_pct <= stated <= high + half_pct:
+    if computed.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) == stated:
         return None
-    within = abs(stated - computed) <= PERCENT_TOLERANCE
+    within = low - half_pct <= stated <= high + half_pct
+    shown = max(places, 2)
+    span = f"{low:.{shown}f}%～{high:.{shown}f}%" if f"{low:.{shown}f}" != f"{high:.{shown}f}" else ""
     return Check(
         "narrative_percent_mismatch",
         "info" if within else "warning",
-        f"{what}：说明印为 {pct_text}%，按{part.full()} ÷ {whole.full()}计算为 {computed:.2f}%"
-        + ("，差异在 0.5 个百分点以内，属尾差" if within else ""),
+        f"{what}：说明印为 {pct_text}%，按{part.full()} ÷ {whole.full()}计算为 {computed:.{shown}f}%"
+        + (f"（两数按印刷精度可得 {span}）" if span else "")
+        + ("，在四舍五入误差范围内，属尾差" if within else "，两者不符"),
         source_line=line,
-        figure=f"{pct_text}%",
-        compared=f"{computed:.2f}%（{part.shown} ÷ {whole.shown}）",
+        figure=f"{pct_text}%（{part.where}）",
+        compared=f"{computed:.{shown}f}%（{part.shown} ÷ {whole.shown}）",
     )
+
+
+def _stated_share(part: dict) -> str | None:
+    """The percentage printed right after a part's amount ('2106.66万元，占71.73%' -> '71.73')."""
+    m = re.search(re.escape(f"{part['value']}") + SHARE_AFTER, part["text"].replace(",", ""))
+    return m.group("pct") if m else None
 
 
 def percent_checks(doc: NormalizedDocument) -> list[Check]:
@@ -284,18 +301,24 @@ def percent_checks(doc: NormalizedDocument) -> list[Check]:
             and (c := _percent_check(pf, pb, m.group("pct"), f"{what}的完成预算比例", f["source_line"]))
         ):
             out.append(c)
-    for part_key, whole_key in SHARES:
-        p, w = figures.get(part_key), figures.get(whole_key)
+    shares = [
+        (figures.get(part), figures.get(whole), f"说明所述{what}的比例") for part, whole, what in SHARES
+    ]
+    shares += [
+        (
+            f,
+            figures.get(CLASS_SHARE_WHOLE),
+            f"说明所述{f['key'].removeprefix(CLASS_SHARE)}（类）占一般公共预算财政拨款支出的比例",
+        )
+        for f in doc.narrative_figures
+        if f["key"].startswith(CLASS_SHARE)
+    ]
+    for p, w, what in shares:
         if not p or not w or p["unit"] != w["unit"]:
             continue
-        m = re.search(re.escape(f"{p['value']}") + SHARE_AFTER, p["text"].replace(",", ""))
+        pct = _stated_share(p)
         pp, pw = from_figure(p), from_figure(w)
-        if (
-            m
-            and pp
-            and pw
-            and (c := _percent_check(pp, pw, m.group("pct"), "说明所述占比", p["source_line"]))
-        ):
+        if pct and pp and pw and (c := _percent_check(pp, pw, pct, what, p["source_line"])):
             out.append(c)
     return out
 

@@ -1,6 +1,7 @@
 """What the 说明 states against the tables it restates (VALIDATION.md families 8 and 9).
 
-Totals (本年收入/支出, 基本/项目支出, 一般公共预算, 人员/公用经费, 三公), per-item 支出决算
+Totals (收入支出总计 and 财政拨款收入支出总计 against the two 总表's 总计, 本年收入/支出, 基本/项目支出,
+一般公共预算, 人员/公用经费, 三公; a non-zero 三公 amount whose cell the table leaves blank), per-item 支出决算
 (决算: each 类/款/项 paragraph matched to the 一般公共预算 table by name), and the 绩效
 section's counts, amounts, average score and grades against the forms the document carries.
 Per-item checks of a 预算's paragraphs live in narrative_items.py.
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from etl.model import Check
 from etl.normalize import SELF_EVALUATION, TARGET_DECLARATION, NormalizedDocument
+from etl.templates import vocabulary
 from etl.validate.arithmetic import three_public_printed
 from etl.validate.figures import (
     compare,
@@ -26,14 +28,23 @@ from etl.validate.figures import (
 from etl.validate.index import LineIndex
 from etl.validate.spec import CheckSpec
 
+THREE_PUBLIC_BLANK = "narrative_three_public_blank"
+
 SPECS = (
     CheckSpec(
         "narrative_vs_table",
         "narrative_tables",
         "warning",
         "说明与报表金额不符",
-        "说明所述总额（收入、支出、基本支出、三公经费等）与报表对应数",
+        "说明所述总额（收入支出总计、财政拨款收入支出总计、收入、支出、基本支出、三公经费等）与报表对应数",
         True,
+    ),
+    CheckSpec(
+        THREE_PUBLIC_BLANK,
+        "narrative_tables",
+        "warning",
+        "说明所述三公经费在表中空白",
+        "说明所述三公经费（预算数、决算数，不为零）在三公经费表中对应栏空白或整表空白",
     ),
     CheckSpec(
         "narrative_item_vs_table",
@@ -92,6 +103,8 @@ SPECS = (
 
 # 说明 figure key -> (table role, column wordings, total-row names, what it is).
 FIGURE_TARGETS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], str], ...] = (
+    ("total_income_expenditure", "summary", ("决算数", "合计"), ("总计",), "收入支出总计"),
+    ("fiscal_total", "fiscal_summary", ("决算数", "合计"), ("总计",), "财政拨款收入支出总计"),
     ("total_income", "income", ("本年收入合计", "合计"), ("合计",), "本年收入合计"),
     ("total_income_budget", "income", ("合计",), ("合计",), "收入预算"),
     ("total_expenditure", "expenditure", ("本年支出合计", "合计"), ("合计",), "本年支出合计"),
@@ -177,6 +190,62 @@ def figure_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
         )
         if c:
             out.append(c)
+    return out
+
+
+def _three_public_blanks(doc: NormalizedDocument) -> tuple[str, str, bool] | None:
+    """(the 三公 table's name, its pages, whether it is blank throughout) when its blanks are facts.
+
+    None when the document has no 三公 table, or when reading it reported an error (a cell or
+    row not read is not a blank cell), or when its figures were not read as 三公 rows.
+    """
+    voc = vocabulary()
+    name = next((t for t in doc.tables_found if voc.role_of(t) == "three_public"), None)
+    if name is None or any(c.severity == "error" and "三公" in (c.statement or "") for c in doc.checks):
+        return None
+    empty = next((c for c in doc.checks if c.check == "table_empty" and "三公" in (c.statement or "")), None)
+    if empty is not None:
+        page = doc.source.page_of(empty.source_line) if doc.source is not None else None
+        return name, f"第{page}页" if page else "", True
+    if not doc.three_public:
+        return None
+    pages = sorted({r["source_page"] for r in doc.three_public if r.get("source_page")})
+    return name, f"第{'、'.join(map(str, pages))}页" if pages else "", False
+
+
+def three_public_blank_checks(doc: NormalizedDocument) -> list[Check]:
+    """A 三公 amount the 说明 states (not zero) whose cell the 三公 table leaves blank.
+
+    A blank cell is no figure, so the amount comparison (narrative_vs_table) has nothing to
+    compare; a 说明 stating 0.00 against a blank cell says the same thing and raises nothing.
+    """
+    table = _three_public_blanks(doc)
+    if table is None:
+        return []
+    name, pages, empty = table
+    figures = {f["key"]: f for f in doc.narrative_figures}
+    items = {r["item"]: r for r in doc.three_public}
+    out: list[Check] = []
+    for key, field, item in THREE_PUBLIC_TARGETS:
+        fig = figures.get(key)
+        stated = from_figure(fig) if fig is not None else None
+        row = items.get(item)
+        if stated is None or stated.value == 0 or (row is not None and row.get(field) is not None):
+            continue
+        label = "预算数" if field == "budget_yuan" else "决算数"
+        where = f"{name}（{pages}）" if pages else name
+        blank = "整表未填列任何金额" if empty else f"“{item}”{label}栏为空白"
+        out.append(
+            Check(
+                THREE_PUBLIC_BLANK,
+                "warning",
+                f"说明所述三公经费“{item}”{label}为{stated.full()}，但{where}{blank}，表中未反映该金额",
+                statement=name,
+                source_line=fig["source_line"] if fig else None,
+                figure=stated.full(),
+                compared=f"空白（{where}“{item}”{label}栏）",
+            )
+        )
     return out
 
 
@@ -340,4 +409,9 @@ def performance_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
 
 
 def checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
-    return figure_checks(doc, idx) + final_item_checks(doc, idx) + performance_checks(doc, idx)
+    return (
+        figure_checks(doc, idx)
+        + three_public_blank_checks(doc)
+        + final_item_checks(doc, idx)
+        + performance_checks(doc, idx)
+    )

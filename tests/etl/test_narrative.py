@@ -275,6 +275,34 @@ def test__parse_items__without_subheading_and_incomplete_item() -> None:
     assert not [c for c in result.checks if c.check == "narrative_direction_mismatch"]
 
 
+def test__parse_items__template_placeholders_are_not_missing_figures() -> None:
+    # The national 决算 template (p. 16) prints both words with XXX where the figures go:
+    # text_placeholder reports the XXX; the items state what the template has them state.
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n（三）一般公共预算财政拨款支出决算具体情况\n"
+        "1、教育支出（类）普通教育（款）初中教育（项）。主要用于：XXXXXXXX。年初预算为XXX万元，"
+        "支出决算为XXX万元。决算数大于（小于）预算数的主要原因：XXXXXXXX。\n"
+        "2、教育支出（类）普通教育（款）高等教育（项）。主要用于：XXXXXXXX。年初预算为XXX万元，"
+        "支出决算为XXX万元。\n"
+    )
+    result = narrative.parse(text)
+    assert [(i.budget_initial, i.final) for i in result.narrative_items] == [(None, None), (None, None)]
+    assert not [c for c in result.checks if c.check == "narrative_item_incomplete"]
+    # A 决算 paragraph without 支出决算 is still found, siblings or not (the template requires it).
+    alone = text.split("2、")[0].replace("支出决算为XXX万元。", "") + "\n"
+    (c,) = [c for c in narrative.parse(alone).checks if c.check == "narrative_item_incomplete"]
+    assert "支出决算" in c.message and "年初预算" not in c.message
+
+
+def test__parse_items__national_template_raises_no_incomplete_item() -> None:
+    from tests.realdocs import outcome
+
+    out = outcome("template_2024_final_accounts.pdf")
+    assert len(out["narrative_items"]) == 2
+    assert not [c for c in out["checks"] if c["check"] == "narrative_item_incomplete"]
+    assert [c for c in out["checks"] if c["check"] == "text_placeholder"]
+
+
 def test__parse_meta__inline_unit_list_and_pudong() -> None:
     text = (
         " 第一部分    上海市浦东新区生态环境局概况\n"

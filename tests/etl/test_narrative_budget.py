@@ -575,3 +575,77 @@ def test__find_budget_sections__toc_entries_and_project_write_up() -> None:
     ]
     kinds = [(s.kind, s.heading) for s in narrative.find_budget_sections(lines)]
     assert kinds == [("overview", 1), ("overview", 5), ("other", 7), ("performance", 8)]
+
+
+# --- what each item states: the 说明's own style ------------------------------------------
+
+# 商务委 2025 部门预算 p. 7, items 1–3 as printed (each states this year's amount alone), then
+# the pointer line the 项目经费情况说明 pages end with, as if printed in the same section.
+_AMOUNT_ALONE = [
+    "2025年部门预算编制说明",
+    "财政拨款支出主要内容如下：",
+    "1.“一般公共服务支出（类）商贸事务（款）行政运行（项）”938.99万元，主要用于机关行政运行和机关人员经费支出。",
+    "2.“一般公共服务支出（类）商贸事务（款）一般行政管理事务（项）”454.50万元，主要用于商贸事务支出。",
+    "3.“一般公共服务支出（类）商贸事务（款）事业运行（项）”290.18万元，主要用于下属事业单位运行费和人员经费。",
+    "详见单位的项目绩效目标表",
+]
+
+
+def _incomplete(result) -> list:
+    return [c for c in result.checks if c.check == "narrative_item_incomplete"]
+
+
+def test__parse_budget_items__items_stating_the_amount_alone_follow_their_style() -> None:
+    result = narrative.parse("\n".join(_AMOUNT_ALONE))
+    assert [(i.stated, i.prior_executed, i.budget) for i in result.narrative_items] == [
+        (Decimal("938.99"), None, None),
+        (Decimal("454.50"), None, None),
+        (Decimal("290.18"), None, None),
+    ]
+    assert not _incomplete(result)
+
+
+def test__parse_budget_items__one_item_lacking_what_its_siblings_state() -> None:
+    # Items 1 and 2 in the 2026 style (司法局 p. 8 wording), item 3 gives the amount alone.
+    lines = [
+        *_AMOUNT_ALONE[:2],
+        "1.“公共安全支出（类）司法（款）行政运行（项）”60万元，主要用于人员经费。2025年当年预算执行数为"
+        "50万元，2026年预算安排60万元，比2025年预算执行数增加20%。",
+        "2.“公共安全支出（类）司法（款）一般行政管理事务（项）”40万元，主要用于办公。2025年当年预算执行数为"
+        "40万元，2026年预算安排40万元，与2025年预算执行数持平。",
+        _AMOUNT_ALONE[4],
+    ]
+    (c,) = _incomplete(narrative.parse("\n".join(lines)))
+    assert c.source_line == 5 and "第3项" in c.message
+    assert "未能读出上年预算执行数、本年预算安排" in c.message and "其他2项中" in c.message
+
+
+def test__parse_budget_items__words_whose_figure_cannot_be_read_are_reported_alone() -> None:
+    # Siblings state no 执行数, but this item writes '预算执行数为' and no figure we can read.
+    lines = [*_AMOUNT_ALONE[:4], _AMOUNT_ALONE[4] + "2024年当年预算执行数为贰佰万元。"]
+    (c,) = _incomplete(narrative.parse("\n".join(lines)))
+    assert c.source_line == 5 and "上年预算执行数" in c.message and "本年预算安排" not in c.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "putuo_commerce_commission_2025_department_budget.pdf",
+        "putuo_commerce_commission_2025_unit_budget.pdf",
+    ],
+)
+def test__commerce_2025__sixteen_items_each_stating_its_amount_and_nothing_missing(name: str) -> None:
+    from tests.realdocs import outcome
+
+    out = outcome(name)
+    items = out["narrative_items"]
+    # pp. 7–8: item 1 938.99, item 5 1,720.00, item 13 29,381.00, item 16 148.80 万元; no 执行数.
+    assert len(items) == 16
+    assert [items[k]["stated_yuan"] for k in (0, 4, 12, 15)] == [
+        Decimal("9389900"),
+        Decimal("17200000"),
+        Decimal("293810000"),
+        Decimal("1488000"),
+    ]
+    assert all(i["prior_executed_yuan"] is None and i["budget_yuan"] is None for i in items)
+    assert not [c for c in out["checks"] if c["check"] == "narrative_item_incomplete"]

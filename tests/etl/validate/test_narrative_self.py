@@ -129,14 +129,38 @@ def test__percent__completion_rate_recomputed() -> None:
     assert not _checks(right, "narrative_percent_mismatch")
 
 
-def test__percent__share_within_half_a_point_is_info() -> None:
-    # 2940.05 / 2946.25 = 99.79%; printed 99.50% is 0.29 points off: 尾差 (within 0.5).
+def test__percent__share_off_by_less_than_half_a_point_is_still_a_warning() -> None:
+    # 2940.05 / 2946.25 = 99.79%; printed 99.50% is 0.29 points off. Both figures printed to
+    # 0.01 万元 allow 99.7893%–99.7900% only: rounding is the printed precision, no 0.5 points.
     text = (
         "二、收入决算情况说明\n"
         "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.50%；其他收入6.20万元，占0.21%。\n"
     )
     checks = _checks(text, "narrative_percent_mismatch")
-    assert [c["severity"] for c in checks] == ["info"]
+    assert [c["severity"] for c in checks] == ["warning"]
+    assert "99.50%" in checks[0]["message"] and "99.79%" in checks[0]["message"]
+
+
+def test__percent__share_within_the_printed_figures_rounding_is_info() -> None:
+    # 1.00 / 3.00 = 33.33%, but 0.995 / 3.005 … 1.005 / 2.995 spans 33.11%–33.56%: 33.50% is 尾差.
+    text = "二、收入决算情况说明\n本年收入合计3.00万元，其中：财政拨款收入1.00万元，占33.50%。\n"
+    checks = _checks(text, "narrative_percent_mismatch")
+    assert [c["severity"] for c in checks] == ["info"] and "尾差" in checks[0]["message"]
+    assert not _checks(text.replace("33.50%", "33.33%"), "narrative_percent_mismatch")
+
+
+def test__percent__class_share_recomputed_from_its_two_figures() -> None:
+    # 结构情况 as the 财政局 2024 决算 prints it (p. 21), its first share corrected and then planted.
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n（二）一般公共预算财政拨款支出决算结构情况\n"
+        "一般公共预算财政拨款支出2940.05万元，主要用于以下方面：一般公共服务支出（类）2106.66万元，占71.65%；"
+        "社会保障和就业支出（类）326.72万元，占11.11%；卫生健康支出（类）60.99万元，占2.07%；"
+        "住房保障支出（类）445.69万元，占15.16%；\n"
+    )
+    assert not _checks(text, "narrative_percent_mismatch")
+    (c,) = _checks(text.replace("占11.11%", "占12.11%"), "narrative_percent_mismatch")
+    assert c["severity"] == "warning" and "社会保障和就业支出（类）" in c["message"]
+    assert "12.11%" in c["message"] and "11.11%" in c["message"] and "326.72万元" in c["message"]
 
 
 def test__increase__larger_than_this_years_amount() -> None:
