@@ -34,6 +34,7 @@ from etl.readers.model import Document
 from etl.schema import TABLES, frame
 from etl.textutil import squash
 from etl.validate import scopes, validate_document, versions
+from etl.validate.presence import read_nothing
 from etl.validate.registry import FAMILIES, REGISTRY
 
 # A form recognised but left blank: said by its parser; a file holding only these is still not read.
@@ -58,6 +59,10 @@ PARTIAL_CHECKS = {
     "declaration_form_unreadable",
     "cell_formula_without_value",  # a workbook formula stored without its result: that figure is missing
     "cell_external_formula_without_value",
+    # No figure read at all (etl.validate.presence says why): never 'ok'.
+    "text_one_cell_per_line",
+    "tables_without_figures",
+    "document_without_figures",
 }
 
 
@@ -211,7 +216,8 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
         document["kind"] = document["scope"] = None  # nothing read: a title word is no evidence
     else:
         ids = {c.check for c in checks}
-        document["status"] = "partial" if ids & PARTIAL_CHECKS else "ok"
+        # A document of which no figure was read is never 'ok', whatever else was recognised.
+        document["status"] = "partial" if ids & PARTIAL_CHECKS or read_nothing(doc) else "ok"
     document["layouts"] = ",".join(doc.layouts) or None
     for name in ROW_TABLES:
         out[name] = getattr(doc, name)

@@ -28,6 +28,8 @@ LAYOUT = "template_tables"
 CODE, NAME, MEASURE, EMPTY, NUMBERING = "code", "name", "measure", "empty", "numbering"
 _UNIT_RE = vocabulary().unit_line
 _CONTINUED_RE = re.compile(r"[（(]?续表?[)）]?$")
+_UNIT_HEAD = re.compile(r"^(?:金额)?单位[：:]?万?$")  # the first line of a unit split over two
+_UNIT_TAILS = ("元", "万元")
 _FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _ECONOMIC = re.compile(r"^\d{3}(?:\d{2})?$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s*\d{2}){0,2})\s*(\D.*)$")
@@ -766,11 +768,8 @@ def _between(doc: Document, previous: Table | None, table: Table) -> list[Line]:
 
 
 def _leading_title_rows(table: Table) -> int:
-    """Grid rows at the top that are a title or a unit line (as a sheet prints them)."""
-    skip = 0
-    while skip < len(table.rows) and _title_row(table.rows[skip]):
-        skip += 1
-    return skip
+    """Grid rows at the top that are a title, 编制单位 or unit line (as a sheet or a ruled heading prints them)."""
+    return grid_heading(table).rows
 
 
 def _unit_of(lines: list[Line], table: Table) -> str | None:
@@ -779,11 +778,7 @@ def _unit_of(lines: list[Line], table: Table) -> str | None:
             return m.group(1)
     if unit := _unit_over_two_lines(lines):
         return unit
-    for r in range(_leading_title_rows(table)):
-        for cell in table.rows[r]:
-            if m := _UNIT_RE.search(cell.text):
-                return m.group(1)
-    return None
+    return grid_heading(table).unit
 
 
 def _title(lines: list[Line], table: Table, kind: str | None) -> tuple[object, int | None]:
@@ -794,11 +789,85 @@ def _title(lines: list[Line], table: Table, kind: str | None) -> tuple[object, i
     for a, b in zip(lines[-3:], lines[-2:], strict=False):
         if m := match_title(a.text + b.text, kind):
             return m, a.number
-    for r in range(_leading_title_rows(table)):
-        text = next(c.text for c in table.rows[r] if c.text.strip())
+    for text, r in grid_heading(table).titles:
         if m := match_title(text, kind):
             return m, table.line_of(r)
     return None, None
+
+
+# --- a heading printed inside the grid ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridHeading:
+    """What a grid prints above its header: the title, 编制单位 and 单位 lines, blank rows between."""
+
+    rows: int  # grid rows before the header
+    titles: list[tuple[str, int]]  # candidate titles as printed (joined when split over rows), first row
+    unit: str | None
+
+
+def _row_texts(row: list[Cell]) -> list[str]:
+    """The distinct texts a row prints, left to right (a merged cell once)."""
+    return list(dict.fromkeys(c.text.strip() for c in row if c.text.strip()))
+
+
+def _is_preparer(text: str) -> bool:
+    """'编制单位：上海市普陀区商务委员会': who prepared the table, printed beside its unit."""
+    s = normalise(text)
+    return any(s.startswith(w + "：") or s == w for w in vocabulary().header["preparer_words"])
+
+
+def _is_unit_part(text: str) -> bool:
+    """A unit line, whole or split over two lines ('单位：万' above '元')."""
+    s = normalise(text)
+    return bool(_UNIT_RE.search(s) or _UNIT_HEAD.match(s) or s in _UNIT_TAILS)
+
+
+def _heading_text(text: str) -> bool:
+    return match_title(text) is not None or _is_preparer(text) or _is_unit_part(text)
+
+
+def grid_heading(table: Table) -> GridHeading:
+    """The rows at the top of a grid that print its title, 编制单位 and unit, not its header.
+
+    A unit budget rules its heading into the grid: a blank row, the title merged across,
+    a blank row, 编制单位 … 单位：元, a blank row, then the header. A title split over two
+    rows is one title; a unit split over two lines ('单位：万' / '元') is one unit. Blank
+    rows count only when a heading row follows them.
+    """
+    rows = len(table.rows)
+    end = 0
+    titles: list[tuple[str, int]] = []
+    r = 0
+    while r < rows:
+        texts = _row_texts(table.rows[r])
+        if not texts:
+            r += 1
+            continue
+        if _title_row(table.rows[r]) or all(_heading_text(t) for t in texts):
+            titles += [(t, r) for t in texts if match_title(t) is not None]
+            end = r = r + 1
+            continue
+        nxt = next((k for k in range(r + 1, rows) if _row_texts(table.rows[k])), None)
+        if len(texts) == 1 and nxt is not None:
+            after = _row_texts(table.rows[nxt])
+            joined = texts[0] + after[0]
+            if match_title(joined) is not None and all(_heading_text(t) for t in after[1:]):
+                titles.append((joined, r))  # a title wrapped onto the next row
+                end = r = nxt + 1
+                continue
+        break
+    return GridHeading(end, titles, _heading_unit(table, end))
+
+
+def _heading_unit(table: Table, end: int) -> str | None:
+    """The unit a grid's heading rows print, each column's lines read together."""
+    for c in range(table.n_cols):
+        column = dict.fromkeys(normalise(table.rows[r][c].text) for r in range(end))
+        if m := _UNIT_RE.search("".join(t for t in column if t)):
+            return m.group(1)
+    return None
 
 
 def _breaks_continuation(lines: list[Line]) -> bool:

@@ -23,6 +23,10 @@ PROSE, ROW = "prose", "row"
 # A further line of a table row printed over several text lines (Word's one-cell-a-line
 # text: the row's other cells, a cell's wrapped lines, the blank line between rows).
 PART = "part"
+# A prose line the page does not show (outside the page box, clipped, white or invisible) whose
+# text the page or the next shows as well (a block drawn over a page break on both pages):
+# numbered, so findings can name it, but never read.
+HIDDEN = "hidden"
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class Line:
     number: int  # 1-based, document-wide
     page: int
     text: str  # a table row is rendered with ' | ' between cells
-    kind: str  # PROSE, ROW or PART
+    kind: str  # PROSE, ROW, PART or HIDDEN
     bbox: BBox | None = None
     table: int | None = None  # index into Document.tables for ROW lines
 
@@ -159,6 +163,9 @@ class Document:
     encoding: str | None = None
     # A text file's canonical text, kept as read (every text layout parses it; never re-joined).
     raw_text: str | None = None
+    # Lines (prose or HIDDEN) the page does not show -> why: 'outside' the page box, 'clipped',
+    # 'white', 'invisible' (render mode). PDF only (etl.readers.pdf_ink).
+    hidden: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_text(self) -> bool:

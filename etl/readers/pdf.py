@@ -7,19 +7,25 @@ Prose is rebuilt from words with their coordinates: a word joins the line it
 overlaps most vertically, so a figure the PDF draws as a separate, slightly
 lower text run stays inside its sentence ('年初预算为1560.05万元').
 A page without a text layer (a scan) is reported; there is no OCR.
+Prose the page does not show (outside its box, clipped, white, invisible:
+``etl.readers.pdf_ink``) is set in lines of its own: when the page or a
+neighbouring page shows the same line it is a HIDDEN copy, never read; else it
+is the only copy and read as prose. ``Document.hidden`` says why for each.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import io
 import logging
 import re
 from typing import Any
 
 from etl.model import Check
+from etl.readers import pdf_ink
 from etl.readers.cells import join_pieces
-from etl.readers.model import PDF, BBox, Document, DocumentBuilder, expand_grid
+from etl.readers.model import HIDDEN, PDF, PROSE, BBox, Document, DocumentBuilder, expand_grid
 from etl.readers.text import UnreadableDocument
 
 # pdfminer logs every odd object of a damaged file; the checks say what matters.
@@ -55,9 +61,12 @@ def read_pdf(source_file: str, data: bytes) -> Document:
         if not pages:
             raise UnreadableDocument("PDF 中没有页面")
         unread: list[int] = []
+        ink = pdf_ink.open_ink(data)
+        overflow = _overflow_pages(pages)
+        hidden: list[tuple[int, str]] = []
         for page in pages:
             try:
-                _read_page(builder, page)
+                _read_page(builder, page, _ink(ink, page.page_number, overflow), hidden)
             except Exception as exc:  # one damaged page must not lose the others
                 number = len(doc.pages) if doc.pages and doc.pages[-1].number == page.page_number else None
                 if number is None:
@@ -72,6 +81,9 @@ def read_pdf(source_file: str, data: bytes) -> Document:
                         page=number,
                     )
                 )
+        if ink is not None:
+            ink.close()
+    _resolve_hidden(doc, hidden)
     scans = [p.number for p in doc.pages if not p.has_text and p.number not in unread]
     if scans and len(scans) == len(doc.pages):
         raise UnreadableDocument(
@@ -110,7 +122,58 @@ def _open_failure(exc: BaseException, what: str = "无法打开") -> str:
     return f"PDF 文件已损坏或不完整，{what}（{reason}）"
 
 
-def _read_page(builder: DocumentBuilder, page: Any) -> None:
+def _overflow_pages(pages: list[Any]) -> set[int]:
+    """Pages next to (or with) text outside a page box: where a block runs over a page break."""
+    out: set[int] = set()
+    for page in pages:
+        try:
+            width, height = float(page.width), float(page.height)
+            if any(
+                not (0 <= (c["x0"] + c["x1"]) / 2 <= width and 0 <= (c["top"] + c["bottom"]) / 2 <= height)
+                for c in page.chars
+            ):
+                out |= {page.page_number - 1, page.page_number, page.page_number + 1}
+        except Exception:  # a damaged page is reported when it is read
+            continue
+    return out
+
+
+def _ink(pdf: Any, number: int, overflow: set[int]) -> dict[str, Any] | None:
+    """pypdfium2's characters of a page where it matters (an overflow page, invisible text), else None."""
+    if pdf is None:
+        return None
+    try:
+        clip = number in overflow
+        if not clip and not pdf_ink.has_invisible_mode(pdf, number - 1):
+            return None
+        return pdf_ink.ink_chars(pdf, number - 1, clip)
+    except Exception:  # pypdfium2 failing on a page pdfplumber reads: every character counts as shown
+        return None
+
+
+def _resolve_hidden(doc: Document, hidden: list[tuple[int, str]]) -> None:
+    """A hidden line the page or a neighbouring page shows too is a copy (HIDDEN); else it is read."""
+    if not hidden:
+        return
+    numbers = {n for n, _ in hidden}
+    shown: dict[int, set[str]] = {}
+    for ln in doc.lines:
+        if ln.kind == PROSE and ln.number not in numbers:
+            shown.setdefault(ln.page, set()).add("".join(ln.text.split()))
+    for number, why in hidden:
+        line = doc.lines[number - 1]
+        text = "".join(line.text.split())
+        if any(text in shown.get(p, ()) for p in (line.page - 1, line.page, line.page + 1)):
+            doc.lines[number - 1] = dataclasses.replace(line, kind=HIDDEN)
+        doc.hidden[number] = why
+
+
+def _read_page(
+    builder: DocumentBuilder,
+    page: Any,
+    ink: dict[str, Any] | None = None,
+    hidden: list[tuple[int, str]] | None = None,
+) -> None:
     # A page without characters is a scan only if it shows an image; else it is blank.
     has_text = bool(page.chars) or not page.images
     meta = builder.page(has_text=has_text, width=float(page.width), height=float(page.height))
@@ -121,13 +184,18 @@ def _read_page(builder: DocumentBuilder, page: Any) -> None:
     tables = [t for t in page.find_tables() if t.cells]
     chars = page.chars
     grids = [(t.bbox, _grid(t, chars)) for t in tables]
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     # A one-column 'table' is a framed box of text (a 目录, often cells of white
     # rectangles): it is prose, read from its words like any other prose, once.
     grids = [(bbox, grid) for bbox, grid in grids if len(grid[0]) > 1]
-    prose = _lines([w for w in words if not any(_contains(b, w) for b, _ in grids)])
-    prose = [ln for ln in prose if not _is_page_number(ln, float(page.height))]
-    blocks: list[tuple[float, int, Any]] = [(ln[1][1], 0, ln) for ln in prose]
+    unseen = pdf_ink.hidden_chars(page, ink, lambda c: any(_contains(b, c) for b, _ in grids))
+    shown = page.filter(lambda o: o.get("object_type") != "char" or id(o) not in unseen) if unseen else page
+    words = shown.extract_words(keep_blank_chars=False, use_text_flow=False)
+    prose = [(ln, None) for ln in _lines([w for w in words if not any(_contains(b, w) for b, _ in grids)])]
+    for why in sorted(set(unseen.values())):
+        kept = page.filter(lambda o, why=why: o.get("object_type") == "char" and unseen.get(id(o)) == why)
+        prose += [(ln, why) for ln in _lines(kept.extract_words(keep_blank_chars=False, use_text_flow=False))]
+    prose = [(ln, why) for ln, why in prose if not _is_page_number(ln, float(page.height))]
+    blocks: list[tuple[float, int, Any]] = [(ln[1][1], 0, (ln, why)) for ln, why in prose]
     blocks += [(bbox[1], 1, (grid, bbox)) for bbox, grid in grids]
     blocks.sort(key=lambda b: (b[0], b[1]))
     for _, is_table, block in blocks:
@@ -135,8 +203,10 @@ def _read_page(builder: DocumentBuilder, page: Any) -> None:
             grid, bbox = block
             builder.table(meta.number, grid, bbox)
         else:
-            text, bbox = block
-            builder.prose(meta.number, text, bbox)
+            (text, bbox), why = block
+            line = builder.prose(meta.number, text, bbox)
+            if why is not None and hidden is not None:
+                hidden.append((line.number, why))
 
 
 def _contains(bbox: BBox, word: dict[str, Any]) -> bool:

@@ -2,9 +2,13 @@
 template's table set is complete, empty fund tables are marked as such, no blank table
 pages. The layout parsers find the tables (and report ``table_missing`` / ``table_empty``
 as they look); the registry entries for those findings live here with the family.
+A document of which no figure was read says why (its tables carry none; its text holds one
+cell a line): such a document is never ``ok``.
 """
 
 from __future__ import annotations
+
+import re
 
 from etl.model import Check
 from etl.normalize import NormalizedDocument
@@ -62,6 +66,44 @@ SPECS = (
         "有基金收支却是空表",
         "财政拨款收支总表列有政府性基金（国有资本经营）支出时，对应的表不应为空",
     ),
+    CheckSpec(
+        "tables_without_figures",
+        "presence",
+        "warning",
+        "报表均无金额",
+        "找到的标准报表都没有填列金额（如未填写的模板），文件中没有读入任何数据",
+    ),
+    CheckSpec(
+        "text_one_cell_per_line",
+        "reading",
+        "error",
+        "文本每格一行，表格无法还原",
+        "文本文件中表格的每个单元格各占一行（如从文档阅读器复制的文字），行与列无法还原，报表数据未读入",
+    ),
+    CheckSpec(
+        "document_without_figures",
+        "presence",
+        "warning",
+        "未读入任何数据",
+        "文件中只读入了说明文字，没有读入任何报表金额、三公经费、项目或指标",
+    ),
+)
+# A line that is one figure or code and nothing else ('96,282,213.44', '0.00', '201').
+LONE_FIGURE_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# A text is one cell a line when at least this many lines, and this share of its lines, are lone figures.
+LONE_FIGURES_MIN = 20
+LONE_FIGURES_SHARE = 0.10
+# A table's figures seen and not read: its own error says why no figure came of it.
+FIGURES_NOT_READ = frozenset(
+    {
+        "table_yielded_nothing",
+        "header_not_understood",
+        "row_not_placed",
+        "row_not_aligned",
+        "cell_not_understood",
+        "code_not_understood",
+        "figure_outside_columns",
+    }
 )
 # The two fund tables: role, the fund's words in the fiscal summary's columns, the 说明 figures.
 FUND_TABLES = (
@@ -156,6 +198,60 @@ def fund_table_checks(doc: NormalizedDocument, idx: LineIndex) -> list[Check]:
             )
         )
     return out
+
+
+def read_nothing(doc: NormalizedDocument) -> bool:
+    """No figure of any kind was read: no budget line, 三公 line, project or indicator."""
+    return not (doc.budget_lines or doc.three_public or doc.projects or doc.indicators)
+
+
+def _one_cell_per_line(doc: NormalizedDocument) -> tuple[int, int] | None:
+    """(lone figure lines, lines) of a text whose table cells stand one a line, else None."""
+    if doc.source is None or not doc.source.is_text:
+        return None
+    lines = [ln.text.strip() for ln in doc.source.lines if ln.text.strip()]
+    lone = sum(1 for t in lines if LONE_FIGURE_RE.match(t))
+    if lone >= LONE_FIGURES_MIN and lone >= LONE_FIGURES_SHARE * len(lines):
+        return lone, len(lines)
+    return None
+
+
+def nothing_read_checks(doc: NormalizedDocument) -> list[Check]:
+    """Why a document of which no figure was read is not ``ok``: said once, in the official's words."""
+    if doc.source is None or not read_nothing(doc):
+        return []
+    if (cells := _one_cell_per_line(doc)) is not None:
+        lone, total = cells
+        return [
+            Check(
+                "text_one_cell_per_line",
+                "error",
+                f"文件“{doc.source_file}”的文本每个单元格各占一行（{total} 行中有 {lone} 行只有一个数字，"
+                "如从 PDF 阅读器复制所得），表格的行与列无法还原，报表数据未读入；请提供原件（PDF、Excel、Word）"
+                "或保留制表符的表格文本",
+                figure=f"{lone} 行只有一个数字",
+            )
+        ]
+    if doc.tables_found and not any(c.check in FIGURES_NOT_READ for c in doc.checks):
+        shown = "、".join(doc.tables_found[:3]) + ("等" if len(doc.tables_found) > 3 else "")
+        return [
+            Check(
+                "tables_without_figures",
+                "warning",
+                f"文件中找到的 {len(doc.tables_found)} 张标准报表（{shown}）都没有填列金额"
+                "（可能是未填写的模板或样表），没有读入任何数据",
+                figure=f"{len(doc.tables_found)} 张报表无金额",
+            )
+        ]
+    if doc.narrative_items or doc.narrative_figures:
+        return [
+            Check(
+                "document_without_figures",
+                "warning",
+                "文件中只读入了说明文字，没有找到任何报表、三公经费表或绩效表，未读入任何报表数据",
+            )
+        ]
+    return []
 
 
 def checks(doc: NormalizedDocument, idx: LineIndex | None = None) -> list[Check]:

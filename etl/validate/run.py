@@ -21,6 +21,7 @@ def validate_document(doc: NormalizedDocument) -> list[Check]:
     idx = LineIndex(doc.budget_lines)
     checks: list[Check] = []
     checks += presence.checks(doc, idx)
+    checks += presence.nothing_read_checks(doc)
     checks += arithmetic.checks(idx, doc.three_public)
     checks += across_tables.checks(idx, doc.three_public)
     checks += narrative_tables.checks(doc, idx)

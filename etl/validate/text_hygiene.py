@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from etl.model import Check
 from etl.normalize import NormalizedDocument, clean_department
-from etl.readers.model import PROSE, TEXT, WORKBOOKS, BBox, Document, Line, Page
+from etl.readers.model import HIDDEN, PROSE, TEXT, WORKBOOKS, BBox, Document, Line, Page
 from etl.templates import match_title, strip_entry
 from etl.validate.spec import CheckSpec
 
@@ -175,6 +175,12 @@ SPECS: tuple[CheckSpec, ...] = (
         "文字超出页面",
         "文字行的位置是否落在页面范围之外（超出部分显示和打印时看不到）",
     ),
+    _spec(
+        "text_invisible",
+        "warning",
+        "文字不可见",
+        "文字是否以白色、不可见方式绘制或被裁剪在可见区域之外（页面上看不到，读取时只读一次）",
+    ),
     _spec("text_placeholder", "info", "模板占位符未替换", "正文中是否留有模板占位符（“。。。”“XX”）"),
     _spec("percent_sign_missing", "info", "百分数缺%号", "说明中表示占比和增减幅度的百分数是否印有 % 号"),
     _spec(
@@ -217,6 +223,7 @@ def checks(doc: NormalizedDocument) -> list[Check]:
         *doubled_punctuation_checks(text),
         *quote_checks(text),
         *outside_page_checks(text),
+        *invisible_checks(text),
         *placeholder_checks(text),
         *percent_checks(text),
         *alternative_checks(text),
@@ -762,9 +769,14 @@ def _unbalanced(text: str) -> tuple[int, str, str] | None:
 
 
 def outside_page_checks(text: _Text) -> list[Check]:
-    """Prose lines whose box lies (partly) outside the page are not displayed: one check a page."""
+    """Prose lines whose box lies (partly) outside the page are not displayed: one check a page.
+
+    A hidden copy of a line shown elsewhere (HIDDEN: not read) counts too: the page still
+    prints it where no one sees it.
+    """
     by_page: dict[int, list[Line]] = {}
-    for line in text.lines:
+    copies = [ln for ln in text.source.lines if ln.kind == HIDDEN]
+    for line in sorted([*text.lines, *copies], key=lambda ln: ln.number):
         page = text.pages.get(line.page)
         if line.bbox is None or page is None or not page.width or not page.height or not line.text.strip():
             continue
@@ -785,6 +797,45 @@ def outside_page_checks(text: _Text) -> list[Check]:
                 first,
                 shown,
                 f"页面范围 {page.width:g}×{page.height:g} 点",
+            )
+        )
+    return out
+
+
+# Why the page does not show a line (etl.readers.pdf_ink), in the official's words.
+_UNSEEN = {"white": "以白色绘制", "invisible": "设为不可见", "clipped": "被裁剪在可见区域之外"}
+
+
+def invisible_checks(text: _Text) -> list[Check]:
+    """Prose drawn white or invisible, or clipped away with no copy shown elsewhere: one check a page.
+
+    A clipped copy of a line the next page shows is the page break of a long block, said by
+    ``text_outside_page`` where the block runs off the page.
+    """
+    by_page: dict[int, list[Line]] = {}
+    for number, why in sorted(text.source.hidden.items()):
+        line = text.source.line(number)
+        if line is None or why not in _UNSEEN or (why == "clipped" and line.kind == HIDDEN):
+            continue
+        by_page.setdefault(line.page, []).append(line)
+    out: list[Check] = []
+    for number, lines in by_page.items():
+        first = lines[0]
+        whys = "、".join(dict.fromkeys(_UNSEEN[text.source.hidden[ln.number]] for ln in lines))
+        read = [ln for ln in lines if ln.kind == PROSE]
+        said = (
+            "，页面上看不到，已按原文读入，请核对是否应显示或删除"
+            if read
+            else "，页面上看不到；同样的文字本页或相邻页已显示，只读入一次"
+        )
+        shown = _quote(first.text.strip(), 0)
+        out.append(
+            _check(
+                "text_invisible",
+                "warning",
+                f"第{number}页有 {len(lines)} 行文字{whys}（如“{shown}”）{said}",
+                first,
+                shown,
             )
         )
     return out

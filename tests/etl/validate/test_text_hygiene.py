@@ -110,6 +110,7 @@ def test__specs__every_id_registered_in_the_consistency_family() -> None:
         "punctuation_doubled",
         "quote_unbalanced",
         "text_outside_page",
+        "text_invisible",
         "text_placeholder",
         "percent_sign_missing",
         "alternative_unchosen",
