@@ -384,6 +384,53 @@ def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     )
 
 
+def budget_against_last_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """A department's 预算 of a year against its 决算 of the year before (the natural pair: the
+    2025 部门预算 is drawn up beside the 2024 决算), per 类 and 款: the budget, last year's final
+    figure, the change in 元 and as a rate. The year filter names the budget's year."""
+    if not (f.wants("budget") and f.wants("final_accounts")):
+        return pl.DataFrame()
+    district = "(len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], district))"
+    department = "(len($departments::VARCHAR[]) = 0 OR list_contains($departments::VARCHAR[], department))"
+    return run(
+        con,
+        f"""
+        WITH b AS (
+            SELECT district, department, year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '合计'), sum(amount_yuan)) AS budget_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure IN ('合计', '基本支出', '项目支出')
+              AND level IN (1, 2) AND {_WHERE}
+            GROUP BY ALL
+        ), a AS (  -- the 决算 of the year before, keyed by the budget's year
+            SELECT district, department, year + 1 AS year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '本年支出合计'), sum(amount_yuan)) AS final_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'final_accounts' AND template = '{T3}'
+              AND measure IN ('本年支出合计', '基本支出', '项目支出') AND level IN (1, 2)
+              AND {district} AND {department}
+            GROUP BY ALL
+        ), pairs AS (
+            SELECT district, department, year FROM b INTERSECT SELECT district, department, year FROM a
+        ), joined AS (
+            SELECT coalesce(b.district, a.district) AS district, coalesce(b.department, a.department) AS department,
+                   coalesce(b.year, a.year) AS year, coalesce(b.code, a.code) AS code,
+                   coalesce(b.name, a.name) AS name, b.budget_yuan, a.final_yuan AS last_final_yuan
+            FROM b FULL JOIN a ON b.district IS NOT DISTINCT FROM a.district AND b.department = a.department
+                 AND b.year = a.year AND b.code = a.code
+        )
+        SELECT j.district, j.department, j.year, j.year - 1 AS final_year, j.code, j.name,
+               j.budget_yuan, j.last_final_yuan, j.budget_yuan - j.last_final_yuan AS change_yuan,
+               j.budget_yuan::DOUBLE / nullif(j.last_final_yuan::DOUBLE, 0) - 1 AS change_rate
+        FROM joined j
+        SEMI JOIN pairs p ON p.district IS NOT DISTINCT FROM j.district AND p.department = j.department
+             AND p.year = j.year
+        ORDER BY j.district, j.department, j.year, j.code
+        """,
+        **f.params(),
+    )
+
+
 # --- 总览 -------------------------------------------------------------------------
 
 

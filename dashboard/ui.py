@@ -83,6 +83,7 @@ LABELS = {
     "budget_yuan": "预算数（万元）",
     "actual_yuan": "决算数（万元）",
     "final_yuan": "支出决算（万元）",
+    "last_final_yuan": "上年决算（万元）",
     "rate": "执行率",
     "difference_yuan": "差额（万元）",
     "income_yuan": "收入预算合计（万元）",

@@ -78,3 +78,23 @@ else:
             part.select("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
             key=f"bvf_{department}_{year}",
         )
+
+st.subheader("本年预算与上年决算（同一部门、相邻年度）")
+st.caption(
+    "部门预算编制时，上一年度的决算是最近的实际支出：这里把某年度的部门预算与同一部门上一年度的部门决算"
+    "逐类、逐款并列，列出增减额和增减幅度。年度筛选按预算的年度。"
+)
+adjacent = state.data(snap, "budget_against_last_final", f)
+if adjacent.is_empty():
+    ui.empty(
+        "当前数据中没有同一部门既有某年度部门预算、又有上一年度部门决算的文件（如 2025 年部门预算与 2024 年部门决算）。"
+    )
+else:
+    for (district, department, year), part in adjacent.group_by(
+        ["district", "department", "year"], maintain_order=True
+    ):
+        st.markdown(f"**{md(ui.coverage_label(district, [department]))} · {year} 年预算与 {year - 1} 年决算**")
+        ui.table(
+            part.select("code", "name", "budget_yuan", "last_final_yuan", "change_yuan", "change_rate"),
+            key=f"blf_{department}_{year}",
+        )

@@ -99,3 +99,34 @@ def test_pages_that_add_figures_say_the_unit_document_is_left_out(both, page, mo
     assert not at.exception, [e.value for e in at.exception]
     captions = as_read(" ".join(c.value for c in at.caption))
     assert "不与其所属单位的文件相加" in captions and UNIT in captions, captions
+
+
+def test_this_years_budget_against_last_years_final_accounts() -> None:
+    # issue 19.11: the natural pair (a 2025 部门预算 beside the 2024 决算) is offered, labelled by both years.
+    con = duckdb.connect()
+    who = {"source_file": "x", "district": "普陀", "department": "上海市普陀区某局", "level": 1}
+    rows = [
+        {**who, "year": 2024, "doc_kind": "final_accounts", "template": queries.T3, "measure": "本年支出合计",
+         "code": "201", "name": "一般公共服务支出", "amount_yuan": Decimal("1000000.00")},
+        {**who, "year": 2024, "doc_kind": "final_accounts", "template": queries.T3, "measure": "本年支出合计",
+         "code": "208", "name": "社会保障和就业支出", "amount_yuan": Decimal("500000.00")},
+        {**who, "year": 2025, "doc_kind": "budget", "template": queries.B3, "measure": "合计",
+         "code": "201", "name": "一般公共服务支出", "amount_yuan": Decimal("1200000.00")},
+        {**who, "year": 2025, "doc_kind": "budget", "template": queries.B3, "measure": "合计",
+         "code": "210", "name": "卫生健康支出", "amount_yuan": Decimal("100000.00")},
+        {**who, "department": "上海市普陀区另一局", "year": 2025, "doc_kind": "budget", "template": queries.B3,
+         "measure": "合计", "code": "201", "name": "一般公共服务支出", "amount_yuan": Decimal("5.00")},
+    ]  # fmt: skip
+    budget_lines = frame("budget_lines", rows)  # noqa: F841 (DuckDB reads the frame by its name)
+    con.execute("CREATE TABLE budget_lines AS SELECT * FROM budget_lines")
+    got = queries.budget_against_last_final(con, queries.Filters(years=(2025,)))
+    assert got.select(
+        "department", "year", "final_year", "code", "budget_yuan", "last_final_yuan"
+    ).rows() == [
+        ("上海市普陀区某局", 2025, 2024, "201", Decimal("1200000.00"), Decimal("1000000.00")),
+        ("上海市普陀区某局", 2025, 2024, "208", None, Decimal("500000.00")),
+        ("上海市普陀区某局", 2025, 2024, "210", Decimal("100000.00"), None),
+    ]
+    first = got.row(0, named=True)
+    assert first["change_yuan"] == Decimal("200000.00") and first["change_rate"] == pytest.approx(0.2)
+    assert queries.budget_against_last_final(con, queries.Filters(years=(2024,))).is_empty()
