@@ -93,7 +93,9 @@ else:
     for (district, department, year), part in adjacent.group_by(
         ["district", "department", "year"], maintain_order=True
     ):
-        st.markdown(f"**{md(ui.coverage_label(district, [department]))} · {year} 年预算与 {year - 1} 年决算**")
+        st.markdown(
+            f"**{md(ui.coverage_label(district, [department]))} · {year} 年预算与 {year - 1} 年决算**"
+        )
         ui.table(
             part.select("code", "name", "budget_yuan", "last_final_yuan", "change_yuan", "change_rate"),
             key=f"blf_{department}_{year}",
