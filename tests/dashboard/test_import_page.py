@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importer
+from dashboard import db, importer, state
 from etl.build import build
 
 from .conftest import APP
@@ -137,7 +137,10 @@ def test__page__an_open_session_sees_a_build_made_elsewhere_on_its_next_run(corp
     change = importer.add([importer.read_upload("x.pdf", JUSTICE.read_bytes())], raw, wh)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert f"当前数据版本：{change.build_id}" in texts(at)
+    # the new build, named by when it was made (a build id is no word of an official's)
+    built = db.current_snapshot(wh).created_at
+    assert change.build_id == db.current_snapshot(wh).build_id
+    assert f"当前数据更新于 {state.beijing_time(built)}" in texts(at)
     listed = [df.value for df in at.dataframe if "保存名称" in df.value.columns]
     assert listed and listed[0]["文件"].tolist() == ["上海市普陀区司法局 2026年 部门预算"]
     assert listed[0]["读取状态"].tolist() == ["完整读取"]
