@@ -9,6 +9,7 @@ warehouse is swapped in only when every table has been written.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -25,7 +26,7 @@ import polars as pl
 
 from etl import cache, load
 from etl.errors import BuildError
-from etl.model import Check
+from etl.model import IDENTITY_FIELDS, Check, Source
 from etl.normalize import ROW_TABLES, SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
 from etl.pool import worker_pool
@@ -112,8 +113,11 @@ def _empty_document(source_file: str, sha: str) -> dict[str, Any]:
         "district": None,
         "year": None,
         "department": None,
+        "region": None,
+        "unit": None,
         "kind": None,
         "scope": None,
+        "identity_sources": None,
         "status": "failed",
         "file_type": None,
         "encoding": None,
@@ -143,6 +147,16 @@ def _parse(doc: Document) -> tuple[list[tuple[str, Any]], list[Check]]:
                 Check("parser_failed", "error", f"版式解析器 {parser.name} 出错：{tb}；该版式的数据未读入")
             )
     return results, checks
+
+
+def identity_sources(document: dict[str, Any], sources: dict[str, Source]) -> str | None:
+    """documents.identity_sources: JSON {fact: {where, page, line, cell, sheet, text}} for the facts stored."""
+    shown = {
+        attr: sources[attr].as_dict()
+        for attr in IDENTITY_FIELDS
+        if document.get(attr) is not None and attr in sources
+    }
+    return json.dumps(shown, ensure_ascii=False) if shown else None
 
 
 def _what_it_holds(source: Document) -> str:
@@ -182,6 +196,8 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
     checks = checks + doc.checks + validate_document(doc)
     who = {"district": doc.meta.district, "year": doc.meta.year, "department": doc.meta.department}
     document.update(who)
+    document["region"] = doc.meta.region
+    document["unit"] = doc.meta.unit
     document["kind"] = doc.meta.kind
     document["scope"] = doc.meta.scope
     if doc.tables_expected or doc.tables_found:
@@ -219,6 +235,7 @@ def process_document(source_file: str, data: bytes) -> dict[str, Any]:
         # A document of which no figure was read is never 'ok', whatever else was recognised.
         document["status"] = "partial" if ids & PARTIAL_CHECKS or read_nothing(doc) else "ok"
     document["layouts"] = ",".join(doc.layouts) or None
+    document["identity_sources"] = identity_sources(document, doc.meta.sources)
     for name in ROW_TABLES:
         out[name] = getattr(doc, name)
     seen: set[str] = set()

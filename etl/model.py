@@ -43,6 +43,42 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a document fact was read: its line and page, and its cell when it stands in a grid.
+
+    ``line`` is the document-wide line (as ``source_line`` everywhere); ``cell`` is 'B6' in a
+    sheet, '表1 第2行第3列' in a PDF or Word grid; ``text`` is what was read there, as printed.
+    """
+
+    line: int | None = None
+    page: int | None = None
+    cell: str | None = None
+    sheet: str | None = None
+    text: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where an official finds it: 工作表“X”B6, 第3页 表1 第2行第3列, 第1页（全文第2行）."""
+        if self.sheet is not None:
+            return f"工作表“{self.sheet}”{self.cell or ''}"
+        if self.page is None:
+            return f"第{self.line}行" if self.line is not None else ""
+        if self.cell is not None:
+            return f"第{self.page}页 {self.cell}"
+        return f"第{self.page}页" + (f"（全文第{self.line}行）" if self.line is not None else "")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "where": self.where,
+            "page": self.page,
+            "line": self.line,
+            "cell": self.cell,
+            "sheet": self.sheet,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
 class BudgetLine:
     """One printed figure of a 决算 table (long format: one row per cell)."""
 
@@ -156,19 +192,32 @@ class Project:
     extra: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     source_cell: str | None = None  # the 项目名称's cell in a grid: 'B2' in a sheet, else table/row/column
+    # Where the form's facts were read: 'department' (主管部门), 'unit' (实施单位), 'year', 'title'.
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+# The facts that say whose document it is, each kept with where it was read (DocumentMeta.sources).
+IDENTITY_FIELDS = ("region", "district", "department", "unit", "scope", "year", "kind")
+# scope: a 部门 document (consolidated, or a whole department's targets), one 单位's own
+# document, or one project's form (自评表, 绩效目标申报表).
+SCOPES = ("department", "unit", "project")
 
 
 @dataclass
 class DocumentMeta:
     """What a document says about itself (cover, titles, 编制范围)."""
 
-    district: str | None = None  # short name as printed: 松江, 闵行, 青浦, 普陀 ...
+    district: str | None = None  # Shanghai district's short name: 松江, 闵行, 青浦, 普陀 ...; else None
     department: str | None = None  # full name, e.g. 上海市松江区城市运行管理中心
     year: int | None = None
     units: list[str] = field(default_factory=list)  # 纳入编制范围的单位, full names
     source_line: int | None = None
     kind: str | None = None  # final_accounts | budget | self_evaluation | target_declaration
-    scope: str | None = None  # department (部门) | unit (单位)
+    scope: str | None = None  # department (部门) | unit (单位) | project (a project's form)
+    # The 市/省 the document belongs to: 上海市, 江苏省, 重庆市, 广东省深圳市 …; 中央 for a central unit.
+    region: str | None = None
+    unit: str | None = None  # the 单位 a 单位预算 or a form is of (预算单位, 实施单位), full name
+    sources: dict[str, Source] = field(default_factory=dict)  # an IDENTITY_FIELDS name -> where read
 
 
 @dataclass

@@ -26,8 +26,10 @@ from etl.model import (
     NarrativeFigure,
     ParseResult,
     Project,
+    Source,
 )
-from etl.readers.model import Document
+from etl.parsers.cover import district_of, identity_vocabulary, is_placeholder, region_of
+from etl.readers.model import WORKBOOKS, Document, Line
 from etl.templates import match_title
 from etl.textutil import code_level, squash
 
@@ -127,8 +129,13 @@ _META_CHECKS = {
 
 
 def _fact_found_elsewhere(check: Check, meta: DocumentMeta) -> bool:
-    """A parser's 'fact missing' check is moot when another parser (the cover) read the fact."""
+    """A parser's 'fact missing' check is moot when another parser (the cover) read the fact.
+
+    A document of another region (江苏省, 广东省深圳市 …) has no Shanghai district to miss.
+    """
     attr = _META_CHECKS.get(check.check)
+    if attr == "district" and meta.region is not None and meta.region != identity_vocabulary().home:
+        return True
     return attr is not None and getattr(meta, attr) is not None
 
 
@@ -137,26 +144,134 @@ def _meta_rank(name: str) -> int:
 
 
 def merge_meta(results: list[tuple[str, ParseResult]]) -> DocumentMeta:
-    """Document facts: the cover's reading first, then the narrative's, then any other parser's."""
+    """Document facts: the cover's reading first, then the narrative's, then any other parser's.
+
+    Each fact keeps where it was read (``meta.sources``). A placeholder name ('上海市XX局') is
+    no name. The kind and its scope come together from one parser that read something (a
+    kind word on a form is no evidence), the cover's first, else from the layouts found. The
+    region and district follow the name kept (the department's, else the unit's).
+    """
     meta = DocumentMeta()
-    for _, result in sorted(results, key=lambda r: _meta_rank(r[0])):
+    ordered = sorted(results, key=lambda r: _meta_rank(r[0]))
+    for _, result in ordered:
         m = result.meta
-        meta.district = meta.district or m.district
-        meta.department = meta.department or m.department
-        meta.year = meta.year or m.year
+        for attr in ("department", "unit", "year", "region", "district"):
+            value = getattr(m, attr)
+            if value is None or getattr(meta, attr) is not None:
+                continue
+            if attr in ("department", "unit") and is_placeholder(value):
+                continue
+            setattr(meta, attr, value)
+            fallback = m.source_line if attr == "department" else None
+            meta.sources[attr] = m.sources.get(attr) or Source(fallback)
         meta.source_line = meta.source_line or m.source_line
-        # A kind is what a parser read, not a word on the cover ('部门预算支出' in a target form).
-        read = not result.is_empty() or bool(result.tables_found)
-        meta.kind = meta.kind or (m.kind if read else None)
-        meta.scope = meta.scope or (m.scope if read else None)
         for unit in m.units:
             if unit not in meta.units:
                 meta.units.append(unit)
+    for name, result in ordered:
+        # A kind is what a parser read, not a word on the cover ('部门预算支出' in a target form).
+        read = not result.is_empty() or bool(result.tables_found)
+        if read and result.meta.kind and name in _META_ORDER:
+            _take_kind(meta, result.meta)
+            break
     if meta.kind is None:
         # A text extraction says what it is by the layouts found in it, the 决算 first.
-        found = {name for name, r in results if not r.is_empty()}
-        meta.kind = next((kind for name, kind in _TEXT_KINDS if name in found), None)
+        found = {name: r for name, r in results if not r.is_empty()}
+        chosen = next(((name, kind) for name, kind in _TEXT_KINDS if name in found), None)
+        if chosen is not None:
+            m = found[chosen[0]].meta
+            _take_kind(meta, DocumentMeta(kind=chosen[1], scope=m.scope, sources=m.sources))
+    if meta.scope == "department" and meta.unit is not None:
+        meta.unit = None  # a 部门 document is of no one unit (its forms' 实施单位 are the projects')
+        meta.sources.pop("unit", None)
+    name_attr = "department" if meta.department else "unit" if meta.unit else None
+    region = region_of(getattr(meta, name_attr)) if name_attr else None
+    if name_attr is not None and region is not None:
+        meta.region, meta.district = region, district_of(getattr(meta, name_attr))
+        meta.sources["region"] = meta.sources[name_attr]
+        meta.sources.pop("district", None)
+        if meta.district is not None:
+            meta.sources["district"] = meta.sources[name_attr]
+    if meta.district is not None and meta.region is None:
+        meta.region = identity_vocabulary().home  # a Shanghai district is in 上海市
+        meta.sources["region"] = meta.sources["district"]
     return meta
+
+
+def _take_kind(meta: DocumentMeta, m: DocumentMeta) -> None:
+    meta.kind, meta.scope = m.kind, m.scope
+    for attr in ("kind", "scope"):
+        if getattr(meta, attr) is not None:
+            meta.sources[attr] = m.sources.get(attr) or Source()
+
+
+# A fact's words to look for when its parser said no line: the first line printing them.
+_LOCATE_KIND_WORDS = {
+    "final_accounts": ("部门决算", "决算"),
+    "budget": ("部门预算", "预算"),
+    "self_evaluation": ("自评表", "自评"),
+    "target_declaration": ("绩效目标", "目标"),
+}
+
+
+def complete_sources(meta: DocumentMeta, source: Document) -> None:
+    """Every source with its page, sheet and text; a fact read without a line is placed where printed.
+
+    The narrative parser reads the document's prose as one text and gives a line for the
+    department only; the year, district and kind it read are printed on the first line
+    that holds them.
+    """
+    for attr, src in list(meta.sources.items()):
+        line = src.line
+        if line is None:
+            line = _locate(meta, attr, source)
+        ln = source.line(line) if line is not None else None
+        if ln is None:
+            if src.line is None and src.text is None:
+                del meta.sources[attr]  # nothing says where: better no place than a wrong one
+            continue
+        page = src.page if src.page is not None else ln.page
+        sheet = src.sheet
+        if sheet is None and source.file_type in WORKBOOKS and 1 <= page <= len(source.pages):
+            sheet = source.pages[page - 1].name
+        text = src.text if src.text is not None else ln.text.strip()
+        cell = src.cell if src.cell is not None else _cell_printing(source, ln, text)
+        if source.is_text:
+            page = None if len(source.pages) <= 1 else page
+        meta.sources[attr] = Source(line, page, cell, sheet, text)
+
+
+def _cell_printing(source: Document, ln: Line, text: str) -> str | None:
+    """The cell of a grid row that prints exactly this text (None for prose, or none found)."""
+    if ln.table is None:
+        return None
+    table = source.tables[ln.table]
+    row = table.row_at(ln.number)
+    if row is None:
+        return None
+    for c, cell in enumerate(table.rows[row]):
+        if cell.is_origin and squash(cell.text) == squash(text):
+            return table.place(row, c)
+    return None
+
+
+def _locate(meta: DocumentMeta, attr: str, source: Document) -> int | None:
+    value = getattr(meta, attr)
+    if attr == "year":
+        needles: tuple[str, ...] = (f"{value}年",)
+    elif attr == "district":
+        needles = (f"{value}区", f"{value}新区")
+    elif attr == "kind":
+        needles = _LOCATE_KIND_WORDS.get(str(value), ())
+    elif attr in ("department", "unit", "region"):
+        needles = (squash(str(value)),)
+    else:
+        return None
+    for ln in source.lines:
+        text = squash(ln.text)
+        if any(n in text for n in needles):
+            return ln.number
+    return None
 
 
 def _figure(figures: list[NarrativeFigure], key: str) -> NarrativeFigure | None:
@@ -530,6 +645,7 @@ def normalize_document(source: Document, results: list[tuple[str, ParseResult]])
     source_file = source.source_file
     text = source.text
     meta = merge_meta(results)
+    complete_sources(meta, source)
     doc = NormalizedDocument(
         source_file=source_file,
         meta=meta,

@@ -43,7 +43,12 @@ _PROVENANCE = [
     _c("source_page", pl.Int32, "来源页码", "1-based page (PDF page, XLSX sheet; text: form-feed pages)."),
 ]
 _WHO = [
-    _c("district", pl.String, "区", "District short name as the document gives it (松江, 闵行, 青浦 …)."),
+    _c(
+        "district",
+        pl.String,
+        "区",
+        "A Shanghai district's short name as the document gives it (松江, 闵行, 青浦 …); null for other regions.",
+    ),
     _c("year", pl.Int32, "年度", "Budget year the document reports on."),
     _c("department", pl.String, "部门", "主管部门, full name without suffixes such as (汇总)."),
 ]
@@ -59,7 +64,34 @@ TABLES: dict[str, list[Column]] = {
             "文件类型",
             "Main kind: final_accounts (决算), budget (预算), self_evaluation (绩效自评), target_declaration (绩效目标).",
         ),
-        _c("scope", pl.String, "编报范围", "department (部门) or unit (单位), where the cover says."),
+        _c(
+            "scope",
+            pl.String,
+            "编报范围",
+            "department (部门: a consolidated 部门预算/决算, or a 部门整体 target form), unit (单位: one "
+            "单位's own document) or project (项目: a project's 自评表 or 绩效目标表), as the cover or form says.",
+        ),
+        _c(
+            "region",
+            pl.String,
+            "所属地区",
+            "The 市/省 the document belongs to, read from its name or cover: 上海市, 江苏省, 重庆市, "
+            "广东省深圳市 …; 中央 for a central unit. Null when nothing names a place.",
+        ),
+        _c(
+            "unit",
+            pl.String,
+            "单位",
+            "The 单位 the document is of: a 单位预算's 预算单位, a form's 实施单位/申请单位 (full name).",
+        ),
+        _c(
+            "identity_sources",
+            pl.String,
+            "识别依据",
+            "Where each identity fact was read, as JSON {fact: {where, page, line, cell, sheet, text}} for "
+            "region, district, department, unit, scope, year, kind: 'where' is what an official looks up "
+            "(第1页（全文第2行）, 工作表“Sheet1”B3), 'text' the words read there.",
+        ),
         _c(
             "status",
             pl.String,

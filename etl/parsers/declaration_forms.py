@@ -54,7 +54,7 @@ from functools import cache
 from itertools import combinations
 from typing import Any
 
-from etl.model import Check, Indicator, ParseResult, Project
+from etl.model import Check, Indicator, ParseResult, Project, Source
 from etl.parsers.cover import forms_meta, read_cover, read_toc
 from etl.readers.model import PROSE, Cell, Document, Line, Table
 from etl.templates import forms_data, normalise, strip_entry
@@ -372,6 +372,7 @@ class _Form:
         self.last_page = max(self.last_page, table.page)
         if self.columns is None and len(texts) == 1 and (m := _YEAR_ROW.match(normalise(texts[0]))):
             self.project.year = int(m.group(1))
+            self.project.sources["year"] = _cell_source(table, r, texts[0])
             return
         columns = indicator_columns(row)
         if columns is not None:
@@ -516,8 +517,14 @@ class _Form:
             p.source_cell = table.place(r, c)
         elif spec.key == "department" and p.department is None:
             p.department = text
+            p.sources["department"] = Source(
+                table.cell_line(r, c), table.page, table.place(r, c), table.sheet, text
+            )
         elif spec.key == "unit" and p.unit is None:
             p.unit = text
+            p.sources["unit"] = Source(
+                table.cell_line(r, c), table.page, table.place(r, c), table.sheet, text
+            )
         elif spec.key == "category" and p.category is None:
             p.category = next((w for w in vocabulary().category_words if text.startswith(w)), None)
         elif spec.key == "goal" and p.goal is None:
@@ -818,8 +825,11 @@ def _filled(form: _Form) -> bool:
     return bool(form.project.indicators)
 
 
-def finish(form: _Form, result: ParseResult) -> None:
-    """Close a form: the project (when it has a name) and every check it raised."""
+def finish(form: _Form, result: ParseResult, blanks: list[Project] | None = None) -> None:
+    """Close a form: the project (when it has a name) and every check it raised.
+
+    A blank form is no project, but its head still says whose it is: it goes to ``blanks``.
+    """
     if form.self_evaluation or not (form.titled or form.has_content):
         return
     if not form.titled and form.columns is None:
@@ -836,6 +846,8 @@ def finish(form: _Form, result: ParseResult) -> None:
                 page=form.page,
             )
         )
+        if blanks is not None:
+            blanks.append(p)
         return
     if not p.project_name:
         form.check(
@@ -882,8 +894,10 @@ def _breaks(lines: list[Line]) -> bool:
     return False
 
 
-def _prose_title(lines: list[Line], table: Table, toc: set[int]) -> tuple[Line, str, int | None] | None:
-    """(line, title, year) when one of the last prose lines above the grid is a form title."""
+def _prose_title(
+    lines: list[Line], table: Table, toc: set[int]
+) -> tuple[Line, str, int | None, Line | None] | None:
+    """(line, title, year, the year's line) when one of the last prose lines above the grid is a form title."""
     last = [ln for ln in lines if ln.page == table.page][-3:]
     for i in range(len(last) - 1, -1, -1):
         ln = last[i]
@@ -891,13 +905,21 @@ def _prose_title(lines: list[Line], table: Table, toc: set[int]) -> tuple[Line, 
             continue
         kind = title_kind(ln.text)
         if kind == "declaration":
-            year = None
+            year, year_line = None, None
             for later in [ln, *last[i + 1 :]]:
                 s = normalise(later.text)
                 if m := (_YEAR_ROW.match(s) or _TITLE_YEAR.search(s)):
-                    year = int(m.group(1))
-            return ln, clean_cell(ln.text), year
+                    year, year_line = int(m.group(1)), later
+            return ln, clean_cell(ln.text), year, year_line
     return None
+
+
+def _cell_source(table: Table, r: int, text: str) -> Source:
+    """Where a text of grid row r was read: the first cell printing it."""
+    for c, cell in enumerate(table.rows[r]):
+        if cell.is_origin and clean_cell(cell.text) == clean_cell(text):
+            return Source(table.cell_line(r, c), table.page, table.place(r, c), table.sheet, clean_cell(text))
+    return Source(table.line_of(r), table.page, None, table.sheet, clean_cell(text))
 
 
 def _open(title: str | None, table: Table, r: int, line: int | None = None) -> _Form:
@@ -912,8 +934,11 @@ def _open(title: str | None, table: Table, r: int, line: int | None = None) -> _
     form = _Form(project, table.page, table.sheet, title is not None, table.page)
     if title:
         project.extra["表名"] = title
+        where = Source(line, table.page, text=title) if line is not None else _cell_source(table, r, title)
+        project.sources["title"] = where
         if m := _TITLE_YEAR.search(normalise(title)):
             project.year = int(m.group(1))
+            project.sources["year"] = where
         voc = vocabulary()
         if any(w in normalise(title) for w in voc.whole_department):
             form.whole = True
@@ -943,14 +968,16 @@ def parse(doc: Document) -> ParseResult:
     form: _Form | None = None
     previous: Table | None = None
     used_titles: set[int] = set()
+    blanks: list[Project] = []
 
     def close() -> None:
         nonlocal form
         if form is not None:
-            finish(form, result)
+            finish(form, result, blanks)
         form = None
 
     year_above: int | None = None  # a '（2023年度）' row while no form is open: the next form's year
+    year_above_at: Source | None = None
     for table in doc.tables:
         blocked = False  # under another form's title: a 项目名称 row opens no declaration
         between = _between(doc, previous, table)
@@ -964,10 +991,14 @@ def parse(doc: Document) -> ParseResult:
         ):
             close()
         if prose is not None:
-            ln, title, year = prose
+            ln, title, year, year_line = prose
             used_titles.add(ln.number)
             form = _open(title, table, 0, ln.number)
-            form.project.year = year or form.project.year
+            if year and year_line is not None:
+                form.project.year = year
+                form.project.sources["year"] = Source(
+                    year_line.number, year_line.page, text=clean_cell(year_line.text)
+                )
             form.by_prose = True
         for r, row in enumerate(table.rows):
             kind, title = row_title(row)
@@ -990,6 +1021,7 @@ def parse(doc: Document) -> ParseResult:
                 continue
             if form is None and (m := _YEAR_ROW.match(normalise("".join(_unique_texts(row))))):
                 year_above = int(m.group(1))
+                year_above_at = _cell_source(table, r, "".join(_unique_texts(row)))
                 continue
             if (
                 _has_name_label(row)
@@ -998,7 +1030,9 @@ def parse(doc: Document) -> ParseResult:
             ):
                 close()
                 form = _open(None, table, r)
-                form.project.year = form.project.year or year_above
+                if form.project.year is None and year_above is not None and year_above_at is not None:
+                    form.project.year = year_above
+                    form.project.sources["year"] = year_above_at
                 year_above = None
             if form is not None:
                 form.read_row(table, r)
@@ -1006,8 +1040,8 @@ def parse(doc: Document) -> ParseResult:
     close()
     _narratives(doc, result.projects)
     _titles_without_grids(doc, toc, used_titles, result)
+    result.meta = forms_meta(result.projects, blanks)
     _document_checks(doc, result)
-    result.meta = forms_meta(result.projects)
     return result
 
 
@@ -1126,7 +1160,12 @@ def _document_checks(doc: Document, result: ParseResult) -> None:
             Check(
                 "declaration_year_missing",
                 "info",
-                f"本文件有 {len(undated)} 张绩效目标申报表未印年度，文件封面也未写明年度，年度留空",
+                f"本文件有 {len(undated)} 张绩效目标申报表未印年度，文件封面也未写明年度，"
+                + (
+                    f"年度取其指标值所写的{result.meta.year}年（如“{result.meta.sources['year'].text}”）"
+                    if result.meta.year is not None and "year" in result.meta.sources
+                    else "年度留空"
+                ),
                 source_line=undated[0].source_line,
             )
         )

@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from etl.model import Check, Indicator, ParseResult, Project
+from etl.model import Check, Indicator, ParseResult, Project, Source
 from etl.parsers.cover import forms_meta
 from etl.readers.model import PART, ROW, Document
 from etl.templates import forms_data
@@ -252,6 +252,7 @@ class FormReading:
     project: Project | None
     checks: list[Check]
     orphans: list[Check]
+    blank: Project | None = None  # a blank form: no project, but its head says whose it is
 
 
 # ---------------------------------------------------------------- small readers
@@ -667,6 +668,7 @@ def _read_head_row(state: _FormState, row: Row) -> None:
         year = _year_of(cell) if p.year is None else None
         if year is not None:
             p.year = year
+            p.sources["year"] = _row_source(row, cell)
         elif key == "project_name" and nxt is not None and not p.project_name:
             p.project_name = nxt
             p.source_cell = row.ref_of(nxt)
@@ -684,8 +686,10 @@ def _read_head_row(state: _FormState, row: Row) -> None:
                 )
         elif key == "department" and nxt is not None and voc.fields.get(squash(nxt)) != "unit":
             p.department = nxt
+            p.sources["department"] = _row_source(row, nxt)
         elif key == "unit" and nxt is not None:
             p.unit = nxt
+            p.sources["unit"] = _row_source(row, nxt)
     measures = funds_columns(row)
     if measures and not state.measure_cols:
         state.measure_cols = measures
@@ -694,6 +698,11 @@ def _read_head_row(state: _FormState, row: Row) -> None:
             p.amount_unit = m.group(1)
     elif not measures:
         _read_labelled(state, row)
+
+
+def _row_source(row: Row, text: str) -> Source:
+    """Where a head cell's text was read (its cell in a grid; the line of a prose row)."""
+    return Source(row.line, row.page, row.ref_of(text), None, text)
 
 
 def _labelled_key(cell: str) -> tuple[str, str | None] | None:
@@ -939,6 +948,8 @@ def parse_form(rows: list[Row]) -> FormReading:
         kind=KIND, layout=PROJECT_LAYOUT, source_line=title.line, end_line=title.line, project_name=""
     )
     state = _FormState(project)
+    if title.nonempty:
+        project.sources["title"] = _row_source(title, title.nonempty[0])
     _read_head_row(state, title)
     body = [r for i, r in enumerate(rows) if i and not r.blank and not _furniture(rows, i)]
     pos = 0
@@ -1061,7 +1072,7 @@ def parse_form(rows: list[Row]) -> FormReading:
             f"项目“{project.project_name}”的绩效自评表没有填写任何资金数和指标（空白表），未作为项目读入"
         )
         return FormReading(
-            None, [Check("self_eval_form_empty", "info", message, source_line=title.line)], orphans
+            None, [Check("self_eval_form_empty", "info", message, source_line=title.line)], orphans, project
         )
     if not project.project_name:
         return FormReading(
@@ -1293,16 +1304,19 @@ def parse(doc: Document) -> ParseResult:
     """Every self-evaluation form of the document."""
     result = ParseResult(layout=LAYOUT)
     rows = document_rows(doc)
+    blanks: list[Project] = []
     for start, end in form_ranges(rows):
         copies = split_copies(rows[start:end])
         readings = [parse_form(copy) for copy in copies]
         first = readings[0]
         result.checks += first.checks + first.orphans
+        if first.blank is not None:
+            blanks.append(first.blank)
         if first.project is None:
             continue
         result.projects.append(first.project)
         others = [r.project for r in readings[1:] if r.project is not None]
         for other in others:
             result.checks.append(_duplicate_check(first.project, other, len(copies)))
-    result.meta = forms_meta(result.projects)
+    result.meta = forms_meta(result.projects, blanks)
     return result

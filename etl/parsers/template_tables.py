@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from etl.model import BudgetLine, Check, DocumentMeta, ParseResult, ThreePublicLine
+from etl.model import BudgetLine, Check, ParseResult, ThreePublicLine
 from etl.parsers.cover import read_cover, read_toc
 from etl.readers.model import PROSE, Cell, Document, Line, Table
 from etl.templates import FINAL_ACCOUNTS, TableTemplate, match_title, normalise, strip_entry, vocabulary
@@ -1576,17 +1576,7 @@ def detect(doc: Document) -> bool:
 
 def parse(doc: Document) -> ParseResult:
     cover = read_cover(doc)
-    result = ParseResult(
-        layout=LAYOUT,
-        meta=DocumentMeta(
-            district=cover.district,
-            department=cover.department,
-            year=cover.year,
-            source_line=cover.line,
-            kind=cover.kind,
-            scope=cover.scope,
-        ),
-    )
+    result = ParseResult(layout=LAYOUT, meta=cover.meta())
     read = parse_tables(doc, cover.kind, result)
     if cover.kind is None and read:
         kinds = {t.template.kind for t in read}

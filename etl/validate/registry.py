@@ -30,6 +30,7 @@ SPEC_MODULES = (
     "narrative_items",
     "narrative_self",
     "text_hygiene",
+    "identity",
     "performance",
     "versions",
     "scopes",

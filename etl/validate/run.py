@@ -7,6 +7,7 @@ from etl.normalize import NormalizedDocument
 from etl.validate import (
     across_tables,
     arithmetic,
+    identity,
     narrative_items,
     narrative_self,
     narrative_tables,
@@ -28,6 +29,7 @@ def validate_document(doc: NormalizedDocument) -> list[Check]:
     checks += _optional(narrative_items, doc)
     checks += narrative_self.checks(doc)
     checks += _optional(text_hygiene, doc)
+    checks += identity.checks(doc)
     checks += performance.checks(doc.projects, doc.indicators)
     return checks
 

@@ -79,7 +79,12 @@ READING: tuple[CheckSpec, ...] = (
         "绩效自评表是空表",
         "绩效自评表没有填写任何资金数和指标（空白模板），未作为项目读入",
     ),
-    _reading("declaration_year_missing", "info", "申报表未印年度", "申报表和文件封面均未写明年度，年度留空"),
+    _reading(
+        "declaration_year_missing",
+        "info",
+        "申报表未印年度",
+        "申报表和文件封面均未写明年度：年度取指标值共同写明的年份，没有则留空",
+    ),
     _reading(
         "duplicate_rendering_differs",
         "warning",

@@ -993,9 +993,9 @@ def heading_year_checks(text: _Text, year: int | None, kind: str | None) -> list
     out: list[Check] = []
     for line in _title_lines(text):
         entry = strip_entry(line.text)
-        m = re.search("(" + _YEAR + r")\s*年", entry.translate(_DIGITS))
+        m = re.search("(" + _YEAR + r")\s*年(?!\s*\d{1,2}\s*月)", entry.translate(_DIGITS))
         if m is None or int(m.group(1)) == year:
-            continue
+            continue  # a date ('报送日期：2025年3月') is no heading's year: etl/validate/identity.py reads it
         shown = _squash(entry)[:_QUOTE]
         what = "目录" if text.is_toc(line) else "标题"
         out.append(
@@ -1038,13 +1038,20 @@ def department_checks(text: _Text, department: str | None, units: list[str]) -> 
         return []
     known = {_name_key(department)} | {_name_key(u) for u in units}
     out: list[Check] = []
-    for line in text.lines:
+    for i, line in enumerate(text.lines):
         m = _DEPARTMENT_LINE_RE.search(_squash(line.text))
         if m is None:
             continue
         name = m.group("name")
         if _same_department(_name_key(name), known):
             continue
+        nxt = text.lines[i + 1] if i + 1 < len(text.lines) else None
+        if (
+            nxt is not None
+            and nxt.page == line.page
+            and _same_department(_name_key(name + _squash(nxt.text)), known)
+        ):
+            continue  # the name goes on in the next line ('…城市管理行政执' / '法局')
         out.append(
             _check(
                 "department_name_mismatch",
