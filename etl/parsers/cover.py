@@ -455,21 +455,31 @@ def read_toc(doc: Document, kind: str | None) -> tuple[list[TocEntry], set[int]]
     if start is None:
         return entries, toc_lines
     pages = {start.page}
+    pending: str | None = (
+        None  # an entry whose title is wrapped onto the next line ('…“三公”经费、会议费、培训费支' / '出预算表')
+    )
     for ln in doc.lines[start.number - 1 :]:
         if ln.kind != PROSE:
             if ln.page in pages and not ln.text.strip(" |"):
                 continue
             break
+        joined = match_title(pending + ln.text.strip(), kind) if pending else None
         if ln.page not in pages:
-            # The 目录 continues onto the next page only if that page starts with entries.
-            if ln.page == max(pages) + 1 and _looks_like_entry(ln.text):
+            # The 目录 continues onto the next page only if that page starts with entries, or with
+            # the end of an entry wrapped at the page's foot.
+            if ln.page == max(pages) + 1 and (_looks_like_entry(ln.text) or joined is not None):
                 pages.add(ln.page)
             else:
                 break
         toc_lines.add(ln.number)
         m = match_title(ln.text, kind)
+        if m is None and joined is not None:
+            entries.append(TocEntry(joined, ln.number, ln.page))
+            pending = None
+            continue
         if m is not None:
             entries.append(TocEntry(m, ln.number, ln.page))
+        pending = ln.text.strip() if m is None and _looks_like_entry(ln.text) else None
     return entries, toc_lines
 
 
