@@ -27,7 +27,12 @@ POINTS_FORMAT = "0.00"
 # Stored codes -> the words an official reads (screens and downloads alike).
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "kind": {"self_evaluation": "绩效自评", "target_declaration": "绩效目标申报"},
-    "doc_kind": {"final_accounts": "部门决算", "budget": "部门预算"},
+    "doc_kind": {
+        "final_accounts": "部门决算",
+        "budget": "部门预算",
+        "self_evaluation": "绩效自评",
+        "target_declaration": "绩效目标申报",
+    },  # fmt: skip
     "layout": {
         "self_eval_form": "绩效自评表（按单元格读取）",
         "glued": "粘连版式（自评表）",
@@ -36,6 +41,8 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
         "declaration_form": "绩效目标申报表（原件）",
     },
     "classification": {"functional": "功能分类", "economic": "经济分类"},
+    "scope": {"department": "部门", "unit": "单位", "project": "项目"},
+    "status": {"ok": "完整读取", "partial": "部分读取", "failed": "未能读取"},
     "severity": {"error": "错误", "warning": "警告", "info": "提示"},
     "target_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
     "actual_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
@@ -79,6 +86,30 @@ def file_name(*parts: str, limit: int = 120) -> str:
     return name[:limit]
 
 
+IDENTITY_FACTS = {
+    "region": "所属地区", "district": "区", "department": "部门", "unit": "单位", "scope": "编报范围",
+    "year": "年度", "kind": "文件类型",
+}  # fmt: skip
+
+
+def identity_text(raw: str | None) -> str | None:
+    """Where each identity fact of a document was read, as an official looks it up:
+    '部门：第1页（全文第2行）“预算单位：上海市普陀区商务委员会”；年度：…'."""
+    if not raw:
+        return None
+    try:
+        facts = json.loads(raw)
+    except ValueError:
+        return None
+    parts = []
+    for key, label in IDENTITY_FACTS.items():
+        source = facts.get(key) if isinstance(facts, dict) else None
+        if isinstance(source, dict) and source.get("where"):
+            words = " ".join(str(source.get("text") or "").split())
+            parts.append(f"{label}：{source['where']}" + (f"“{words[:60]}”" if words else ""))
+    return "；".join(parts) or None
+
+
 def extra_text(raw: str | None) -> str | None:
     """A form's other fields (stored as JSON) as an official reads them: '键：值；键：值'."""
     if not raw:
@@ -102,6 +133,8 @@ def readable(df: pl.DataFrame) -> pl.DataFrame:
             continue
         if name == "extra_json":
             out.append(col.map_elements(extra_text, return_dtype=pl.String))
+        elif name == "identity_sources":
+            out.append(col.map_elements(identity_text, return_dtype=pl.String))
         elif name in VALUE_WORDS:
             out.append(col.replace_strict(VALUE_WORDS[name], default=col))
         elif dtype == pl.Boolean:

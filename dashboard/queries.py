@@ -886,6 +886,7 @@ def same_project_elsewhere(con: duckdb.DuckDBPyConnection, project_id: str) -> p
 # --- 数据下载 / 数据质量 ---------------------------------------------------------------
 
 DOWNLOAD_TABLES = {
+    "documents": "文件与识别结果",
     "projects": "项目",
     "indicators": "绩效指标",
     "budget_lines": "决算与预算报表",
@@ -928,11 +929,20 @@ def download_table(
             ORDER BY district, year, department, project_name{lim}
         """
         params["kinds"] = _project_kinds(f)
+    elif table == "documents":
+        sql = f"""
+            SELECT source_file, region, district, department, unit, scope, year, kind AS doc_kind, status, tables_found,
+                   tables_expected, tables_missing, n_budget_lines, n_projects, n_indicators, n_checks,
+                   counted, in_totals, totals_via, identity_sources, error
+            FROM documents WHERE {_WHERE} AND source_file LIKE '%' || $needle || '%' ESCAPE '\\'
+            ORDER BY district NULLS LAST, year, department, source_file{lim}
+        """
     elif table == "budget_lines":
         sql = f"""
-            SELECT * FROM budget_lines WHERE {_WHERE} AND {_kind_guard(f, "final_accounts")}
+            SELECT b.*, d.region, d.scope FROM budget_lines b JOIN documents d USING (source_file)
+            WHERE {_where("b")} AND {_kind_guard(f, "final_accounts")}
               AND (name LIKE '%' || $needle || '%' ESCAPE '\\' OR coalesce(code, '') LIKE $needle || '%' ESCAPE '\\')
-            ORDER BY district, year, department, statement, source_line{lim}
+            ORDER BY b.district, b.year, b.department, b.statement, b.source_line{lim}
         """
     elif table == "narrative_items":
         sql = f"""

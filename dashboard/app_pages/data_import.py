@@ -13,12 +13,12 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import db, importer, state, ui
+from dashboard import db, export, importer, state, ui
 from dashboard.safe_text import md
 from etl.readers import limits
 
 STATUS_TEXT = {"ok": "完整读取", "partial": "部分读取", "failed": "未能读取"}
-SCOPE_TEXT = {"department": "部门", "unit": "单位"}
+SCOPE_TEXT = export.VALUE_WORDS["scope"]
 
 ctx = ui.context()
 raw, warehouse = importer.raw_path(), db.warehouse_path()
@@ -62,11 +62,16 @@ def show_facts(p: importer.Preview) -> None:
     kind = ui.DOC_KIND_TEXT.get(d.get("kind") or "", "未识别")
     file_words = importer.TYPE_WORDS.get(d.get("file_type") or "", ui.MISSING)
     pages = f"，{d['n_pages']} 页" if d.get("n_pages") else ""
+    unit = f" ｜ 单位 **{md(d['unit'])}**" if d.get("unit") and d.get("unit") != d.get("department") else ""
     st.markdown(
-        f"**识别结果**：类型 **{kind}** ｜ 区 **{district_text(d.get('district'))}** ｜ "
-        f"年度 **{d.get('year') or ui.MISSING}** ｜ 部门 **{md(d.get('department') or ui.MISSING)}** ｜ "
+        f"**识别结果**：类型 **{kind}** ｜ 地区 **{md(d.get('region') or ui.MISSING)}** ｜ "
+        f"区 **{district_text(d.get('district'))}** ｜ "
+        f"年度 **{d.get('year') or ui.MISSING}** ｜ 部门 **{md(d.get('department') or ui.MISSING)}**{unit} ｜ "
         f"范围 {SCOPE_TEXT.get(d.get('scope') or '', ui.MISSING)} ｜ {file_words} 文件{pages}"
     )
+    where = export.identity_text(d.get("identity_sources"))
+    if where:
+        st.caption(f"识别依据：{md(where)}")  # the documents' own words: shown as text
     found, expected = d.get("tables_found"), d.get("tables_expected")
     tables = f"{found}/{expected}" if expected is not None else ui.MISSING
     cols = st.columns(4)
@@ -98,7 +103,7 @@ def show_checks(p: importer.Preview, key: str) -> None:
 def show_preview(p: importer.Preview, index: int) -> None:
     with st.container(border=True):
         st.markdown(f"##### {md(p.upload_name)}")
-        st.caption(f"{p.size / importer.MB:.2f} MB · sha256 {p.sha256[:12]}…")
+        st.caption(f"{p.size / importer.MB:.2f} MB")
         parsed = p.document.get("status") in ("ok", "partial")
         if p.refusal:
             st.error(md(p.refusal), icon=":material/block:")

@@ -32,7 +32,9 @@ if df.is_empty():
     st.stop()
 
 # The project's own columns an indicator row carries (区, 年度, 部门, 项目名称) are named too.
-table_labels = {**labels("projects"), **labels(table)}
+# A budget line carries its document's region and scope (部门 / 单位): whose figure it is.
+who = {c: labels("documents")[c] for c in ("region", "scope")} | {"doc_kind": labels("documents")["kind"]}
+table_labels = {**labels("projects"), **who, **labels(table)}
 col_labels = {**table_labels, **export.percent_labels(table_labels)}
 readable = export.key_columns_first(export.readable(df))
 shown = export.with_labels(readable, col_labels)

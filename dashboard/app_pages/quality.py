@@ -3,8 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import db, importer, source_view, state, ui
+from dashboard import db, export, importer, source_view, state, ui
 from dashboard.safe_text import md
+from etl.schema import labels
 
 
 def versions_section(snap: db.Snapshot) -> None:
@@ -88,6 +89,21 @@ if not partial.is_empty():
     )
 
 versions_section(snap)
+
+with st.expander(
+    f"文件与识别结果（{docs.height} 个文件：地区、区、部门、单位、编报范围、年度、类型及识别依据）"
+):
+    who = docs.select(
+        "source_file", "region", "district", "department", "unit", "scope", "year",
+        pl.col("kind").alias("doc_kind"), "status", "in_totals", "identity_sources",
+    )  # fmt: skip
+    names = {**labels("documents"), "doc_kind": labels("documents")["kind"]}
+    st.dataframe(
+        export.with_labels(export.key_columns_first(export.readable(who)), names),
+        hide_index=True,
+        width="stretch",
+        placeholder=ui.MISSING,
+    )
 
 summary = state.data(snap, "checks_summary", f)
 if summary.is_empty():

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import db, importer, state
 from etl.build import build
 
-from .conftest import APP
+from .conftest import APP, as_read
 
 ROOT = Path(__file__).resolve().parents[2]
 JUSTICE = ROOT / "tests" / "cases" / "real" / "putuo_justice_bureau_2026_department_budget.pdf"
@@ -169,3 +169,16 @@ def test__page__removing_a_seed_needs_the_checkbox(corpus) -> None:
     button(at, "移除原有文件").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not (raw / seed).exists()
+
+
+def test__page__previews_the_full_name_and_where_each_fact_was_read(corpus) -> None:
+    # issue 18: a cover whose department name breaks at a line end previewed "上海市普陀区规划和自然".
+    wrapped = ROOT / "tests" / "cases" / "planted" / "identity" / "wrapped_title_final_accounts.pdf"
+    at = open_import()
+    at.file_uploader[0].set_value(("规划资源局决算.pdf", wrapped.read_bytes(), "application/pdf")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    body = as_read(texts(at))
+    assert "部门 **上海市普陀区规划和自然资源局**" in body
+    assert "地区 **上海市**" in body and "范围 部门" in body
+    assert "识别依据：" in body and "部门：第1页" in body
+    assert "sha256" not in body

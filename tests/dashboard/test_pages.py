@@ -722,3 +722,14 @@ def test_unit_sentence_is_what_an_official_says():
     assert said == "原表表头写的金额单位是万元，但数字实为元，按元读入（依据见“数据质量”页）。"
     assert ui.unit_sentence("元", "元") == "原表金额单位为元。"
     assert "未注明" in ui.unit_sentence(None, "万元") and "采用" not in said
+
+
+def test_quality_lists_each_document_with_its_identity_and_where_it_was_read():
+    at = open_page("quality")
+    assert_clean(at)
+    docs = table(at, "所属地区", "区", "部门", "编报范围", "年度", "识别依据")
+    justice = docs[docs["来源文件"] == "putuo_justice_bureau_2026_department_budget.pdf"].iloc[0]
+    assert (justice["所属地区"], justice["区"], justice["部门"], justice["编报范围"], justice["年度"]) == (
+        "上海市", "普陀", "上海市普陀区司法局", "部门", 2026,
+    )  # fmt: skip
+    assert "部门：第1页" in justice["识别依据"]
