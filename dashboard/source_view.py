@@ -31,13 +31,14 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from dashboard import pages
 from etl.readers import UnreadableDocument, read_document
 from etl.readers.model import PDF, PROSE, WORKBOOKS, BBox, Cell, Document, Line, Table
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_ENV = "BUDGET_RAW"
-SOURCE_PAGE = "app_pages/source.py"
-SOURCE_URL = "/source"
+SOURCE_PAGE = pages.BY_NAME["source"].file
+SOURCE_URL = "/" + pages.BY_NAME["source"].url_path
 
 MAX_NAME = 200
 MAX_CELL = 40

@@ -15,11 +15,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, export, state
+from dashboard import charts, db, export, pages, state
 from dashboard.queries import KIND_LABELS, Filters
 from dashboard.safe_text import md
 
-PROJECT_DETAIL_PAGE = "app_pages/project_detail.py"
+PROJECT_DETAIL_PAGE = pages.BY_NAME["project_detail"].file
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
 # Streamlit's Plotly bundle registers no locale: the toolbar's words go in the config itself
 # (Plotly's ``locales`` option), keyed by the English strings Plotly looks up.
@@ -239,7 +239,7 @@ def plot_opening_projects(fig: go.Figure, key: str) -> None:
     plot_clickable(fig, key, open_it, "点击图中的一个项目点可打开该项目的详情。")
 
 
-STRUCTURE_PAGE = "app_pages/structure.py"
+STRUCTURE_PAGE = pages.BY_NAME["structure"].file
 
 
 def plot_opening_structure(fig: go.Figure, key: str) -> None:

@@ -16,24 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, source_view, state, ui
+from dashboard import charts, export, pages, source_view, state, ui
 from dashboard.safe_text import md, md_code
 from etl.schema import labels
 
 WAN, CENT = export.WAN, export.CENT
 # Where an official may have come from: a page's title -> its script (the back link).
-BACK_PAGES = {
-    "总览": "app_pages/overview.py",
-    "区际比较": "app_pages/compare_districts.py",
-    "年度比较": "app_pages/compare_years.py",
-    "支出结构": "app_pages/structure.py",
-    "预算执行": "app_pages/execution.py",
-    "预算与决算": "app_pages/budget.py",
-    "绩效评分": "app_pages/scores.py",
-    "数据下载": "app_pages/download.py",
-    "数据质量": "app_pages/quality.py",
-    "原文查看": "app_pages/source.py",
-}
+BACK_PAGES = {p.title: p.file for p in pages.PAGES if p.name not in ("project_detail", "data_import")}
 # Offered when the page the official came from is not known.
 FALLBACK_BACK = ("绩效评分", "预算执行", "数据下载")
 # Set by the entry file (the title of the last page shown before 项目详情), if it records it.

@@ -13,34 +13,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
+from dashboard import pages, ui
 
 from .conftest import APP, as_read, project_id
 
-PAGES = [
-    "overview",
-    "compare_districts",
-    "compare_years",
-    "structure",
-    "execution",
-    "scores",
-    "project_detail",
-    "download",
-    "quality",
-    "budget",
-]
-TITLES = {
-    "overview": "总览",
-    "compare_districts": "区际比较",
-    "compare_years": "年度比较",
-    "structure": "支出结构",
-    "execution": "预算执行",
-    "scores": "绩效评分",
-    "project_detail": "项目详情",
-    "download": "数据下载",
-    "quality": "数据质量",
-    "budget": "预算与决算",
-}
+# Every page but 原文查看 and 数据导入 (their own tests open them with a document or a corpus).
+PAGES = [p.name for p in pages.PAGES if p.name not in ("source", "data_import")]
+TITLES = {p.name: p.title for p in pages.PAGES}
 
 
 def open_page(page: str = "overview", params: dict | None = None) -> AppTest:

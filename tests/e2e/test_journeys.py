@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 from openpyxl import load_workbook
 
+from dashboard import pages
 from tests.e2e.conftest import (
     CONTEXT,
     MAIN,
@@ -24,20 +25,7 @@ from tests.e2e.conftest import (
     shows,
 )
 
-PAGES = {
-    "": "总览",
-    "compare_districts": "区际比较",
-    "compare_years": "年度比较",
-    "structure": "支出结构",
-    "execution": "预算执行",
-    "scores": "绩效评分",
-    "project_detail": "项目详情",
-    "download": "数据下载",
-    "quality": "数据质量",
-    "budget": "预算与决算",
-    "source": "原文查看",
-    "import": "数据导入",
-}
+PAGES = {p.url_path: p.title for p in pages.PAGES}
 
 
 def open_app(pg, server: str, path: str = "", query: str = "") -> None:

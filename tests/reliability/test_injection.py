@@ -23,16 +23,13 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, state
+from dashboard import charts, pages, state
 from dashboard.safe_text import chart_text, md, md_code
 from tests.reliability import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "streamlit_app.py"
-PAGES = [
-    "overview", "compare_districts", "compare_years", "structure", "execution", "scores",
-    "project_detail", "download", "quality", "budget", "source",
-]  # fmt: skip
+PAGES = [p.name for p in pages.PAGES if p.name != "data_import"]
 PAYLOADS = (hostile.IMAGE, hostile.LINK, hostile.IMG_TAG, hostile.A_TAG, hostile.BARE)
 
 # --- what a renderer would make of a string ------------------------------------------------
