@@ -20,6 +20,7 @@ import polars as pl
 
 from dashboard.names import project_labels
 from dashboard.safe_text import chart_text
+from etl.templates import DISTRICTS
 
 # Plotly imports pandas lazily the first time a figure holds data; when two sessions (threads) do
 # that at once, one of them sees a half-imported pandas ("partially initialized module"). Importing
@@ -47,25 +48,14 @@ def _serialized(fn: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
 
 WAN = 10000.0
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# The three seed districts first, in strong colours; the other districts after them.
-DISTRICT_COLORS = {
-    "松江": "#1f77b4",
-    "闵行": "#d62728",
-    "青浦": "#2ca02c",
-    "黄浦": "#9467bd",
-    "徐汇": "#8c564b",
-    "长宁": "#e377c2",
-    "静安": "#7f7f7f",
-    "普陀": "#bcbd22",
-    "虹口": "#17becf",
-    "杨浦": "#ff7f0e",
-    "宝山": "#393b79",
-    "嘉定": "#637939",
-    "浦东": "#8c6d31",
-    "金山": "#843c39",
-    "奉贤": "#7b4173",
-    "崇明": "#3182bd",
-}
+# The three seed districts first, in strong colours; the other districts after them (the one
+# district list: etl/templates/identity.toml).
+_PALETTE = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#17becf", "#ff7f0e", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+)  # fmt: skip
+_FIRST = ("松江", "闵行", "青浦")
+DISTRICT_COLORS = dict(zip((*_FIRST, *(d for d in DISTRICTS if d not in _FIRST)), _PALETTE, strict=True))
 SEQUENCE = list(DISTRICT_COLORS.values())
 # Beyond this many projects in one box, only outliers are drawn as points (thousands of SVG points are slow).
 MAX_BOX_POINTS = 400

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-DISTRICTS = (
-    "黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行",
-    "宝山", "嘉定", "浦东新", "金山", "松江", "青浦", "奉贤", "崇明",
-)  # fmt: skip
+from etl import templates
+
+# The 16 districts as a name prints them before 区 (浦东新区).
+DISTRICTS = tuple(d + "新" if d == "浦东" else d for d in templates.DISTRICTS)
 DEPARTMENTS = (
     "城市运行管理中心",
     "行政服务中心",

@@ -33,6 +33,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import takewhile
 
+from etl import templates
 from etl.model import Check, DocumentMeta, NarrativeFigure, NarrativeItem, ParseResult
 from etl.textutil import clean_cell, parse_amount, split_cells, squash
 
@@ -40,11 +41,8 @@ LAYOUT = "narrative"
 
 # --- vocabulary (data) ------------------------------------------------------------------
 
-# Shanghai's 16 districts, short names as documents print them before 区 (浦东 before 新区).
-DISTRICTS: tuple[str, ...] = (
-    "黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行",
-    "宝山", "嘉定", "浦东", "金山", "松江", "青浦", "奉贤", "崇明",
-)  # fmt: skip
+# Shanghai's 16 districts (etl/templates/identity.toml).
+DISTRICTS = templates.DISTRICTS
 
 # Words that make a document worth reading for prose or document facts.
 _DETECT_WORDS = (

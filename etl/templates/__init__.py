@@ -16,6 +16,11 @@ from typing import Any
 
 _FILE = Path(__file__).with_name("tables.toml")
 _FORMS_FILE = Path(__file__).with_name("forms.toml")
+_IDENTITY_FILE = Path(__file__).with_name("identity.toml")
+# Shanghai's 16 districts (identity.toml), short names as printed before 区: the one district list.
+DISTRICTS: tuple[str, ...] = tuple(
+    tomllib.loads(_IDENTITY_FILE.read_text(encoding="utf-8"))["regions"]["home_districts"]
+)
 
 FINAL_ACCOUNTS = "final_accounts"
 BUDGET = "budget"
