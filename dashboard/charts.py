@@ -18,6 +18,7 @@ import pandas  # noqa: F401 - see below
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard import money
 from dashboard.names import project_labels
 from dashboard.safe_text import chart_text
 from etl.templates import DISTRICTS
@@ -46,7 +47,7 @@ def _serialized(fn: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
     return wrapper
 
 
-WAN = 10000.0
+WAN = float(money.WAN)  # for arithmetic on chart axes; every 万元 text comes from dashboard.money
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # The three seed districts first, in strong colours; the other districts after them (the one
 # district list: etl/templates/identity.toml).
@@ -75,21 +76,9 @@ def has_data(df: pl.DataFrame | None, column: str | None = None) -> bool:
     return column is None or df[column].drop_nulls().len() > 0
 
 
-def to_wan(values: pl.Series) -> list[float | None]:
-    """元 (Decimal) -> 万元 floats for plotting only; tables keep exact decimals."""
-    return [None if v is None else float(v) / WAN for v in values.to_list()]
-
-
 def _texts(values: object) -> list[str]:
     """Names from the documents as a figure shows them: as text (Plotly draws <a href> as a link)."""
     return [chart_text(v) for v in values]  # type: ignore[attr-defined]
-
-
-def fmt_wan(yuan: Decimal | float | None) -> str:
-    """元 -> '3,984.05 万元'."""
-    if yuan is None:
-        return "—"
-    return f"{float(yuan) / WAN:,.2f} 万元"
 
 
 def _layout(
@@ -132,7 +121,7 @@ def _basic_project_bars(df: pl.DataFrame, barmode: str, title: str) -> go.Figure
         part = df.filter(pl.col("measure") == measure)
         fig.add_bar(
             x=_texts(part["label"]),
-            y=to_wan(part["amount_yuan"]),
+            y=money.wan_floats(part["amount_yuan"]),
             name=measure,
             marker={"color": [district_color(d) for d in part["district"]], "pattern": {"shape": pattern}},
             # [district, year, department or ""]: a click opens that 支出结构 (ui.plot_clickable)
@@ -172,7 +161,8 @@ def class_shares(df: pl.DataFrame) -> go.Figure:
             orientation="h",
             # [万元, district, year, department or ""]: a click opens that 支出结构 (ui.plot_clickable)
             customdata=[
-                [w, *key] for w, key in zip(to_wan(part["amount_yuan"]), _where_from(part), strict=True)
+                [w, *key]
+                for w, key in zip(money.wan_floats(part["amount_yuan"]), _where_from(part), strict=True)
             ],
             hovertemplate="%{y}<br>" + name + "：%{x:.2f}%（%{customdata[0]:,.2f} 万元）<extra></extra>",
         )
@@ -314,7 +304,7 @@ def _hierarchy(df: pl.DataFrame) -> dict:
     codes = [str(c) for c in df["code"].to_list()]
     known = set(codes)
     parents = [p if p in known else "" for p in (p or "" for p in df["parent"].to_list())]
-    printed = to_wan(df["amount_yuan"])
+    printed = money.wan_floats(df["amount_yuan"])
     size = {c: max(v or 0.0, 0.0) for c, v in zip(codes, printed, strict=True)}
     children: dict[str, list[str]] = {}
     for code, parent in zip(codes, parents, strict=True):
@@ -451,7 +441,7 @@ def three_public(df: pl.DataFrame, final: bool = True) -> go.Figure:
     for field, name, opacity in measures:
         fig.add_bar(
             x=labels,
-            y=to_wan(df[field]),
+            y=money.wan_floats(df[field]),
             name=name,
             opacity=opacity,
             marker={"color": [district_color(d) for d in df["district"]]},
@@ -483,7 +473,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
         ("executed_yuan", "全年执行数", "circle"),
     ):
         fig.add_scatter(
-            x=to_wan(df[field]),
+            x=money.wan_floats(df[field]),
             y=names,
             mode="markers",
             name=label,
@@ -511,7 +501,7 @@ def budget_dumbbell(df: pl.DataFrame) -> go.Figure:
     amounts = [
         v
         for c in ("budget_initial_yuan", "budget_full_year_yuan", "executed_yuan")
-        for v in to_wan(df[c])
+        for v in money.wan_floats(df[c])
         if v is not None
     ]
     if amounts and min(amounts) > 0 and max(amounts) / min(amounts) > 100:
@@ -559,7 +549,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
             )
     positive = [
         v
-        for v in (*to_wan(df["budget_full_year_yuan"]), *to_wan(df["executed_yuan"]))
+        for v in (*money.wan_floats(df["budget_full_year_yuan"]), *money.wan_floats(df["executed_yuan"]))
         if v is not None and v > 0
     ]
     low, top = (min(positive), max(positive)) if positive else (0.01, 1.0)
@@ -598,14 +588,16 @@ def points_lost(df: pl.DataFrame) -> go.Figure:
 
 @_serialized
 def trend(
-    df: pl.DataFrame, value: str, title: str, y_title: str, by: str = "district", money: bool = True
+    df: pl.DataFrame, value: str, title: str, y_title: str, by: str = "district", in_wan: bool = True
 ) -> go.Figure:
     """A value across years, one line per district (or department)."""
     fig = go.Figure()
     for key in df[by].unique(maintain_order=True).to_list():
         part = df.filter(pl.col(by) == key).sort("year")
         ys = (
-            to_wan(part[value]) if money else [None if v is None else float(v) for v in part[value].to_list()]
+            money.wan_floats(part[value])
+            if in_wan
+            else [None if v is None else float(v) for v in part[value].to_list()]
         )
         fig.add_scatter(
             x=part["year"].to_list(),
@@ -614,13 +606,13 @@ def trend(
             name=chart_text(key),
             line={"color": district_color(key)} if by == "district" else None,
             hovertemplate="%{x} 年：%{y:,.2f}"
-            + ("万元" if money else "")
+            + ("万元" if in_wan else "")
             + "<extra>"
             + chart_text(key)
             + "</extra>",
         )
     fig.update_xaxes(dtick=1)
-    if money:
+    if in_wan:
         fig.update_yaxes(rangemode="tozero")  # a money axis starts at zero
     return _layout(fig, title, "年度", y_title)
 
@@ -652,7 +644,7 @@ def narrative_items(df: pl.DataFrame) -> go.Figure:
     for field, name in (("budget_initial_yuan", "年初预算"), ("final_yuan", "支出决算")):
         fig.add_bar(
             y=labels,
-            x=to_wan(df[field]),
+            x=money.wan_floats(df[field]),
             name=name,
             orientation="h",
             hovertemplate="%{y}<br>" + name + "：%{x:,.2f} 万元<extra></extra>",
@@ -735,7 +727,7 @@ def budget_classes(df: pl.DataFrame, department: str) -> go.Figure:
         part = df.filter(pl.col("year") == year)
         fig.add_bar(
             y=[chart_text(f"{c} {n}") for c, n in zip(part["code"], part["name"], strict=True)],
-            x=to_wan(part["amount_yuan"]),
+            x=money.wan_floats(part["amount_yuan"]),
             name=f"{year} 年",
             orientation="h",
             hovertemplate="%{y}<br>" + f"{year} 年" + "：%{x:,.2f} 万元<extra></extra>",

@@ -13,10 +13,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import rustpy_xlsxwriter
+
+from dashboard import money
 
 BOM = "\ufeff"
 MONEY_FORMAT = '#,##0.00" 元"'
@@ -47,18 +48,8 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     "target_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
     "actual_op": {"range": "区间", "=": "等于", ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"},
 }
-WAN = Decimal(10000)
-CENT = Decimal("0.01")
-
-
-def money_text(yuan: object, missing: str = "—") -> str:
-    """元 -> '113.23 万元'; under 1 万元 -> '500.00 元' (0.05 万元 reads wrong); unknown -> ``missing``."""
-    if yuan is None:
-        return missing
-    d = Decimal(str(yuan))
-    if abs(d) < WAN:
-        return f"{d.quantize(CENT, ROUND_HALF_UP):,.2f} 元"
-    return f"{(d / WAN).quantize(CENT, ROUND_HALF_UP):,.2f} 万元"
+WAN, CENT = money.WAN, money.CENT
+money_text = money.money_text  # one rounding for screens and files (dashboard.money)
 
 
 # Fractions stored to six places, downloaded as percentages to two ('0.956500' -> 95.65).

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, export, pages, state
+from dashboard import charts, db, export, money, pages, state
 from dashboard.queries import KIND_LABELS, Filters
 from dashboard.safe_text import md
 
@@ -296,7 +296,7 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
     for name in df.columns:
         col = pl.col(name)
         if name.endswith("_yuan"):
-            out.append((col.cast(pl.Float64) / 10000).alias(name))
+            out.append(money.wan_column(col).alias(name))
         elif name in PERCENT_COLUMNS:
             out.append((col.cast(pl.Float64) * 100).alias(name))
         elif name in ("score_total", "score_max", "avg_score", "weight", "score", "points_lost"):
@@ -471,4 +471,4 @@ def unit_sentence(printed: str | None, used: str | None) -> str:
 
 
 def metric_wan(label: str, yuan: object, help: str | None = None) -> None:
-    st.metric(label, charts.fmt_wan(yuan), help=help)  # type: ignore[arg-type]
+    st.metric(label, money.wan_text(yuan), help=help)

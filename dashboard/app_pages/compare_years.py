@@ -104,7 +104,7 @@ scored = grouped.filter(pl.col("avg_score").is_not_null())
 if charts.has_data(scored):
     ui.plot(
         charts.trend(
-            scored, "avg_score", "绩效自评平均分（分）按年度", "平均分（分）", by=column, money=False
+            scored, "avg_score", "绩效自评平均分（分）按年度", "平均分（分）", by=column, in_wan=False
         ),
         key="yr_score",
     )

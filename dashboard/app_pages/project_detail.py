@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, export, pages, source_view, state, ui
+from dashboard import money as money_format
 from dashboard.safe_text import md, md_code
 from etl.schema import labels
 
-WAN, CENT = export.WAN, export.CENT
+WAN = money_format.WAN
 # Where an official may have come from: a page's title -> its script (the back link).
 BACK_PAGES = {p.title: p.file for p in pages.PAGES if p.name not in ("project_detail", "data_import")}
 # Offered when the page the official came from is not known.
@@ -65,13 +66,11 @@ POINT_WORDS = ("分值", "得分")
 
 
 def money(yuan: object) -> str:
-    return export.money_text(yuan, ui.MISSING)
+    return money_format.money_text(yuan, ui.MISSING)
 
 
 def money_help(yuan: object, what: str) -> str:
-    if yuan is None:
-        return f"原表未印{what}"
-    return f"原表数字：{Decimal(str(yuan)).quantize(CENT, ROUND_HALF_UP):,.2f} 元"
+    return f"原表未印{what}" if yuan is None else f"原表数字：{money_format.yuan_text(yuan)}"
 
 
 def points(value: object) -> str:

@@ -4,7 +4,7 @@ classification of 基本支出, 基本 vs 项目, 三公 — never two departmen
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, money, state, ui
 from dashboard.queries import B3, B5, B6, T3, T5, T6, Filters
 from dashboard.safe_text import md
 
@@ -85,8 +85,8 @@ if charts.has_data(tp):
     if not total.is_empty():
         t = total.row(0, named=True)
         st.caption(
-            f"合计：预算数 {charts.fmt_wan(t['budget_yuan'])}"
-            + (f"，决算数 {charts.fmt_wan(t['actual_yuan'])}" if final else "")
+            f"合计：预算数 {money.wan_text(t['budget_yuan'])}"
+            + (f"，决算数 {money.wan_text(t['actual_yuan'])}" if final else "")
         )
     if parts.is_empty():
         st.info("该文件的“三公”经费各项均为 0.00 万元。")

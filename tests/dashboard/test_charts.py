@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, queries
+from dashboard import charts, money, queries
 from dashboard.queries import Filters
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -158,7 +158,7 @@ def test_trend_lines_keep_district_colours():
             "avg_score": [90.78, 99.6, 99.53],
         }
     )
-    fig = charts.trend(df, "avg_score", "绩效自评平均分（分）按年度", "平均分（分）", money=False)
+    fig = charts.trend(df, "avg_score", "绩效自评平均分（分）按年度", "平均分（分）", in_wan=False)
     assert [t.name for t in fig.data] == ["松江", "闵行"]
     assert [t.type for t in fig.data] == ["scatter", "scatter"]
     assert fig.data[0].line.color == SONGJIANG
@@ -292,8 +292,8 @@ def test_district_colour_is_stable_for_unknown_districts():
 
 
 def test_fmt_wan_and_has_data():
-    assert charts.fmt_wan(Decimal("39840500.00")) == "3,984.05 万元"
-    assert charts.fmt_wan(None) == "—"
+    assert money.wan_text(Decimal("39840500.00")) == "3,984.05 万元"
+    assert money.wan_text(None) == "—"
     assert not charts.has_data(pl.DataFrame())
     assert not charts.has_data(pl.DataFrame({"a": [None]}), "a")
     assert charts.has_data(HEAD, "basic_yuan")

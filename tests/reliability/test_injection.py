@@ -196,7 +196,7 @@ def test_charts_draw_document_names_as_text() -> None:
     figures = [
         charts.budget_years(years, name),
         charts.budget_classes(classes, name),
-        charts.trend(trend, "avg_score", "平均分", "分", by="department", money=False),
+        charts.trend(trend, "avg_score", "平均分", "分", by="department", in_wan=False),
         charts.three_public(three),
     ]
     for fig in figures:
