@@ -886,12 +886,12 @@ def same_project_elsewhere(con: duckdb.DuckDBPyConnection, project_id: str) -> p
 # --- 数据下载 / 数据质量 ---------------------------------------------------------------
 
 DOWNLOAD_TABLES = {
-    "documents": "文件与识别结果",
     "projects": "项目",
     "indicators": "绩效指标",
     "budget_lines": "决算与预算报表",
     "narrative_items": "决算说明逐项",
     "checks": "校验结果",
+    "documents": "文件与识别结果",
 }
 
 
