@@ -158,35 +158,6 @@ _INDICATOR_COLUMNS = """
 
 def precompute(con: duckdb.DuckDBPyConnection) -> None:
     """Build the derived tables and frames of one connection's warehouse tables (db.connect calls it)."""
-    # The findings that depend only on a project's own indicators, for every self-evaluation.
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE _project_findings AS
-        WITH p AS (SELECT * FROM projects WHERE kind = 'self_evaluation'),
-        missed_full_points AS (
-            SELECT p.project_id, '未达目标却得满分' AS finding,
-                   string_agg(printf('%s：目标 %s，实际 %s，得分 %g/%g', i.level3, i.target_value, i.actual_value, i.score::DOUBLE, i.weight::DOUBLE), '；') AS detail
-            FROM p JOIN indicators i USING (project_id)
-            WHERE i.meets_target = FALSE AND i.score >= i.weight
-            GROUP BY p.project_id
-        ),
-        weights_off AS (
-            SELECT p.project_id, '分值合计不为满分' AS finding,
-                   printf('指标分值 %g + 预算执行 %g ≠ %g', sum(i.weight)::DOUBLE, any_value(coalesce(p.execution_weight, 0))::DOUBLE, any_value(p.score_max)::DOUBLE) AS detail
-            FROM p JOIN indicators i USING (project_id)
-            GROUP BY p.project_id
-            HAVING sum(i.weight) + any_value(coalesce(p.execution_weight, 0)) <> any_value(p.score_max)
-        ),
-        identical AS (
-            SELECT p.project_id, '目标值与实际值全部相同' AS finding,
-                   printf('%d 个指标的实际完成值与年度指标值一字不差', count(*)) AS detail
-            FROM p JOIN indicators i USING (project_id)
-            GROUP BY p.project_id
-            HAVING count(*) >= 3 AND bool_and(i.target_value IS NOT DISTINCT FROM i.actual_value)
-        )
-        SELECT * FROM missed_full_points UNION ALL SELECT * FROM weights_off UNION ALL SELECT * FROM identical
-        """
-    )
     indicators = run(con, f"SELECT project_id, {_INDICATOR_COLUMNS} FROM indicators ORDER BY project_id, seq")
     spans = indicators.with_row_index("row").group_by("project_id").agg(pl.col("row").min(), pl.len())
     derived = _Derived(
@@ -730,7 +701,6 @@ def anomalies(
     con: duckdb.DuckDBPyConnection, f: Filters, low_rate: float = 0.8, high_score: float = 90
 ) -> pl.DataFrame:
     """Findings an auditor wants, one row per project and finding."""
-    _derived(con)  # the findings of each project's own indicators, found once per build
     where, params = _where_used(f, "p", "year")
     in_scope = "TRUE" if where == "TRUE" else "project_id IN (SELECT project_id FROM p)"
     return run(
@@ -746,9 +716,15 @@ def anomalies(
             FROM p WHERE coalesce(p.execution_rate, p.executed_yuan / nullif(p.budget_full_year_yuan, 0)) < $low_rate
               AND p.score_total >= $high_score
         ),
+        -- the findings of a project's own indicators are checks (etl.validate.performance)
+        registered AS (
+            SELECT project_id, title AS finding, message AS detail FROM checks
+            WHERE "check" IN ('indicator_missed_but_full_points', 'weights_sum', 'indicator_values_all_identical')
+              AND project_id IS NOT NULL
+        ),
         found AS (
             SELECT * FROM low_rate_high_score
-            UNION ALL SELECT * FROM _project_findings
+            UNION ALL SELECT * FROM registered
             WHERE {_kind_guard(f, "self_evaluation")} AND {in_scope}
         )
         SELECT found.finding, p.district, p.year, p.department, p.project_name, found.detail,

@@ -75,6 +75,20 @@ SPECS = (
         "自评表每个指标的得分与其分值",
     ),
     CheckSpec(
+        "indicator_missed_but_full_points",
+        "performance",
+        "warning",
+        "未达目标却得满分",
+        "自评表指标的实际完成值未达到年度指标值（按印出的数值和比较方向），得分却等于分值",
+    ),
+    CheckSpec(
+        "indicator_values_all_identical",
+        "performance",
+        "info",
+        "目标值与实际值全部相同",
+        "一个自评项目有3个以上指标，每个指标的实际完成值与年度指标值一字不差（可能照抄目标，值得核对）",
+    ),
+    CheckSpec(
         "section_weights_sum",
         "performance",
         "warning",
@@ -356,9 +370,54 @@ def declaration_checks(projects: list[dict]) -> list[Check]:
     return out
 
 
+def audit_checks(indicators: list[dict], projects: list[dict]) -> list[Check]:
+    """What an auditor looks for in a self-evaluation's own indicators: a target missed with full
+    points, and every 实际完成值 copied from its 年度指标值."""
+    out: list[Check] = []
+    evaluated = {p["project_id"]: p for p in projects if p.get("kind") == SELF_EVALUATION}
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for ind in indicators:
+        if ind["project_id"] in evaluated:
+            rows[ind["project_id"]].append(ind)
+    for pid, inds in rows.items():
+        p = evaluated[pid]
+        missed = [
+            i
+            for i in inds
+            if i.get("meets_target") is False and i.get("score") is not None and i.get("weight") is not None
+            and i["score"] >= i["weight"]
+        ]  # fmt: skip
+        if missed:
+            detail = "；".join(
+                f"{i['level3']}：目标 {i['target_value']}，实际 {i['actual_value']}，得分 {i['score']:f}/{i['weight']:f}"
+                for i in missed
+            )
+            out.append(
+                Check(
+                    "indicator_missed_but_full_points",
+                    "warning",
+                    f"项目“{p['project_name']}”有 {len(missed)} 个指标未达到年度指标值却得满分：{detail}",
+                    source_line=missed[0]["source_line"],
+                    project_ref=pid,
+                )
+            )
+        if len(inds) >= 3 and all(i.get("target_value") == i.get("actual_value") for i in inds):
+            out.append(
+                Check(
+                    "indicator_values_all_identical",
+                    "info",
+                    f"项目“{p['project_name']}”的 {len(inds)} 个指标，实际完成值与年度指标值一字不差",
+                    source_line=p["source_line"],
+                    project_ref=pid,
+                )
+            )
+    return out
+
+
 def checks(projects: list[dict], indicators: list[dict]) -> list[Check]:
     return (
         project_checks(projects, indicators)
         + indicator_checks(indicators, projects)
+        + audit_checks(indicators, projects)
         + declaration_checks(projects)
     )

@@ -162,3 +162,31 @@ def test__declaration_text_layout_keys_and_consistent_form() -> None:
         fund_other="0",
     )
     assert performance.declaration_checks([p]) == []
+
+
+def _indicator(level3: str, target: str, actual: str, weight: str, score: str, met: bool | None) -> dict:
+    return {
+        "project_id": "p1", "level3": level3, "target_value": target, "actual_value": actual,
+        "weight": Decimal(weight), "score": Decimal(score), "meets_target": met, "source_line": 20,
+    }  # fmt: skip
+
+
+def test__a_missed_target_with_full_points_is_a_warning() -> None:
+    # issue 19: the audit findings the 绩效评分 page listed are checks of the registry
+    inds = [
+        _indicator("完成率", "≥95%", "90%", "20", "20", False),  # missed, full points
+        _indicator("满意度", "≥90%", "85%", "10", "8", False),  # missed, points lost: fine
+        _indicator("及时率", "100%", "100%", "10", "10", True),
+    ]
+    (c,) = performance.audit_checks(inds, [_project()])
+    assert (c.check, c.severity, c.project_ref) == ("indicator_missed_but_full_points", "warning", "p1")
+    assert "完成率：目标 ≥95%，实际 90%，得分 20/20" in c.message and "满意度" not in c.message
+
+
+def test__every_actual_value_copied_from_its_target_is_an_info() -> None:
+    same = [_indicator(n, "100%", "100%", "10", "10", True) for n in ("甲", "乙", "丙")]
+    (c,) = performance.audit_checks(same, [_project()])
+    assert (c.check, c.severity) == ("indicator_values_all_identical", "info")
+    assert performance.audit_checks(same[:2], [_project()]) == []  # two indicators prove nothing
+    declared = performance.audit_checks(same, [_project(kind="target_declaration")])
+    assert declared == []  # a declaration has no 实际完成值 to compare
