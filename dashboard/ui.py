@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import charts, db, export, money, pages, state
 from dashboard.queries import KIND_LABELS, Filters
 from dashboard.safe_text import md
+from etl.schema import labels
 
 PROJECT_DETAIL_PAGE = pages.BY_NAME["project_detail"].file
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
@@ -54,35 +55,24 @@ PLOT_CONFIG = {
     "locales": {"zh-CN": {"dictionary": PLOTLY_ZH, "format": {"decimal": ".", "thousands": ","}}},
     "toImageButtonOptions": {"scale": 2},
 }
-LABELS = {
-    "district": "区",
-    "year": "年度",
-    "department": "部门",
-    "unit": "实施单位",
-    "project_name": "项目名称",
-    "kind": "类型",
-    "budget_initial_yuan": "年初预算（万元）",
-    "budget_full_year_yuan": "全年预算（万元）",
-    "executed_yuan": "执行数（万元）",
-    "execution_rate": "执行率",
+# Column labels: a stored column's label is the schema's (etl/schema.py), its 元 shown in 万元
+# on the pages; only what the pages compute themselves is named here.
+_TABLE_ORDER = (
+    "projects", "indicators", "budget_lines", "three_public", "narrative_items", "narrative_figures",
+    "checks", "documents", "version_differences", "project_links",
+)  # fmt: skip
+STORED_LABELS = {
+    name: label.replace("（元）", "（万元）")
+    for table in reversed(_TABLE_ORDER)  # the first table naming a column gives its label
+    for name, label in labels(table).items()
+}
+PAGE_LABELS = {
     "execution_rate_computed": "执行率（计算）",
-    "score_total": "总分",
-    "score_max": "满分",
-    "grade": "绩效等级",
-    "category": "项目类别",
-    "n_indicators": "指标数",
-    "source_file": "来源文件",
-    "source_line": "行号",
-    "source_page": "页码",
     "total_expenditure_yuan": "本年支出合计（万元）",
     "basic_yuan": "基本支出（万元）",
     "project_yuan": "项目支出（万元）",
     "evaluated_projects": "自评项目数",
     "avg_score": "平均分",
-    "amount_yuan": "金额（万元）",
-    "budget_yuan": "预算数（万元）",
-    "actual_yuan": "决算数（万元）",
-    "final_yuan": "支出决算（万元）",
     "last_final_yuan": "上年决算（万元）",
     "rate": "执行率",
     "difference_yuan": "差额（万元）",
@@ -96,54 +86,30 @@ LABELS = {
     "operating_cost_yuan": "机关运行经费（万元）",
     "declared_yuan": "申报金额（万元）",
     "evaluated_budget_yuan": "自评项目预算（万元）",
-    "item": "项目",
     "departments": "部门数",
-    "reason": "原因说明",
-    "code": "科目编码",
-    "name": "科目名称",
     "level_text": "级次",
     "share_of_total": "占合计",
     "share_of_parent": "占上级",
     "finding": "发现",
     "detail": "说明",
-    "severity": "严重程度",
-    "check": "校验编码",
-    "doc_kind": "文件类型",
     "counted_text": "是否计入",
-    "version_of": "以此文件为准",
-    "n_budget_lines": "报表数据行",
-    "n_projects": "项目数",
     "diff_table": "数据类别",
     "diff_item": "数字",
     "diff_value": "本版本",
     "diff_value_counted": "计入的版本",
-    "counted_file": "计入的文件",
     "final_coverage": "决算覆盖部门",
     "budget_coverage": "预算覆盖部门",
     "budget_expenditure_yuan": "部门预算支出合计（万元）",
     "coverage": "覆盖部门",
     "evaluated_coverage": "自评覆盖部门",
     "document": "文件",
-    "title": "校验项",
-    "family": "校验类别",
-    "figure": "原文数字",
-    "compared": "对照数字",
-    "message": "说明",
-    "statement": "报表",
     "evaluated": "自评项目数",
     "declared": "申报项目数",
-    "declaration_year": "申报年度",
-    "evaluation_year": "自评年度",
-    "evaluation_name": "自评项目名称",
-    "match_method": "匹配方式",
-    "candidates": "候选数",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
     "points_lost": "失分",
     "indicators": "指标数",
     "indicators_short": "未得满分指标数",
 }
+LABELS = {**STORED_LABELS, **PAGE_LABELS}
 KIND_TEXT = export.VALUE_WORDS["kind"]
 # A document's kind as an official names it (the sidebar's 文件类型 words).
 DOC_KIND_TEXT = KIND_LABELS

@@ -27,3 +27,18 @@ def test__table_and_chart_columns_in_wan() -> None:
     assert money.wan_floats(s) == [3984.05, None]
     out = pl.DataFrame({"a": s}).select(money.wan_column(pl.col("a")))["a"].to_list()
     assert out == [3984.05, None]
+
+
+def test__screen_labels_are_the_schemas_with_the_unit_they_show() -> None:
+    # issue 19: etl/schema.py and ui.LABELS named 43 columns twice and 12 of them differently
+    from dashboard import ui
+    from etl.schema import labels
+
+    stored = labels("projects")
+    assert (
+        ui.LABELS["executed_yuan"]
+        == stored["executed_yuan"].replace("（元）", "（万元）")
+        == "全年执行数（万元）"
+    )
+    assert ui.LABELS["source_page"] == stored["source_page"]
+    assert not set(ui.PAGE_LABELS) & set(ui.STORED_LABELS), "a stored column named again on the pages"
