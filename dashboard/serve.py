@@ -31,7 +31,7 @@ def warm() -> str:
         "streamlit.runtime.scriptrunner_utils.script_run_context",
     ):
         logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
-    from dashboard import charts, db, state  # noqa: F401 - importing them is part of the warm-up
+    from dashboard import charts, db, queries, state  # noqa: F401 - importing them is part of the warm-up
     from dashboard.queries import Filters
 
     try:
@@ -41,7 +41,7 @@ def warm() -> str:
     state.connection(snap)
     for name in OVERVIEW_QUERIES:
         args = () if name == "filter_options" else (Filters(),)
-        state.data(snap, name, *args)
+        state.data(snap, getattr(queries, name), *args)
     return f"warm-up: build {snap.build_id} open, 总览 ready in {time.perf_counter() - started:.2f} s"
 
 

@@ -62,9 +62,14 @@ def _cached(
     return getattr(queries, name)(con, *args, **dict(kwargs))
 
 
-def data(snap: db.Snapshot, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run the named query of dashboard.queries on the snapshot, cached by its parameters."""
-    return _cached(name, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
+def data(snap: db.Snapshot, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a query function of dashboard.queries on the snapshot, cached by its parameters.
+
+    Pages pass the function itself (a typo fails where it is written, and the editor follows
+    it); the cache keys it by name, the one thing Streamlit can hash of it."""
+    if query.__module__ != queries.__name__ or not hasattr(queries, query.__name__):
+        raise ValueError(f"{query!r} is not a query of dashboard.queries")
+    return _cached(query.__name__, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
 
 
 # --- filters in the URL -------------------------------------------------------------
@@ -138,7 +143,7 @@ def drill(page: str, **chosen: Sequence[Any]) -> None:
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
     """Draw the shared sidebar; keep the chosen filters in session state and the URL."""
-    options = data(snap, "filter_options")
+    options = data(snap, queries.filter_options)
     pending = st.session_state.pop("_pending_filters", None)
     if pending is not None:  # a click on a chart elsewhere chose these (see drill)
         for attr, values in pending.items():

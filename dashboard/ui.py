@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, export, money, pages, state
+from dashboard import charts, db, export, money, pages, queries, state
 from dashboard.queries import KIND_LABELS, Filters
 from dashboard.safe_text import md
 from etl.schema import labels
@@ -413,7 +413,7 @@ def plain_text(text: str | None, empty: str = "（未填写）") -> None:
 def scope_note(snap: db.Snapshot, f: Filters) -> None:
     """Say which scope the page adds up: a unit's 单位预算/决算 whose department's 部门 document
     of the year is in the corpus is left out of every sum (etl.validate.scopes)."""
-    left = state.data(snap, "out_of_totals", f)
+    left = state.data(snap, queries.out_of_totals, f)
     if left.is_empty():
         return
     named = "；".join(

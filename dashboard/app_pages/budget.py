@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
@@ -12,7 +12,7 @@ st.title("预算与决算")
 st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。每个数字都只属于所注明的一个部门。")
 ui.scope_note(snap, f)
 
-summary = state.data(snap, "budget_summary", f)
+summary = state.data(snap, queries.budget_summary, f)
 st.subheader("部门预算：跨年度")
 if summary.is_empty():
     ui.empty("当前筛选条件下没有部门预算。请在左侧“文件类型”中包含“部门预算”，或放宽筛选条件。")
@@ -59,12 +59,12 @@ else:
         ui.plot(charts.budget_years(bars, ui.short_department(department, district)), key="bg_bars")
     else:
         st.caption("该部门只有一个年度的预算，尚不能比较年度变化。")
-    classes = state.data(snap, "budget_by_class", f).filter(pl.col("department") == department)
+    classes = state.data(snap, queries.budget_by_class, f).filter(pl.col("department") == department)
     if charts.has_data(classes):
         ui.plot(charts.budget_classes(classes, ui.short_department(department, district)), key="bg_classes")
 
 st.subheader("预算与决算对照（同一部门、同一年度）")
-pairs = state.data(snap, "budget_vs_final", f)
+pairs = state.data(snap, queries.budget_vs_final, f)
 if pairs.is_empty():
     ui.empty(
         "当前数据中没有同一部门同一年度既有部门预算又有部门决算的文件。导入该部门同一年度的预算或决算后，这里逐类、逐款列出预算数、决算数、差额和执行率。"
@@ -84,7 +84,7 @@ st.caption(
     "部门预算编制时，上一年度的决算是最近的实际支出：这里把某年度的部门预算与同一部门上一年度的部门决算"
     "逐类、逐款并列，列出增减额和增减幅度。年度筛选按预算的年度。"
 )
-adjacent = state.data(snap, "budget_against_last_final", f)
+adjacent = state.data(snap, queries.budget_against_last_final, f)
 if adjacent.is_empty():
     ui.empty(
         "当前数据中没有同一部门既有某年度部门预算、又有上一年度部门决算的文件（如 2025 年部门预算与 2024 年部门决算）。"

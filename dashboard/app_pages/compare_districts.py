@@ -1,9 +1,12 @@
 """区际比较: the same measure side by side for the districts."""
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 from dashboard.queries import Filters
 from dashboard.safe_text import md
 
@@ -11,8 +14,8 @@ ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("区际比较")
 
-options = state.data(snap, "filter_options")
-held = state.data(snap, "district_years", f)  # the years each district has a 决算 or a 自评 of
+options = state.data(snap, queries.filter_options)
+held = state.data(snap, queries.district_years, f)  # the years each district has a 决算 or a 自评 of
 years = sorted(set(held["year"].to_list())) if not held.is_empty() else []
 MODES = ["各区最新年度", "指定年度"]
 state.url_widget("cmp_mode", MODES)
@@ -32,7 +35,7 @@ def page_years() -> dict[str, int]:
         return {d: year for d in (f.districts or options["districts"])}
     years: dict[str, int] = {}
     for kind in ("final_accounts", "self_evaluation"):
-        for d, y in state.data(snap, "latest_year_per_district", f, kind).iter_rows():
+        for d, y in state.data(snap, queries.latest_year_per_district, f, kind).iter_rows():
             years[d] = max(years.get(d, y), y)
     return years
 
@@ -66,14 +69,14 @@ def per_district() -> list[Filters]:
     return [Filters((d,), (y,), f.departments, f.kinds) for d, y in sorted(chosen.items())]
 
 
-def gather(name: str) -> pl.DataFrame:
-    frames = [state.data(snap, name, g) for g in per_district()]
+def gather(query: Callable[[Any, Filters], pl.DataFrame]) -> pl.DataFrame:
+    frames = [state.data(snap, query, g) for g in per_district()]
     frames = [x for x in frames if not x.is_empty()]
     return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
 
 
 st.subheader("支出结构（各类占本年支出合计的比重）")
-shares = gather("spending_by_class")
+shares = gather(queries.spending_by_class)
 if not shares.is_empty():
     covered = shares.group_by("district", "year").agg(
         pl.col("departments").list.explode(keep_nulls=False, empty_as_null=False).unique().alias("covered")
@@ -94,7 +97,7 @@ else:
     ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
 
 st.subheader("预算执行率")
-projects = gather("projects")
+projects = gather(queries.projects)
 evals = projects.filter(pl.col("kind") == "self_evaluation") if not projects.is_empty() else projects
 if charts.has_data(evals):
     evals = evals.with_columns(rate=pl.coalesce("execution_rate", "execution_rate_computed"))

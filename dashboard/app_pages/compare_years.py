@@ -3,14 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("年度比较")
 
-trend = state.data(snap, "project_trend", f)
+trend = state.data(snap, queries.project_trend, f)
 if trend.is_empty():
     ui.empty("当前筛选条件下没有可比较的年度数据。")
     st.stop()
@@ -117,7 +117,7 @@ st.caption(
     "按同一区、同一部门、同一项目名称匹配申报表与自评表；名称完全相同为“完全匹配”，去掉括号后缀（如“(2022运维)”）后相同为“名称归一匹配”。"
     "多个自评项目同名时全部列为候选，请结合金额判断。"
 )
-links = state.data(snap, "project_links", f)
+links = state.data(snap, queries.project_links, f)
 if links.is_empty():
     ui.empty(
         "当前范围内没有能与绩效自评对应的绩效目标申报项目（需要同一部门在不同年度既有申报表又有自评表）。"

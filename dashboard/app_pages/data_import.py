@@ -13,7 +13,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import db, export, importer, state, ui
+from dashboard import db, export, importer, queries, state, ui
 from dashboard.safe_text import md
 from etl.readers import limits
 
@@ -169,7 +169,7 @@ def remove(names: list[str], seeds_confirmed: bool = False) -> None:
 
 
 def remove_section() -> None:
-    docs = {r["source_file"]: r for r in state.data(ctx.snap, "documents").iter_rows(named=True)}
+    docs = {r["source_file"]: r for r in state.data(ctx.snap, queries.documents).iter_rows(named=True)}
     imported = importer.imported_files(raw)
     st.subheader("已导入的文件")
     if not imported:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import export, state, ui
+from dashboard import export, queries, state, ui
 from dashboard.queries import DOWNLOAD_TABLES
 from dashboard.safe_text import md
 from etl.schema import labels
@@ -22,7 +22,7 @@ if not state.url_widget("dl_text") and st.query_params.get("q"):
 text = st.text_input(
     "按名称筛选（项目名称、指标名称、科目名称或校验说明中包含的文字）", key="dl_text", max_chars=100
 )
-df = state.data(snap, "download_table", table, f, text)
+df = state.data(snap, queries.download_table, table, f, text)
 # The filters quote department names and the link's text: shown as text, never as Markdown.
 scope = "；".join(f"{k}：{v}" for k, v in state.describe(f).items()) + ("；名称包含：" + text if text else "")
 st.caption(f"筛选条件：{md(scope)}。共 {df.height:,} 行。金额单位：元（与原表一致的精确数值）。")

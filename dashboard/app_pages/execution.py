@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 
 # Beyond this the scatter shows the lowest-rate projects only (each SVG point costs the browser).
 MAX_SCATTER_POINTS = 1000
@@ -26,7 +26,7 @@ snap, f = ctx.snap, ctx.filters
 st.title("预算执行")
 ui.scope_note(snap, f)
 
-projects = state.data(snap, "projects", f, "self_evaluation")
+projects = state.data(snap, queries.projects, f, "self_evaluation")
 if projects.is_empty():
     ui.empty("当前筛选条件下没有绩效自评项目，无法分析预算执行。")
 else:
@@ -91,7 +91,7 @@ else:
         )
 
 st.subheader("部门决算说明：年初预算与支出决算（按功能分类项）")
-items = state.data(snap, "narrative_items", f)
+items = state.data(snap, queries.narrative_items, f)
 if items.is_empty():
     ui.empty("当前范围内的部门决算说明没有逐项列出年初预算与支出决算。")
 else:

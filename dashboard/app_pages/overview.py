@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 from dashboard.queries import KIND_LABELS
 from dashboard.safe_text import md
 
@@ -17,7 +17,7 @@ st.title("总览")
 st.caption(f"范围：{md(state.scope_text(f))}。金额单位：万元。")
 ui.scope_note(snap, f)
 
-head = state.data(snap, "headline_by_district_year", f)
+head = state.data(snap, queries.headline_by_district_year, f)
 if head.is_empty():
     ui.empty("当前筛选条件下没有任何部门决算或绩效自评数据。请在左侧放宽筛选条件，或点击“重置筛选”。")
 else:
@@ -107,7 +107,7 @@ else:
     )
 
 st.subheader("数据覆盖情况（区 × 年度 × 文件类型）")
-cov = state.data(snap, "coverage", f)
+cov = state.data(snap, queries.coverage, f)
 if cov.is_empty():
     ui.empty("当前筛选条件下没有任何文件。")
 else:

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, pages, source_view, state, ui
+from dashboard import charts, export, pages, queries, source_view, state, ui
 from dashboard import money as money_format
 from dashboard.safe_text import md, md_code
 from etl.schema import labels
@@ -201,13 +201,13 @@ query = st.text_input(
     max_chars=100,
 )
 pid = st.query_params.get("project", "")[:64]
-project = state.data(snap, "project", pid) if pid else pl.DataFrame()
+project = state.data(snap, queries.project, pid) if pid else pl.DataFrame()
 if pid and project.is_empty():
     st.warning("链接中的项目编号在当前数据中不存在（可能数据已重建或链接有误）。请重新搜索。")
 
 if query.strip():
     st.query_params["q"] = query.strip()
-    found = state.data(snap, "search_projects", query)
+    found = state.data(snap, queries.search_projects, query)
     if found.is_empty():
         # No match: say so and show no project (the one in the link is not what was searched for).
         st.warning(f"没有找到名称包含“{md(query.strip())}”的项目。请换一个词，或清空搜索框。")
@@ -248,7 +248,7 @@ if p.get("category"):
     facts.append(f"项目类别：{md(p['category'])}")
 st.markdown(" ｜ ".join(facts))
 
-inds = state.data(snap, "project_indicators", pid)
+inds = state.data(snap, queries.project_indicators, pid)
 # two rows of three: five cards in a row cut "2,000.00 万元" short
 c1, c2, c3 = st.columns(3)
 if declaration:
@@ -377,14 +377,14 @@ if p["extra_json"]:
         )
 
 st.subheader("与该项目有关的校验")
-checks = state.data(snap, "project_checks", pid)
+checks = state.data(snap, queries.project_checks, pid)
 if checks.is_empty():
     st.success("没有针对该项目的校验问题。")
 else:
     ui.table(checks, key="pd_checks")
 
 st.subheader("其他年度或类型中的同名项目")
-others = state.data(snap, "same_project_elsewhere", pid)
+others = state.data(snap, queries.same_project_elsewhere, pid)
 if others.is_empty():
     st.caption("同一部门没有同名（去掉括号后缀后相同）的其他项目。")
 else:

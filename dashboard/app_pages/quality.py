@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import db, export, importer, source_view, state, ui
+from dashboard import db, export, importer, queries, source_view, state, ui
 from dashboard.safe_text import md
 from etl.schema import labels
 
@@ -12,7 +12,7 @@ def versions_section(snap: db.Snapshot) -> None:
     """Copies and versions of one document side by side; the official picks the one that counts."""
     if flash := st.session_state.pop("dq_version_flash", None):
         st.success(md(flash), icon=":material/check_circle:")
-    groups = state.data(snap, "document_versions")
+    groups = state.data(snap, queries.document_versions)
     if groups.is_empty():
         return
     st.subheader("同一文件的多个版本")
@@ -29,7 +29,7 @@ def versions_section(snap: db.Snapshot) -> None:
                 members.select("source_file", "counted_text", "version_of", "n_budget_lines", "n_projects"),
                 key=f"dq_versions_{identity}",
             )
-            differences = state.data(snap, "version_differences", identity)
+            differences = state.data(snap, queries.version_differences, identity)
             if differences.is_empty():
                 st.caption("各文件的数字完全相同（重复文件）。")
             else:
@@ -68,7 +68,7 @@ st.caption(
     "每条校验都来自原文：原文中相互矛盾的数字照原样保留，在此列出两者，供人工核对。错误 = 无法读取或明显不成立；警告 = 数字不一致；提示 = 四舍五入差异或处理说明。"
 )
 
-docs = state.data(snap, "documents")
+docs = state.data(snap, queries.documents)
 failed = docs.filter(pl.col("status") == "failed")
 if not failed.is_empty():
     st.error(
@@ -105,7 +105,7 @@ with st.expander(
         placeholder=ui.MISSING,
     )
 
-summary = state.data(snap, "checks_summary", f)
+summary = state.data(snap, queries.checks_summary, f)
 if summary.is_empty():
     ui.empty("当前筛选条件下没有任何文件。")
     st.stop()
@@ -136,7 +136,7 @@ severities = st.multiselect(
     format_func=lambda s: ui.SEVERITY_TEXT[s],
     key="dq_sev",
 )
-checks = state.data(snap, "checks_list", f, tuple(severities))
+checks = state.data(snap, queries.checks_list, f, tuple(severities))
 st.subheader(f"校验明细（{checks.height} 条）")
 if checks.is_empty():
     ui.empty("所选严重程度下没有校验问题。")

@@ -3,14 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import charts, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("绩效评分")
 
-projects = state.data(snap, "projects", f, "self_evaluation")
+projects = state.data(snap, queries.projects, f, "self_evaluation")
 if projects.is_empty():
     ui.empty("当前筛选条件下没有绩效自评项目。")
     st.stop()
@@ -27,7 +27,7 @@ if missing:
     st.caption(f"{missing} 个项目的自评表未打印总分，未计入得分分布（见“数据质量”）。")
 
 st.subheader("失分在哪里")
-lost = state.data(snap, "points_lost", f)
+lost = state.data(snap, queries.points_lost, f)
 lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
 if charts.has_data(lost):
     ui.plot(charts.points_lost(lost), key="sc_lost")
@@ -39,7 +39,7 @@ st.caption(
     "四类情况：执行率低于 80% 但总分不低于 90 分；实际完成值未达年度指标值却得满分；指标分值与预算执行分值合计不等于满分；"
     "所有指标的实际完成值与年度指标值一字不差。点击一行查看项目详情。"
 )
-anomalies = state.data(snap, "anomalies", f)
+anomalies = state.data(snap, queries.anomalies, f)
 if anomalies.is_empty():
     st.success("当前范围内没有发现上述异常。")
 else:

@@ -8,15 +8,15 @@ lives in dashboard.source_view; this page only draws.
 
 import streamlit as st
 
+from dashboard import queries, state, ui
 from dashboard import source_view as sv
-from dashboard import state, ui
 from dashboard.safe_text import md, md_code
 
 ctx = ui.context()
 snap = ctx.snap
 st.title("原文查看")
 
-docs = state.data(snap, "documents")
+docs = state.data(snap, queries.documents)
 by_name = {r["source_file"]: r for r in docs.iter_rows(named=True)}
 
 

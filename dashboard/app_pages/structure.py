@@ -4,7 +4,7 @@ classification of 基本支出, 基本 vs 项目, 三公 — never two departmen
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, money, state, ui
+from dashboard import charts, money, queries, state, ui
 from dashboard.queries import B3, B5, B6, T3, T5, T6, Filters
 from dashboard.safe_text import md
 
@@ -12,7 +12,7 @@ ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("支出结构")
 
-docs = state.data(snap, "structure_documents", f)
+docs = state.data(snap, queries.structure_documents, f)
 if docs.is_empty():
     ui.empty("当前筛选条件下没有部门决算或部门预算。请在左侧放宽筛选条件，或点击“重置筛选”。")
     st.stop()
@@ -37,7 +37,7 @@ statements = [T3, T5] if final else [B3, B5]
 statement_key = "st_statement" if final else "st_statement_budget"
 state.url_widget(statement_key, statements)
 statement = st.radio("功能分类口径", statements, horizontal=True, key=statement_key)
-tree = state.data(snap, "functional_tree", g, statement)
+tree = state.data(snap, queries.functional_tree, g, statement)
 if charts.has_data(tree):
     classes = tree.filter(pl.col("level") == 1)
     class_names = dict(zip(classes["code"].to_list(), classes["name"].to_list(), strict=True))
@@ -60,20 +60,20 @@ else:
 
 col1, col2 = st.columns(2)
 with col1:
-    eco = state.data(snap, "economic_basic", g, T6 if final else B6)
+    eco = state.data(snap, queries.economic_basic, g, T6 if final else B6)
     if charts.has_data(eco):
         ui.plot(charts.economic_sunburst(eco), key="st_eco")
     else:
         ui.empty("该文件没有一般公共预算基本支出经济分类表数据。")
 with col2:
-    bp = state.data(snap, "basic_vs_project", g, T3 if final else B3)
+    bp = state.data(snap, queries.basic_vs_project, g, T3 if final else B3)
     if charts.has_data(bp):
         ui.plot(charts.basic_vs_project(bp), key="st_bp")
     else:
         ui.empty("该文件没有基本支出 / 项目支出数据。")
 
 st.subheader("“三公”经费：预算数与决算数" if final else "“三公”经费预算")
-tp = state.data(snap, "three_public", g, doc["doc_kind"])
+tp = state.data(snap, queries.three_public, g, doc["doc_kind"])
 if charts.has_data(tp):
     # 合计 is the sum of its parts: drawn parts only, its figure stated in the title line.
     parts = tp.filter(

@@ -20,7 +20,7 @@ def test__warm__opens_the_build_and_fills_the_overview_cache(warehouse: Path) ->
     original = state.queries.headline_by_district_year
     try:
         state.queries.headline_by_district_year = lambda *a, **k: calls.append("ran") or original(*a, **k)
-        head = state.data(snap, "headline_by_district_year", Filters())
+        head = state.data(snap, original, Filters())
     finally:
         state.queries.headline_by_district_year = original
     assert calls == [] and head.height > 0
