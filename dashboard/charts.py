@@ -97,7 +97,16 @@ def _layout(
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 60, "r": 20, "t": 70, "b": 90},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+        # at the figure's foot (container), below the tick labels however long they run on a
+        # narrow screen: Plotly makes room for it (a legend placed under the plot overlapped them)
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "xanchor": "left",
+        },
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
