@@ -102,7 +102,22 @@ else:
                     ("evaluated_departments", "evaluated_coverage", "无绩效自评"),
                 )
             ),
-        ).drop("final_departments", "budget_departments", "evaluated_departments"),
+        )
+        # each figure beside what it covers, the key columns first (at 1400 px the last ones scroll)
+        .select(
+            "district",
+            "year",
+            "final_coverage",
+            "total_expenditure_yuan",
+            "budget_coverage",
+            "budget_expenditure_yuan",
+            "evaluated_projects",
+            "avg_score",
+            "execution_rate",
+            "evaluated_coverage",
+            "basic_yuan",
+            "project_yuan",
+        ),  # fmt: skip
         key="overview_table",
     )
 
