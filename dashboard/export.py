@@ -150,10 +150,17 @@ def readable(df: pl.DataFrame) -> pl.DataFrame:
 TRAILING = ("seq", "source_file", "source_page", "source_line", "end_line", "source_cell")  # fmt: skip
 
 
+# What an official reads first, in this order, where a table has it: who, what, how much.
+LEADING = ("district", "year", "department", "project_name", "code", "name", "measure", "amount_yuan",
+           "item", "budget_yuan", "actual_yuan", "severity", "title", "message")  # fmt: skip
+
+
 def key_columns_first(df: pl.DataFrame) -> pl.DataFrame:
-    """Names, figures and findings first; ids, files and line numbers last."""
+    """Who, the name and the figure first (a wide table's right side scrolls out of view at 1400 px);
+    ids, files and line numbers last."""
+    head = [c for c in LEADING if c in df.columns]
     tail = [c for c in TRAILING if c in df.columns]
-    return df.select([c for c in df.columns if c not in tail] + tail)
+    return df.select(head + [c for c in df.columns if c not in head and c not in tail] + tail)
 
 
 def percent_labels(labels: Mapping[str, str]) -> dict[str, str]:

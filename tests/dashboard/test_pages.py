@@ -712,3 +712,12 @@ def test_quality_lists_each_document_with_its_identity_and_where_it_was_read():
         "上海市", "普陀", "上海市普陀区司法局", "部门", 2026,
     )  # fmt: skip
     assert "部门：第1页" in justice["识别依据"]
+
+
+def test_download_preview_puts_the_subject_and_the_amount_first():
+    # issue 19.8: at 1400 px the 报表数据 preview hid 科目 and 金额 off to the right
+    at = open_page("download")
+    at.selectbox(key="dl_table").set_value("budget_lines").run()
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:7] == ["区", "年度", "部门", "科目编码", "科目名称", "栏目", "金额（元）"], columns
