@@ -122,7 +122,8 @@ if charts.has_data(evals):
                 lambda r: ui.coverage_label(r["district"], r["departments"]), return_dtype=pl.String
             )
         )
-        .select("district", "year", "coverage", "evaluated_projects", "avg_score", "execution_rate")
+        # the figures before the long coverage words: on a phone the last columns scroll
+        .select("district", "year", "evaluated_projects", "avg_score", "execution_rate", "coverage")
     )
     ui.table(summary, key="cmp_summary")
 else:

@@ -116,13 +116,13 @@ labels = {
 }
 st.subheader("按文件汇总")
 ui.table(
-    summary.select(
-        pl.col("source_file").replace_strict(labels).alias("document"),
-        "doc_kind",
-        "district",
+    summary.select(  # the counts first: a document's long name would push them out of view at 400 px
         "errors",
         "warnings",
         "infos",
+        pl.col("source_file").replace_strict(labels).alias("document"),
+        "doc_kind",
+        "district",
         "source_file",
     ).rename({"errors": "错误", "warnings": "警告", "infos": "提示"}),
     key="dq_summary",
@@ -151,11 +151,11 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
     with st.expander(f"{md(title)}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
         st.caption(f"来源文件：{md(source_file)}")
         ui.table(
-            part.select(
+            part.select(  # what is wrong first: on a phone the columns after it scroll
+                "message",
                 "severity",
                 "title",
                 "source_page",
-                "message",
                 "figure",
                 "compared",
                 "statement",

@@ -721,3 +721,23 @@ def test_download_preview_puts_the_subject_and_the_amount_first():
     assert_clean(at)
     columns = list(at.dataframe[0].value.columns)
     assert columns[:7] == ["区", "年度", "部门", "科目编码", "科目名称", "栏目", "金额（元）"], columns
+
+
+def test_key_columns_come_first_where_a_phone_shows_two():
+    # issue 19.8: at 400 px 数据质量 and 区际比较 hid the finding and the figures to the right
+    quality = open_page("quality")
+    details = [
+        df.value for df in quality.dataframe if "说明" in df.value.columns and "校验项" in df.value.columns
+    ]
+    assert details and all(list(d.columns)[0] == "说明" for d in details)
+    summary = table(quality, "错误", "警告", "提示", "文件")
+    assert list(summary.columns)[:3] == ["错误", "警告", "提示"]
+    districts = open_page("compare_districts")
+    scores = table(districts, "district", "avg_score", "execution_rate")
+    assert list(scores.columns)[:5] == [
+        "district",
+        "year",
+        "evaluated_projects",
+        "avg_score",
+        "execution_rate",
+    ]
