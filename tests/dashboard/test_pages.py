@@ -726,11 +726,10 @@ def test_download_preview_puts_the_subject_and_the_amount_first():
 def test_key_columns_come_first_where_a_phone_shows_two():
     # issue 19.8: at 400 px 数据质量 and 区际比较 hid the finding and the figures to the right
     quality = open_page("quality")
-    details = [
-        df.value for df in quality.dataframe if "说明" in df.value.columns and "校验项" in df.value.columns
-    ]
-    assert details and all(list(d.columns)[0] == "说明" for d in details)
-    summary = table(quality, "错误", "警告", "提示", "文件")
+    details = [d.value for d in quality.dataframe if {"message", "title"} <= set(d.value.columns)]
+    assert details, [list(d.value.columns)[:4] for d in quality.dataframe]
+    assert all(list(d.columns)[0] == "message" for d in details if "project_name" not in d.columns)
+    summary = table(quality, "错误", "警告", "提示", "document")
     assert list(summary.columns)[:3] == ["错误", "警告", "提示"]
     districts = open_page("compare_districts")
     scores = table(districts, "district", "avg_score", "execution_rate")
