@@ -20,6 +20,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from dashboard import queries
+from etl.normalize import ROW_TABLES
 from etl.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,15 +102,8 @@ def current_snapshot(path: Path | None = None) -> Snapshot:
     )
 
 
-# The tables of figures pages add up, and the documents whose figures they leave out.
-FIGURE_TABLES = (
-    "budget_lines",
-    "projects",
-    "indicators",
-    "three_public",
-    "narrative_items",
-    "narrative_figures",
-)
+# The tables of a document's figures (pages add them up), and the documents they leave out.
+FIGURE_TABLES = ROW_TABLES
 OUT_OF_TOTALS = "SELECT source_file FROM documents WHERE in_totals = FALSE"
 
 

@@ -300,6 +300,29 @@ def budget_by_class(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     )
 
 
+# A department-year's 预算 and 决算 per 类 and 款 (the printed 合计, else 基本 + 项目 where a table
+# prints only those), for the questions that set them side by side: ``where`` filters the rows,
+# ``shift`` moves a 决算's year (+1: the 决算 of the year before a budget, keyed by the budget's).
+def _budget_by_code(where: str) -> str:
+    return f"""
+            SELECT district, department, year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '合计'), sum(amount_yuan)) AS budget_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure IN ('合计', '基本支出', '项目支出')
+              AND level IN (1, 2) AND {where}
+            GROUP BY ALL"""
+
+
+def _final_by_code(where: str, shift: int = 0) -> str:
+    return f"""
+            SELECT district, department, year + {int(shift)} AS year, code, any_value(name) AS name,
+                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '本年支出合计'), sum(amount_yuan)) AS final_yuan
+            FROM budget_lines
+            WHERE doc_kind = 'final_accounts' AND template = '{T3}'
+              AND measure IN ('本年支出合计', '基本支出', '项目支出') AND level IN (1, 2) AND {where}
+            GROUP BY ALL"""
+
+
 def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """Departments with a 预算 and a 决算 of the same year: per 类 and 款, the budget, the final
     figure, the difference and the rate, with the 决算 说明's reason when it gives one.
@@ -312,20 +335,8 @@ def budget_vs_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     return run(
         con,
         f"""
-        WITH b AS (
-            SELECT district, department, year, code, any_value(name) AS name,
-                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '合计'), sum(amount_yuan)) AS budget_yuan
-            FROM budget_lines
-            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure IN ('合计', '基本支出', '项目支出')
-              AND level IN (1, 2) AND {_WHERE}
-            GROUP BY ALL
-        ), a AS (
-            SELECT district, department, year, code, any_value(name) AS name,
-                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '本年支出合计'), sum(amount_yuan)) AS final_yuan
-            FROM budget_lines
-            WHERE doc_kind = 'final_accounts' AND template = '{T3}'
-              AND measure IN ('本年支出合计', '基本支出', '项目支出') AND level IN (1, 2) AND {_WHERE}
-            GROUP BY ALL
+        WITH b AS ({_budget_by_code(_WHERE)}
+        ), a AS ({_final_by_code(_WHERE)}
         ), reasons AS (
             SELECT district, department, year, left(code, 5) AS code, string_agg(DISTINCT reason, '；') AS reason
             FROM narrative_items WHERE reason IS NOT NULL AND code IS NOT NULL AND {_WHERE} GROUP BY ALL
@@ -366,21 +377,8 @@ def budget_against_last_final(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.
     return run(
         con,
         f"""
-        WITH b AS (
-            SELECT district, department, year, code, any_value(name) AS name,
-                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '合计'), sum(amount_yuan)) AS budget_yuan
-            FROM budget_lines
-            WHERE doc_kind = 'budget' AND template = '{B3}' AND measure IN ('合计', '基本支出', '项目支出')
-              AND level IN (1, 2) AND {_WHERE}
-            GROUP BY ALL
-        ), a AS (  -- the 决算 of the year before, keyed by the budget's year
-            SELECT district, department, year + 1 AS year, code, any_value(name) AS name,
-                   coalesce(sum(amount_yuan) FILTER (WHERE measure = '本年支出合计'), sum(amount_yuan)) AS final_yuan
-            FROM budget_lines
-            WHERE doc_kind = 'final_accounts' AND template = '{T3}'
-              AND measure IN ('本年支出合计', '基本支出', '项目支出') AND level IN (1, 2)
-              AND {district} AND {department}
-            GROUP BY ALL
+        WITH b AS ({_budget_by_code(_WHERE)}
+        ), a AS ({_final_by_code(f"{district} AND {department}", shift=1)}  -- the 决算 of the year before
         ), pairs AS (
             SELECT district, department, year FROM b INTERSECT SELECT district, department, year FROM a
         ), joined AS (
