@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state, ui
+from dashboard import briefing_ui, charts, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
@@ -78,3 +78,5 @@ else:
             part.select("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
             key=f"bvf_{department}_{year}",
         )
+
+briefing_ui.offer("预算与决算", department=st.session_state.get("bg_department"))
