@@ -25,7 +25,7 @@ warehouse: $(WAREHOUSE)/_build.json
 rebuild: install
 	$(PY) -m etl build --raw data/raw --out $(WAREHOUSE)
 
-run: warehouse
+run: warehouse browser-deps
 	BUDGET_WAREHOUSE=$(WAREHOUSE) $(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
 test: install browser-deps office-deps
@@ -48,9 +48,9 @@ checks-doc: install
 bench: install
 	$(PY) -m bench.etl_throughput
 
-# Debian's chromium and CJK fonts for the browser tests (skipped when present).
+# Debian's chromium and CJK fonts for the browser tests and for 导出简报 (charts and PDF; skipped when present).
 browser-deps:
-	@if [ -d tests/e2e ] && { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; }; then \
+	@if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; }; then \
 		echo "installing chromium and fonts-noto-cjk (apt-get)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \

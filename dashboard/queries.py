@@ -1013,3 +1013,27 @@ def version_differences(con: duckdb.DuckDBPyConnection, identity: str) -> pl.Dat
         """,
         identity=identity,
     )
+
+
+# --- 简报 (dashboard/briefing.py) -------------------------------------------------------
+
+
+def statement_rows(
+    con: duckdb.DuckDBPyConnection, f: Filters, templates: Sequence[str], levels: Sequence[int] = (0, 1)
+) -> pl.DataFrame:
+    """The rows of the named tables at the given levels (0: the 合计 row, 1: each 类) with where each
+    figure is printed (file, page, line, cell) and the file's type: what a briefing's sentence cites."""
+    return run(
+        con,
+        f"""
+        SELECT b.district, b.year, b.department, b.doc_kind, b.template, b.code, b.name, b.level, b.measure,
+               b.amount_yuan, b.source_file, b.source_page, b.source_line, b.source_cell, d.file_type
+        FROM budget_lines b LEFT JOIN documents d USING (source_file)
+        WHERE list_contains($templates::VARCHAR[], b.template) AND list_contains($levels::INTEGER[], b.level)
+          AND {_where("b")}
+        ORDER BY b.district, b.year, b.department, b.source_file, b.source_line
+        """,
+        templates=list(templates),
+        levels=list(levels),
+        **f.params(),
+    )

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import briefing_ui, charts, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
@@ -100,3 +100,5 @@ else:
             part.select("code", "name", "budget_yuan", "last_final_yuan", "change_yuan", "change_rate"),
             key=f"blf_{department}_{year}",
         )
+
+briefing_ui.offer("预算与决算", department=st.session_state.get("bg_department"))

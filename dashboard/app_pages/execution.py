@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import briefing_ui, charts, queries, state, ui
 
 # Beyond this the scatter shows the lowest-rate projects only (each SVG point costs the browser).
 MAX_SCATTER_POINTS = 1000
@@ -111,3 +111,5 @@ else:
             ui.MAX_TABLE_PROJECTS
         )
     ui.table(items, key="ex_items_table")
+
+briefing_ui.offer("预算执行", threshold=st.session_state.get("ex_threshold", 90) / 100)

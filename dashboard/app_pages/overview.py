@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import briefing_ui, charts, queries, state, ui
 from dashboard.queries import KIND_LABELS
 from dashboard.safe_text import md
 
@@ -158,3 +158,5 @@ else:
     if missing:
         with st.expander(f"缺失情况（{len(missing)} 条）"):
             st.markdown("\n".join(f"- {m}" for m in missing))
+
+briefing_ui.offer("总览")
