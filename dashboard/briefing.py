@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, export, queries
+from dashboard import money as money_format
 from dashboard.queries import B3, T3, Filters
 from dashboard.state import describe
 from dashboard.ui import LABELS, PERCENT_COLUMNS, coverage_label, short_department
@@ -35,9 +36,8 @@ MAX_SCATTER_POINTS = 1000  # as 预算执行 draws it
 MAX_ITEM_BARS = 30
 MAX_DIFFERENCES = 3  # 预算与决算: the biggest differences per department-year
 TEXT_TYPES = ("text",)  # files whose figures are found by line, not by page
-CENT = Decimal("0.01")
-WAN = Decimal(10000)
-MISSING = "—"
+CENT = money_format.CENT
+MISSING = money_format.MISSING
 
 
 # --- the model ------------------------------------------------------------------------
@@ -103,15 +103,14 @@ class Briefing:
 
 
 def money(yuan: object) -> str:
-    """元 -> '2,940.05 万元' (under 1 万元: '950.00 元'); the dashboard's one way to say an amount."""
-    return export.money_text(yuan, missing=MISSING)
+    """元 -> '2,940.05 万元' (under 1 万元: '950.00 元'): dashboard.money's words."""
+    return money_format.money_text(yuan, missing=MISSING)
 
 
 def wan_cell(yuan: object) -> str:
-    """元 -> '2,940.05' for a 万元 column (exact, rounded half up as the documents round)."""
-    if yuan is None:
-        return MISSING
-    return f"{(Decimal(str(yuan)) / WAN).quantize(CENT, ROUND_HALF_UP):,.2f}"
+    """元 -> '2,940.05' for a 万元 column (dashboard.money's rounding)."""
+    w = money_format.wan(yuan)
+    return MISSING if w is None else f"{w:,.2f}"
 
 
 def percent(fraction: object) -> str:
