@@ -91,4 +91,3 @@ def test__19_11_this_years_budget_against_last_years_final(page, server) -> None
     shows(page, "本年预算与上年决算（同一部门、相邻年度）")
     settle(page)
     assert_clean(page, "budget")
-
