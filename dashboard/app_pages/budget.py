@@ -40,16 +40,16 @@ else:
         - 1,
     )
     ui.table(
-        changes.select(
+        changes.select(  # the budget, its change and 三公 first: at 1400 px the last columns scroll
             "year",
-            "income_yuan",
             "expenditure_yuan",
             "change_yuan",
             "change_rate",
-            "basic_yuan",
-            "project_yuan",
             "three_public_yuan",
             "operating_cost_yuan",
+            "basic_yuan",
+            "project_yuan",
+            "income_yuan",
         ),
         key="bg_years",
     )
