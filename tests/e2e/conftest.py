@@ -21,19 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import briefing_render
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's chromium, started as the product starts it for 导出简报 (one list of flags).
+CHROMIUM, CHROMIUM_ARGS = briefing_render.CHROMIUM, briefing_render.CHROMIUM_ARGS
 
 
 def free_port() -> int:
