@@ -273,6 +273,10 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
             out.append(col.replace_strict(SEVERITY_TEXT, default=col).alias(name))
         elif name == "doc_kind":
             out.append(col.replace_strict(DOC_KIND_TEXT, default=col).fill_null(MISSING).alias(name))
+        elif name in WRAPPED_COLUMNS:
+            # the spaces around a figure do not break ('第 23⏎页', '找到的 2⏎张'): the sentence wraps
+            # between its Chinese characters as Chinese text does
+            out.append(col.str.replace_all(" ", "\u00a0", literal=True).alias(name))
         else:
             out.append(col)
     return df.select(out)

@@ -42,3 +42,11 @@ def test__screen_labels_are_the_schemas_with_the_unit_they_show() -> None:
     )
     assert ui.LABELS["source_page"] == stored["source_page"]
     assert not set(ui.PAGE_LABELS) & set(ui.STORED_LABELS), "a stored column named again on the pages"
+
+
+def test__a_finding_wraps_between_chinese_characters_not_at_its_figures() -> None:
+    # issue 19.9: "第 23⏎页", "找到的 2⏎张": the table broke a finding at the spaces around a figure
+    from dashboard import ui
+
+    shown = ui.for_display(pl.DataFrame({"message": ["第 23 页的表格中找到的 2 张绩效表"]}))["message"][0]
+    assert " " not in shown and shown == "第\u00a023\u00a0页的表格中找到的\u00a02\u00a0张绩效表"
