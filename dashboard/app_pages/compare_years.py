@@ -9,6 +9,7 @@ from dashboard.safe_text import md
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("年度比较")
+ui.scope_note(snap, f)
 
 trend = state.data(snap, queries.project_trend, f)
 if trend.is_empty():

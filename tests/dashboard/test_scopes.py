@@ -92,7 +92,9 @@ def test_three_public_of_a_unit_without_district_is_not_lost_in_a_join() -> None
     ]
 
 
-@pytest.mark.parametrize("page", ["overview", "budget", "structure", "download"])
+@pytest.mark.parametrize(
+    "page", ["overview", "budget", "structure", "download", "compare_years", "compare_districts", "execution"]
+)
 def test_pages_that_add_figures_say_the_unit_document_is_left_out(both, page, monkeypatch) -> None:
     monkeypatch.setenv("BUDGET_WAREHOUSE", str(_built[0]))
     at = open_page(page)
