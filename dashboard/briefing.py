@@ -24,7 +24,7 @@ import polars as pl
 
 from dashboard import charts, export, queries
 from dashboard import money as money_format
-from dashboard.queries import B3, T3, Filters
+from dashboard.queries import B3, B5, T3, T5, Filters
 from dashboard.state import describe
 from dashboard.ui import LABELS, PERCENT_COLUMNS, coverage_label, short_department
 
@@ -822,6 +822,99 @@ def budget_view(
     return figures, tables
 
 
+# --- 支出结构 ---------------------------------------------------------------------------
+
+
+def _structure_document(con: duckdb.DuckDBPyConnection, f: Filters, file: str | None) -> dict | None:
+    """The document the page shows: the one chosen, else the page's first (the newest)."""
+    docs = queries.structure_documents(con, f)
+    if docs.is_empty():
+        return None
+    chosen = docs.filter(pl.col("source_file") == file) if file else docs.head(0)
+    return (chosen if not chosen.is_empty() else docs.head(1)).row(0, named=True)
+
+
+def _structure_statement(doc: dict, statement: str | None) -> str:
+    statements = (T3, T5) if doc["doc_kind"] == "final_accounts" else (B3, B5)
+    return statement if statement in statements else statements[0]
+
+
+def structure_points(
+    con: duckdb.DuckDBPyConnection, f: Filters, file: str | None = None, statement: str | None = None
+) -> list[Point]:
+    """The document's total of the table shown, and its largest 类 with its share, each cited."""
+    doc = _structure_document(con, f, file)
+    if doc is None:
+        return [Point("当前范围内没有部门决算或部门预算，无法说明支出结构。")]
+    statement = _structure_statement(doc, statement)
+    tree = queries.functional_tree(
+        con, Filters(kinds=(doc["doc_kind"],), files=(doc["source_file"],)), statement
+    )
+    kind = queries.KIND_LABELS.get(doc["doc_kind"], "")
+    who = f"{coverage_label(doc['district'], [doc['department']])} {doc['year']} 年{kind}"
+    classes = tree.filter(pl.col("level") == 1) if not tree.is_empty() else tree
+    if classes.is_empty():
+        return [Point(f"{who}没有“{statement}”的分类数据。")]
+    measure = queries.STRUCTURE_TABLES[statement]
+    rows = queries.statement_rows(con, Filters(), [statement], levels=(0, 1)).filter(
+        (pl.col("source_file") == doc["source_file"]) & (pl.col("measure") == measure)
+    )
+    printed = rows.filter((pl.col("level") == 0) & pl.col("code").is_null())
+    top = classes.sort("amount_yuan", descending=True, nulls_last=True).row(0, named=True)
+    if printed.is_empty():  # no 合计 row printed: the classes' sum, said as such
+        total = sum((v for v in classes["amount_yuan"].to_list() if v is not None), Decimal(0))
+        first = Point(f"{who}“{statement}”各类之和 {money(total)}（{classes.height} 个类，表中未印合计行）。")
+        of = "各类之和"
+    else:
+        total = printed["amount_yuan"][0]
+        first = Point(f"{who}“{statement}”合计 {money(total)}（{classes.height} 个类）。", _sources(printed))
+        of = "合计"
+    share = percent(top["amount_yuan"] / total) if total else MISSING
+    cited = _sources(rows.filter(pl.col("code") == top["code"]))
+    return [
+        first,
+        Point(
+            f"最大的类是“{top['name']}”（{top['code']}）{money(top['amount_yuan'])}，占{of}的 {share}。",
+            cited,
+        ),
+    ]
+
+
+def structure_view(
+    con: duckdb.DuckDBPyConnection, f: Filters, file: str | None = None, statement: str | None = None
+) -> tuple[list[go.Figure], list[Table]]:
+    doc = _structure_document(con, f, file)
+    if doc is None:
+        return [], []
+    statement = _structure_statement(doc, statement)
+    tree = queries.functional_tree(
+        con, Filters(kinds=(doc["doc_kind"],), files=(doc["source_file"],)), statement
+    )
+    if not charts.has_data(tree):
+        return [], []
+    figure = charts.treemap(tree, f"{statement}：功能分类 类 → 款 → 项（万元）")
+    return [figure], [table(f"{statement}：类、款、项及占比", charts.tree_table(tree))]
+
+
+# --- 数据质量 ---------------------------------------------------------------------------
+
+QUALITY_COLUMNS = ("source_file", "errors", "warnings", "infos")
+FINDING_COLUMNS = ("severity", "title", "message", "source_file", "source_page")
+
+
+def quality_view(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[list[go.Figure], list[Table]]:
+    summary = _keep_kinds(queries.checks_summary(con, f), f, "doc_kind")
+    if summary.is_empty():
+        return [], []
+    counts = summary.sort(["errors", "warnings"], descending=True).select(QUALITY_COLUMNS)
+    labels = {"errors": "错误", "warnings": "警告", "infos": "提示"}
+    found = queries.checks_list(con, f, ("error", "warning"))
+    tables = [table("各文件的校验结果（条）", counts, labels)]
+    if not found.is_empty():
+        tables.append(table("错误与警告（按文件）", found.select(FINDING_COLUMNS)))
+    return [], tables
+
+
 # --- one briefing -----------------------------------------------------------------------
 
 PointsFn = Callable[..., list[Point]]
@@ -830,6 +923,8 @@ PAGES: dict[str, tuple[PointsFn, ViewFn]] = {
     "总览": (overview_points, overview_view),
     "预算执行": (execution_points, execution_view),
     "预算与决算": (budget_points, budget_view),
+    "支出结构": (structure_points, structure_view),
+    "数据质量": (quality_points, quality_view),
 }
 
 

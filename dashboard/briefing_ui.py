@@ -26,8 +26,8 @@ def file_name(page: str, f: Any, moment: datetime) -> str:
 
 
 def offer(page: str, **choices: Any) -> None:
-    """Draw the 导出简报 control for ``page`` (总览, 预算执行, 预算与决算) under the page's choices
-    (预算执行: threshold=0.9; 预算与决算: department=...)."""
+    """Draw the 导出简报 control for ``page`` (a title of briefing.PAGES) under the page's choices
+    (预算执行: threshold=0.9; 预算与决算: department=...; 支出结构: file=..., statement=...)."""
     ctx = ui.context()
     snap, f = ctx.snap, ctx.filters
     con = state.connection(snap)

@@ -301,6 +301,8 @@ def coverage_label(district: str | None, departments: Sequence[str] | None, none
             if none is not None and departments is not None and not departments
             else f"{where} · 部门未识别"
         )
+    if not district:  # another province's or a municipal department: its own name says where it is
+        return names[0] if len(names) == 1 else f"{len(names)} 个部门（非上海各区）"
     if len(names) == 1:
         return f"{where} · {short_department(names[0], district)}"
     return f"{where} · {len(names)} 个部门"

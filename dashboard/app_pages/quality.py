@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import db, export, importer, queries, source_view, state, ui
+from dashboard import briefing_ui, db, export, importer, queries, source_view, state, ui
 from dashboard.safe_text import md
 from etl.schema import labels
 
@@ -127,6 +127,8 @@ ui.table(
     ).rename({"errors": "错误", "warnings": "警告", "infos": "提示"}),
     key="dq_summary",
 )
+
+briefing_ui.offer("数据质量")
 
 linked = state.url_widget("dq_sev", ["error", "warning", "info"], many=True)
 severities = st.multiselect(

@@ -4,7 +4,7 @@ classification of 基本支出, 基本 vs 项目, 三公 — never two departmen
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, money, queries, state, ui
+from dashboard import briefing_ui, charts, money, queries, state, ui
 from dashboard.queries import B3, B5, B6, T3, T5, T6, Filters
 from dashboard.safe_text import md
 
@@ -96,3 +96,5 @@ if charts.has_data(tp):
     ui.table(tp.drop("departments", *([] if final else ["actual_yuan"]), strict=False), key="st_tp_table")
 else:
     ui.empty("该文件没有“三公”经费表。")
+
+briefing_ui.offer("支出结构", file=file, statement=statement)

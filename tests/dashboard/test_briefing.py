@@ -388,3 +388,30 @@ def test__file_name_says_page_filters_and_time():
         == "总览简报-松江-2020-20261207-0830"
     )
     assert file_name("预算执行", Filters(), moment) == "预算执行简报-20261207-0830"
+
+
+# --- 支出结构 and 数据质量 --------------------------------------------------------------------
+
+
+def test__structure_states_the_printed_total_and_the_largest_class(con, everything):
+    # 财政局 2024 支出决算表 p.10: 合计 2,940.05 万元; 201 一般公共服务支出 2,106.66 (71.65 % of it)
+    points = briefing.structure_points(con, everything, file=FINANCE)
+    total = _one(points, "“支出决算表”合计 2,940.05 万元")
+    assert total.sources == (Source(FINANCE, page=10, line=total.sources[0].line, cell=total.sources[0].cell,
+                                    file_type="pdf"),)  # fmt: skip
+    top = _one(points, "一般公共服务支出", "2,106.66 万元", "71.65%")
+    assert {s.page for s in top.sources} == {10}
+
+
+def test__structure_of_a_text_final_cites_its_lines(con, everything):
+    # 松江 2020 支出决算表 合计 3,984.05 万元 (line 428); 212 城乡社区支出 3,727.47 (line 499)
+    points = briefing.structure_points(con, everything, file=SONGJIANG)
+    assert "第428行" in _one(points, "合计 3,984.05 万元").source_text
+    assert "第499行" in _one(points, "城乡社区支出", "3,727.47 万元", "93.56%").source_text
+
+
+def test__structure_and_quality_briefings_carry_their_tables(con, everything):
+    b = briefing.build("支出结构", con, everything, made_at="-", data_at="-", file=FINANCE)
+    assert len(b.figures) == 1 and b.tables[0].columns[:3] == ("科目编码", "科目名称", "级次")
+    q = briefing.build("数据质量", con, everything, made_at="-", data_at="-")
+    assert q.points[0].text.startswith("数据质量问题") and q.tables[0].columns[1:] == ("错误", "警告", "提示")
