@@ -934,6 +934,13 @@ def choices_in_words(
     """The page's own widget values, in words (they change what the briefing says)."""
     if page == "预算执行":
         return [("执行不足标准", f"执行率低于 {choices.get('threshold', 0.9):.0%}")]
+    if page == "支出结构":
+        doc = _structure_document(con, f, choices.get("file"))
+        if doc is None:
+            return [("文件", "（当前范围内没有部门决算或部门预算）")]
+        kind = queries.KIND_LABELS.get(doc["doc_kind"], "")
+        label = f"{coverage_label(doc['district'], [doc['department']])} {doc['year']} 年{kind}（{doc['source_file']}）"
+        return [("文件", label), ("功能分类口径", _structure_statement(doc, choices.get("statement")))]
     if page == "预算与决算":
         summary = queries.budget_summary(con, f)
         department = choices.get("department")

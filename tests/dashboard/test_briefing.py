@@ -413,5 +413,6 @@ def test__structure_of_a_text_final_cites_its_lines(con, everything):
 def test__structure_and_quality_briefings_carry_their_tables(con, everything):
     b = briefing.build("支出结构", con, everything, made_at="-", data_at="-", file=FINANCE)
     assert len(b.figures) == 1 and b.tables[0].columns[:3] == ("科目编码", "科目名称", "级次")
+    assert ("功能分类口径", "支出决算表") in b.scope and any(FINANCE in v for k, v in b.scope if k == "文件")
     q = briefing.build("数据质量", con, everything, made_at="-", data_at="-")
     assert q.points[0].text.startswith("数据质量问题") and q.tables[0].columns[1:] == ("错误", "警告", "提示")
