@@ -896,6 +896,79 @@ def structure_view(
     return [figure], [table(f"{statement}：类、款、项及占比", charts.tree_table(tree))]
 
 
+# --- 绩效评分 ---------------------------------------------------------------------------
+
+SCORE_COLUMNS = ("district", "year", "department", "project_name", "score_total", "grade", "execution_rate")
+ANOMALY_COLUMNS = ("finding", "district", "year", "project_name", "detail")
+
+
+def scores_points(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Point]:
+    """How many projects were scored, their average, the lowest, where points were lost, the anomalies."""
+    projects = queries.projects(con, f, "self_evaluation")
+    if projects.is_empty():
+        return [Point("当前范围内没有绩效自评项目。")]
+    scored = projects.filter(pl.col("score_total").is_not_null())
+    out: list[Point] = []
+    if scored.is_empty():
+        out.append(Point(f"当前范围内 {projects.height} 个自评项目都没有打印总分，无法计算平均分。"))
+    else:
+        mean = sum(scored["score_total"].to_list(), Decimal(0)) / scored.height
+        low = scored.sort(["score_total", "project_name"]).row(0, named=True)
+        types = _file_types(con)
+        unscored = (
+            f"（另有 {projects.height - scored.height} 个未打印总分）"
+            if projects.height > scored.height
+            else ""
+        )
+        out.append(
+            Point(
+                f"自评项目 {projects.height} 个，{scored.height} 个打印了总分{unscored}，平均 "
+                f"{mean.quantize(CENT, ROUND_HALF_UP)} 分；最低的是{_project_name(low)}（{low['score_total']:f} 分）。",
+                (_project_source(con, low["project_id"], types),),
+            )
+        )
+    lost = queries.points_lost(con, f)
+    lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
+    if lost.is_empty():
+        out.append(Point("各指标全部得满分，没有失分。", note="各自评表的指标得分"))
+    else:
+        top = lost.row(0, named=True)
+        out.append(
+            Point(
+                f"失分最多的是“{top['level1']} / {top['level2']}”，共 {top['points_lost']:f} 分"
+                f"（{top['indicators_short']} 个指标未得满分）。",
+                note="各自评表的指标得分（见“绩效评分”页）",
+            )
+        )
+    anomalies = queries.anomalies(con, f)
+    if anomalies.is_empty():
+        out.append(Point("未发现执行率低而得分高、未达目标却得满分等异常。", note="自动校验结果"))
+    else:
+        counts = anomalies.group_by("finding").len().sort("finding")
+        parts = "；".join(f"{r['finding']} {r['len']} 条" for r in counts.iter_rows(named=True))
+        out.append(Point(f"异常清单：{parts}。", note="自动校验结果，逐条见“绩效评分”页"))
+    return out
+
+
+def scores_view(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[list[go.Figure], list[Table]]:
+    projects = queries.projects(con, f, "self_evaluation")
+    scored = projects.filter(pl.col("score_total").is_not_null()) if not projects.is_empty() else projects
+    figures: list[go.Figure] = []
+    if charts.has_data(scored):
+        figures.append(charts.score_distribution(scored))
+    lost = queries.points_lost(con, f)
+    lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
+    if charts.has_data(lost):
+        figures.append(charts.points_lost(lost))
+    tables: list[Table] = []
+    anomalies = queries.anomalies(con, f)
+    if not anomalies.is_empty():
+        tables.append(table("异常清单", anomalies.select(ANOMALY_COLUMNS)))
+    if not scored.is_empty():
+        tables.append(table("得分最低的项目", scored.sort("score_total").select(SCORE_COLUMNS)))
+    return figures, tables
+
+
 # --- 数据质量 ---------------------------------------------------------------------------
 
 QUALITY_COLUMNS = ("source_file", "errors", "warnings", "infos")
@@ -924,6 +997,7 @@ PAGES: dict[str, tuple[PointsFn, ViewFn]] = {
     "预算执行": (execution_points, execution_view),
     "预算与决算": (budget_points, budget_view),
     "支出结构": (structure_points, structure_view),
+    "绩效评分": (scores_points, scores_view),
     "数据质量": (quality_points, quality_view),
 }
 

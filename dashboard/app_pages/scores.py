@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import briefing_ui, charts, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
@@ -80,3 +80,5 @@ else:
             "n_indicators",
         ],
     )
+
+briefing_ui.offer("绩效评分")

@@ -416,3 +416,12 @@ def test__structure_and_quality_briefings_carry_their_tables(con, everything):
     assert ("功能分类口径", "支出决算表") in b.scope and any(FINANCE in v for k, v in b.scope if k == "文件")
     q = briefing.build("数据质量", con, everything, made_at="-", data_at="-")
     assert q.points[0].text.startswith("数据质量问题") and q.tables[0].columns[1:] == ("错误", "警告", "提示")
+
+
+def test__scores_states_the_average_the_lowest_and_where_points_were_lost(con):
+    # 松江 2021 总分 100, 100, 100, 98 (窗口业务管理), 100: average 99.60; 2 points lost under 产出指标/数量指标
+    points = briefing.scores_points(con, Filters(districts=("松江",), years=(2021,)))
+    low = _one(points, "自评项目 5 个", "平均 99.60 分", "“窗口业务管理”（98.00 分）")
+    assert low.sources[0].file == "songjiang_administrative_service_center_2021_self_evaluation.txt"
+    _one(points, "失分最多的是“产出指标 / 数量指标”，共 2.00 分")
+    _one(points, "未发现")

@@ -22,6 +22,7 @@ PAGES = [
     # the page's first document, the newest: 司法局 2026 支出预算总表 p.13 合计 96,282,213.44 元
     ("structure", "支出结构", "9,628.22"),
     ("quality", "数据质量", "数据质量问题"),
+    ("scores", "绩效评分", "自评项目"),
 ]
 
 
