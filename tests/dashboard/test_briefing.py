@@ -331,7 +331,7 @@ def test__build_names_the_page_scope_and_choices(con):
     }
     assert len(b.figures) == 3  # scatter, box, the 说明's items
     with pytest.raises(ValueError):
-        briefing.build("绩效评分", con, f, made_at="m", data_at="d")
+        briefing.build("原文查看", con, f, made_at="m", data_at="d")  # a page with no view to brief
 
 
 def test__every_point_without_a_figure_has_no_none(con):
