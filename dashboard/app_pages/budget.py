@@ -1,5 +1,7 @@
 """预算与决算: one department's 部门预算 across years, and its 预算 against its 决算 of the same year."""
 
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -63,6 +65,18 @@ else:
     if charts.has_data(classes):
         ui.plot(charts.budget_classes(classes, ui.short_department(department, district)), key="bg_classes")
 
+
+def per_department_year(
+    frame: pl.DataFrame, columns: tuple[str, ...], years: Callable[[int], str], key: str
+) -> None:
+    """One table per department and year, headed by who it is and which years it sets side by side."""
+    for (district, department, year), part in frame.group_by(
+        ["district", "department", "year"], maintain_order=True
+    ):
+        st.markdown(f"**{md(ui.coverage_label(district, [department]))} · {years(year)}**")
+        ui.table(part.select(columns), key=f"{key}_{department}_{year}")
+
+
 st.subheader("预算与决算对照（同一部门、同一年度）")
 pairs = state.data(snap, queries.budget_vs_final, f)
 if pairs.is_empty():
@@ -70,14 +84,12 @@ if pairs.is_empty():
         "当前数据中没有同一部门同一年度既有部门预算又有部门决算的文件。导入该部门同一年度的预算或决算后，这里逐类、逐款列出预算数、决算数、差额和执行率。"
     )
 else:
-    for (district, department, year), part in pairs.group_by(
-        ["district", "department", "year"], maintain_order=True
-    ):
-        st.markdown(f"**{md(ui.coverage_label(district, [department]))} · {year} 年度**")
-        ui.table(
-            part.select("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
-            key=f"bvf_{department}_{year}",
-        )
+    per_department_year(
+        pairs,
+        ("code", "name", "budget_yuan", "final_yuan", "difference_yuan", "rate", "reason"),
+        lambda year: f"{year} 年度",
+        "bvf",
+    )
 
 st.subheader("本年预算与上年决算（同一部门、相邻年度）")
 st.caption(
@@ -90,15 +102,11 @@ if adjacent.is_empty():
         "当前数据中没有同一部门既有某年度部门预算、又有上一年度部门决算的文件（如 2025 年部门预算与 2024 年部门决算）。"
     )
 else:
-    for (district, department, year), part in adjacent.group_by(
-        ["district", "department", "year"], maintain_order=True
-    ):
-        st.markdown(
-            f"**{md(ui.coverage_label(district, [department]))} · {year} 年预算与 {year - 1} 年决算**"
-        )
-        ui.table(
-            part.select("code", "name", "budget_yuan", "last_final_yuan", "change_yuan", "change_rate"),
-            key=f"blf_{department}_{year}",
-        )
+    per_department_year(
+        adjacent,
+        ("code", "name", "budget_yuan", "last_final_yuan", "change_yuan", "change_rate"),
+        lambda year: f"{year} 年预算与 {year - 1} 年决算",
+        "blf",
+    )
 
 briefing_ui.offer("预算与决算", department=st.session_state.get("bg_department"))
