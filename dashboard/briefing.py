@@ -1000,12 +1000,19 @@ PAGES: dict[str, tuple[PointsFn, ViewFn]] = {
     "绩效评分": (scores_points, scores_view),
     "数据质量": (quality_points, quality_view),
 }
+# Pages whose choices are said by their own module (a page's widget values, in words).
+WordsFn = Callable[..., list[tuple[str, str]]]
+WORDS: dict[str, WordsFn] = {}
+# Pages about one thing, not the sidebar's selection: their briefing does not list the filters.
+WITHOUT_FILTERS = {"项目详情"}
 
 
 def choices_in_words(
     page: str, con: duckdb.DuckDBPyConnection, f: Filters, choices: dict[str, Any]
 ) -> list[tuple[str, str]]:
     """The page's own widget values, in words (they change what the briefing says)."""
+    if page in WORDS:
+        return WORDS[page](con, f, **choices)
     if page == "预算执行":
         return [("执行不足标准", f"执行率低于 {choices.get('threshold', 0.9):.0%}")]
     if page == "支出结构":
@@ -1033,12 +1040,14 @@ def build(
     data_at: str,
     **choices: Any,
 ) -> Briefing:
-    """The briefing of ``page`` (总览, 预算执行 or 预算与决算) under the filters and the page's choices
-    (预算执行: threshold=0.9; 预算与决算: department=...)."""
+    """The briefing of ``page`` (a title of PAGES) under the filters and the page's choices
+    (预算执行: threshold=0.9; 预算与决算: department=...; 区际比较: year=...; 年度比较: by=...;
+    项目详情: project=...)."""
     if page not in PAGES:
         raise ValueError(f"no briefing for page {page!r}")
     points_fn, view_fn = PAGES[page]
-    scope = [*describe(f).items(), *choices_in_words(page, con, f, choices)]
+    filters = [] if page in WITHOUT_FILTERS else list(describe(f).items())
+    scope = [*filters, *choices_in_words(page, con, f, choices)]
     with charts.plotly_lock():
         figures, tables = view_fn(con, f, **choices)
     return Briefing(
@@ -1051,3 +1060,18 @@ def build(
         figures=tuple(figures),
         tables=tuple(tables),
     )
+
+
+# The pages written in modules of their own build on this module's model; they join the registry here.
+from dashboard import briefing_compare, briefing_project  # noqa: E402
+
+PAGES |= {
+    "区际比较": (briefing_compare.districts_points, briefing_compare.districts_view),
+    "年度比较": (briefing_compare.years_points, briefing_compare.years_view),
+    "项目详情": (briefing_project.project_points, briefing_project.project_view),
+}
+WORDS |= {
+    "区际比较": briefing_compare.districts_words,
+    "年度比较": briefing_compare.years_words,
+    "项目详情": briefing_project.project_words,
+}

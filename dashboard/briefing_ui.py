@@ -19,15 +19,17 @@ LOG = logging.getLogger(__name__)
 HELP = "把本页当前的视图（筛选条件、分析要点及其来源页码、图表和主要数据）导出为 PDF 或 Word 文件，便于打印和转交；点击后约需几秒生成。"
 
 
-def file_name(page: str, f: Any, moment: datetime) -> str:
-    """'总览简报-松江-2020-20261207-0830': the page, the filters in use and the time."""
-    chosen = [v for v in state.describe(f).values() if v != "全部"]
+def file_name(page: str, f: Any, moment: datetime, *about: str) -> str:
+    """'总览简报-松江-2020-20261207-0830': the page, the filters in use (or what the page is
+    ``about``: 项目详情's project) and the time."""
+    chosen = list(about) or [v for v in state.describe(f).values() if v != "全部"]
     return export.file_name(f"{page}简报", *chosen, moment.strftime("%Y%m%d-%H%M"))
 
 
-def offer(page: str, **choices: Any) -> None:
+def offer(page: str, about: tuple[str, ...] = (), **choices: Any) -> None:
     """Draw the 导出简报 control for ``page`` (a title of briefing.PAGES) under the page's choices
-    (预算执行: threshold=0.9; 预算与决算: department=...; 支出结构: file=..., statement=...)."""
+    (预算执行: threshold=0.9; 预算与决算: department=...; 支出结构: file=..., statement=...;
+    区际比较: year=...; 年度比较: by=...; 项目详情: project=..., with ``about`` its name for the file)."""
     ctx = ui.context()
     snap, f = ctx.snap, ctx.filters
     con = state.connection(snap)
@@ -53,7 +55,7 @@ def offer(page: str, **choices: Any) -> None:
     def docx() -> bytes:
         return briefing_render.to_docx(make())
 
-    name = file_name(page, f, datetime.now(export.BEIJING))
+    name = file_name(page, f, datetime.now(export.BEIJING), *about)
     row = st.container(horizontal=True, gap="medium")
     row.download_button(
         "导出简报（PDF）",

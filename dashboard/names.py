@@ -1,4 +1,5 @@
-"""How the app names one project in a chart, so two projects of the same name never read as one.
+"""How the app names things: a project in a chart (two projects of the same name never read as one),
+a department without its city and district, what a figure covers.
 
 Departments reuse names (党建经费, 宣传与推广) across units, years and forms. A chart's
 category axis or hover shows '名称（区 年度）'; where two rows would still read the same,
@@ -8,6 +9,7 @@ the 实施单位, the form (绩效自评 / 绩效目标申报) and the 全年预
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -66,3 +68,29 @@ def project_labels(df: pl.DataFrame) -> list[str]:
             seen[labels[i]] += 1
             labels[i] = f"{labels[i]} · 其{seen[labels[i]]}"
     return labels
+
+
+def short_department(name: str, district: str | None = None) -> str:
+    """'上海市松江区城市运行管理中心' -> '城市运行管理中心' (the city and district are said elsewhere)."""
+    out = name.removeprefix("上海市")
+    if district:
+        out = out.removeprefix(f"{district}区")
+    return out or name
+
+
+def coverage_label(district: str | None, departments: Sequence[str] | None, none: str | None = None) -> str:
+    """What a figure covers: '松江区 · 城市运行管理中心' or '松江区 · 3 个部门', never the district alone;
+    ``none`` says what an empty list means (no such document: '无部门决算'), else the name was not read."""
+    where = f"{district}区" if district else "未识别区"
+    names = sorted({d for d in departments or [] if d})
+    if not names:
+        return (
+            none
+            if none is not None and departments is not None and not departments
+            else f"{where} · 部门未识别"
+        )
+    if not district:  # another province's or a municipal department: its own name says where it is
+        return names[0] if len(names) == 1 else f"{len(names)} 个部门（非上海各区）"
+    if len(names) == 1:
+        return f"{where} · {short_department(names[0], district)}"
+    return f"{where} · {len(names)} 个部门"

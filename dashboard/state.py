@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import db, queries
+from dashboard import comparisons, db, queries
 from dashboard.export import BEIJING
 from dashboard.queries import KIND_LABELS, KINDS, Filters
 from dashboard.safe_text import md
@@ -54,22 +54,30 @@ def connection(snap: db.Snapshot) -> duckdb.DuckDBPyConnection:
     return _connection(snap.build_id, str(snap.path))
 
 
+# Modules whose functions state.data runs: each takes the connection first, then hashable parameters.
+QUERY_MODULES = {m.__name__: m for m in (queries, comparisons)}
+
+
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _cached(
     name: str, build_id: str, path: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> pl.DataFrame:
     con = _connection(build_id, path)
-    return getattr(queries, name)(con, *args, **dict(kwargs))
+    module, _, function = name.rpartition(".")
+    return getattr(QUERY_MODULES[module], function)(con, *args, **dict(kwargs))
 
 
 def data(snap: db.Snapshot, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a query function of dashboard.queries on the snapshot, cached by its parameters.
+    """Run a query function (dashboard.queries, dashboard.comparisons) on the snapshot, cached by
+    its parameters.
 
     Pages pass the function itself (a typo fails where it is written, and the editor follows
     it); the cache keys it by name, the one thing Streamlit can hash of it."""
-    if query.__module__ != queries.__name__ or not hasattr(queries, query.__name__):
-        raise ValueError(f"{query!r} is not a query of dashboard.queries")
-    return _cached(query.__name__, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
+    module = QUERY_MODULES.get(query.__module__)
+    if module is None or not hasattr(module, query.__name__):
+        raise ValueError(f"{query!r} is not a query of {' or '.join(QUERY_MODULES)}")
+    name = f"{query.__module__}.{query.__name__}"
+    return _cached(name, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
 
 
 # --- filters in the URL -------------------------------------------------------------

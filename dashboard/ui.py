@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, db, export, money, pages, queries, state
+from dashboard.names import coverage_label, short_department  # noqa: F401 (pages name them through ui)
 from dashboard.queries import KIND_LABELS, Filters
 from dashboard.safe_text import md
 from etl.schema import labels
@@ -280,32 +281,6 @@ def for_display(df: pl.DataFrame) -> pl.DataFrame:
         else:
             out.append(col)
     return df.select(out)
-
-
-def short_department(name: str, district: str | None = None) -> str:
-    """'上海市松江区城市运行管理中心' -> '城市运行管理中心' (the city and district are said elsewhere)."""
-    out = name.removeprefix("上海市")
-    if district:
-        out = out.removeprefix(f"{district}区")
-    return out or name
-
-
-def coverage_label(district: str | None, departments: Sequence[str] | None, none: str | None = None) -> str:
-    """What a figure covers: '松江区 · 城市运行管理中心' or '松江区 · 3 个部门', never the district alone;
-    ``none`` says what an empty list means (no such document: '无部门决算'), else the name was not read."""
-    where = f"{district}区" if district else "未识别区"
-    names = sorted({d for d in departments or [] if d})
-    if not names:
-        return (
-            none
-            if none is not None and departments is not None and not departments
-            else f"{where} · 部门未识别"
-        )
-    if not district:  # another province's or a municipal department: its own name says where it is
-        return names[0] if len(names) == 1 else f"{len(names)} 个部门（非上海各区）"
-    if len(names) == 1:
-        return f"{where} · {short_department(names[0], district)}"
-    return f"{where} · {len(names)} 个部门"
 
 
 def document_label(department: str | None, year: int | None, kind: str | None, source_file: str) -> str:

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import briefing_ui, charts, comparisons, queries, state, ui
 from dashboard.safe_text import md
 
 ctx = ui.context()
@@ -18,29 +18,7 @@ if trend.is_empty():
 
 state.url_widget("yr_by", ["区", "部门"])
 by = st.radio("比较对象", ["区", "部门"], horizontal=True, key="yr_by")
-column = "district" if by == "区" else "department"
-
-
-def every_year(trend: pl.DataFrame, value: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A district line adds only the departments it has in every year it shows ``value``: a line
-    never joins one department's 2020 to another's 2021. (The trend with ``value`` blanked for the
-    others, and the department-years left out.)"""
-    present = trend.filter(pl.col(value).is_not_null())
-    years_of = present.group_by("district").agg(pl.col("year").n_unique().alias("years"))
-    kept = (
-        present.group_by("district", "department")
-        .agg(pl.col("year").n_unique().alias("n"))
-        .join(years_of, on="district")
-        .filter(pl.col("n") == pl.col("years"))
-        .select("district", "department", _kept=pl.lit(True))
-    )
-    dropped = present.join(kept, on=["district", "department"], how="anti")
-    blanked = (
-        trend.join(kept, on=["district", "department"], how="left", nulls_equal=True)
-        .with_columns(pl.when(pl.col("_kept")).then(pl.col(value)).otherwise(None).alias(value))
-        .drop("_kept")
-    )
-    return blanked, dropped
+column = comparisons.BY_COLUMN[by]
 
 
 def say_dropped(dropped: pl.DataFrame, what: str) -> None:
@@ -55,38 +33,9 @@ def say_dropped(dropped: pl.DataFrame, what: str) -> None:
     )
 
 
-if by == "区":
-    trend, dropped_spend = every_year(trend, "total_expenditure_yuan")
-    say_dropped(dropped_spend, "部门决算")
-    trend, dropped_scores = every_year(trend, "avg_score")
-    say_dropped(dropped_scores, "绩效自评得分")
-scored_projects = pl.when(pl.col("avg_score").is_not_null()).then(pl.col("scored"))
-grouped = (
-    trend.group_by(column, "year")
-    .agg(
-        # all-null stays null (no 决算 that year), not 0
-        pl.when(pl.col("total_expenditure_yuan").is_not_null().any())
-        .then(pl.col("total_expenditure_yuan").sum())
-        .alias("total_expenditure_yuan"),
-        pl.col("department")
-        .filter(pl.col("total_expenditure_yuan").is_not_null())
-        .n_unique()
-        .alias("final_departments_n"),
-        pl.col("evaluated").sum(),
-        pl.col("declared").sum(),
-        # the projects' average: each department's average weighted by its scored projects
-        pl.when(scored_projects.sum() > 0)
-        .then((pl.col("avg_score").cast(pl.Float64) * scored_projects).sum() / scored_projects.sum())
-        .alias("avg_score"),
-    )
-    .sort(column, "year")
-    .with_columns(
-        change_yuan=pl.col("total_expenditure_yuan") - pl.col("total_expenditure_yuan").shift(1).over(column),
-        change_rate=pl.col("total_expenditure_yuan").cast(pl.Float64)
-        / pl.col("total_expenditure_yuan").shift(1).over(column).cast(pl.Float64)
-        - 1,
-    )
-)
+grouped, dropped_spend, dropped_scores = state.data(snap, comparisons.year_table, f, by)
+say_dropped(dropped_spend, "部门决算")
+say_dropped(dropped_scores, "绩效自评得分")
 years_per = grouped.group_by(column).agg(pl.col("year").n_unique().alias("n"))
 if years_per["n"].max() < 2:
     st.warning("当前范围内每个" + by + "都只有一个年度的数据，尚不能形成趋势；下表列出已有年度。")
@@ -148,3 +97,5 @@ else:
             "candidates",
         ],
     )
+
+briefing_ui.offer("年度比较", by=by)

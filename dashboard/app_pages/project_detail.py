@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, pages, queries, source_view, state, ui
+from dashboard import briefing_ui, charts, export, pages, queries, source_view, state, ui
 from dashboard import money as money_format
 from dashboard.safe_text import md, md_code
 from etl.schema import labels
@@ -421,3 +421,5 @@ st.page_link(
 if p.get("source_excerpt"):
     with st.expander("原文摘录"):
         st.code(p["source_excerpt"], language=None)
+
+briefing_ui.offer("项目详情", about=(p["project_name"],), project=pid)

@@ -111,6 +111,8 @@ def test_indicator_downloads_are_the_table_on_screen(con, served):
     assert {b.proto.label for b in at.get("download_button")} == {
         "下载绩效指标 CSV（UTF-8，Excel 可直接打开）",
         "下载绩效指标 Excel（XLSX）",
+        "导出简报（PDF）",
+        "导出简报（Word）",
     }
     csv_name, _ = served["pd_ind_csv"]
     xlsx_name, _ = served["pd_ind_xlsx"]
