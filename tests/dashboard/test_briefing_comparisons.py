@@ -7,9 +7,11 @@ truth etl.synth_originals records for the Word 决算 it writes.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,6 +22,8 @@ from dashboard.queries import Filters
 from etl.build import build
 from etl.synth import DEPARTMENTS, DISTRICTS
 from etl.synth_originals import final_accounts_docx
+from tests.dashboard.conftest import RAW, as_read
+from tests.realdocs import REAL
 
 FINANCE = "putuo_finance_bureau_2024_final_accounts.pdf"
 QINGPU = "qingpu_government_service_office_2020_final_accounts.txt"
@@ -212,3 +216,38 @@ def test__the_pages_end_with_the_export_control(con, page):
     assert at.subheader[-1].value == "导出简报"
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[-2:] == ["导出简报（PDF）", "导出简报（Word）"]
+
+
+# --- documents without a Shanghai district -------------------------------------------------
+
+CHONGQING = "chongqing_yuzhong_hrss_2021_self_evaluation.xlsx"
+
+
+@pytest.fixture(scope="module")
+def with_other_region(tmp_path_factory: pytest.TempPathFactory, warehouse) -> Iterator[Path]:
+    """The seeds and 重庆渝中's 2021 self-evaluation (no Shanghai district): the real corpus's case."""
+    root = tmp_path_factory.mktemp("other_region")
+    raw = root / "raw"
+    raw.mkdir()
+    for path in RAW.iterdir():
+        shutil.copy(path, raw / path.name)
+    shutil.copy(REAL / CHONGQING, raw / CHONGQING)
+    build(raw, root / "wh", workers=1)
+    yield root / "wh"
+
+
+def test__districts_name_a_document_outside_any_district_and_still_open(with_other_region, monkeypatch):
+    """A self-evaluation of 重庆市 has no district: 区际比较 failed on sorting it among the districts."""
+    from .test_pages import assert_clean, open_page
+
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(with_other_region))
+    at = open_page("compare_districts")
+    assert_clean(at)
+    captions = [as_read(c.value) for c in at.caption]  # Markdown escapes undone
+    assert any(f"不参与区际比较的文件：重庆市 2021 年绩效自评（{CHONGQING}）" in c for c in captions), (
+        captions
+    )
+    con = db.connect(db.current_snapshot(with_other_region).path)
+    points = briefing_compare_points(con, Filters())
+    _one(points, "比较 4 个区")
+    _one(points, f"不参与比较的文件：重庆市 2021 年绩效自评（{CHONGQING}）")
