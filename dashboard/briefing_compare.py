@@ -163,9 +163,13 @@ def years_points(con: duckdb.DuckDBPyConnection, f: Filters, by: str = "区") ->
     """Each line's newest 本年支出合计 against its year before, the average score likewise, and the
     departments a district line leaves out."""
     grouped, dropped_spend, dropped_scores = comparisons.year_table(con, f, by)
+    out: list[Point] = []
+    outside = comparisons.outside_districts(con, f, comparisons.TREND_KINDS) if by == "区" else pl.DataFrame()
+    if not outside.is_empty():
+        out.append(Point(f"未识别到上海某区、不计入各区趋势的文件：{comparisons.outside_words(outside)}。"))
     if grouped.is_empty():
-        return [Point("当前范围内没有可比较的年度数据。")]
-    out = [
+        return [*out, Point("当前范围内没有可比较的年度数据。")]
+    out += [
         *_spend_change_points(con, f, by, grouped, dropped_spend),
         *_score_points(con, f, by, grouped, dropped_scores),
     ]
@@ -242,7 +246,10 @@ def _score_points(
     if not parts:
         return []
     evals = queries.projects(con, f, "self_evaluation")
-    evals = evals.filter(pl.col("score_total").is_not_null()) if not evals.is_empty() else evals
+    if not evals.is_empty():
+        evals = evals.filter(pl.col("score_total").is_not_null())
+        if by == "区":  # a document of no Shanghai district is on no district's line
+            evals = evals.filter(pl.col("district").is_not_null())
     if not dropped.is_empty() and not evals.is_empty():  # a district line's departments only
         evals = evals.join(
             dropped.select("district", "department", "year"),

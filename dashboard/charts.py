@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import pandas  # noqa: F401 - see below
 import plotly.graph_objects as go
@@ -67,6 +67,21 @@ def district_color(district: str | None) -> str:
     if district in DISTRICT_COLORS:
         return DISTRICT_COLORS[district]  # type: ignore[index]
     return SEQUENCE[sum(map(ord, district or "")) % len(SEQUENCE)]
+
+
+OTHER_REGIONS = "其他地区"  # rows with no Shanghai district: another province's or a municipal document
+
+
+def district_name(district: str | None) -> str:
+    """A district as a chart names it ('松江'), or 其他地区 for rows of no district."""
+    return chart_text(district) if district else OTHER_REGIONS
+
+
+def by_value(df: pl.DataFrame, column: str) -> Iterator[tuple[Any, pl.DataFrame]]:
+    """The rows of each value of ``column`` in first-seen order, a null value's rows included:
+    a project of no district is drawn under 其他地区, never dropped."""
+    for key in df[column].unique(maintain_order=True).to_list():
+        yield key, df.filter(pl.col(column).eq_missing(key))
 
 
 def has_data(df: pl.DataFrame | None, column: str | None = None) -> bool:
@@ -261,11 +276,11 @@ def _add_box(
 def execution_box(df: pl.DataFrame) -> go.Figure:
     """Execution rate distribution per district (box with every project as a point)."""
     fig = go.Figure()
-    for district in df["district"].unique(maintain_order=True).to_list():
-        part = df.filter(pl.col("district") == district)
+    for district, part in by_value(df, "district"):
         rates = [None if r is None else float(r) * 100 for r in part["rate"].to_list()]
-        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + chart_text(district) + "</extra>"
-        _add_box(fig, part, rates, district, district_color(district), hover)
+        name = district_name(district)
+        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + name + "</extra>"
+        _add_box(fig, part, rates, name, district_color(district), hover)
     fig.update_yaxes(ticksuffix="%")
     return _layout(fig, "项目预算执行率分布（执行数 ÷ 全年预算数，%）", "区", "执行率（%）")
 
@@ -274,14 +289,13 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
 def score_distribution(df: pl.DataFrame) -> go.Figure:
     """Histogram of 总分 per district (bars side by side)."""
     fig = go.Figure()
-    for district in df["district"].unique(maintain_order=True).to_list():
-        part = df.filter(pl.col("district") == district)
+    for district, part in by_value(df, "district"):
         fig.add_histogram(
             x=[float(s) for s in part["score_total"].drop_nulls().to_list()],
-            name=chart_text(district),
+            name=district_name(district),
             marker={"color": district_color(district)},
             xbins={"size": 1},
-            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + chart_text(district) + "</extra>",
+            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + district_name(district) + "</extra>",
         )
     # Grouped, not overlaid: one district's bars never hide another's.
     fig.update_layout(barmode="group")
@@ -531,9 +545,9 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
     df = _labelled(df).with_columns(_under=pl.col("rate").cast(pl.Float64) < threshold)
     # One trace per district and kind of point: the legend names every colour (the district's)
     # and both symbols (● 执行正常, ✕ 执行不足).
-    for district in df["district"].unique(maintain_order=True).to_list():
+    for district, rows in by_value(df, "district"):
         for flag, word, symbol in ((False, "执行正常", "circle"), (True, f"执行率低于 {threshold:.0%}", "x")):
-            part = df.filter((pl.col("district") == district) & (pl.col("_under").fill_null(False) == flag))
+            part = rows.filter(pl.col("_under").fill_null(False) == flag)
             if part.is_empty():
                 continue
             fig.add_scatter(
@@ -541,7 +555,7 @@ def budget_scatter(df: pl.DataFrame, threshold: float) -> go.Figure:
                 x=(part["budget_full_year_yuan"].cast(pl.Float64) / WAN).to_numpy(),
                 y=(part["executed_yuan"].cast(pl.Float64) / WAN).to_numpy(),
                 mode="markers",
-                name=f"{chart_text(district)}区 · {word}",
+                name=f"{chart_text(district) + '区' if district else OTHER_REGIONS} · {word}",
                 marker={"color": district_color(district), "symbol": symbol, "size": 11 if flag else 8},
                 text=part["_label"].to_list(),
                 # [rate, project id]: the id lets a click open the project (ui.plot_opening_projects)
@@ -601,8 +615,8 @@ def trend(
 ) -> go.Figure:
     """A value across years, one line per district (or department)."""
     fig = go.Figure()
-    for key in df[by].unique(maintain_order=True).to_list():
-        part = df.filter(pl.col(by) == key).sort("year")
+    for key, rows in by_value(df, by):
+        part = rows.sort("year")
         ys = (
             money.wan_floats(part[value])
             if in_wan
@@ -612,12 +626,12 @@ def trend(
             x=part["year"].to_list(),
             y=ys,
             mode="lines+markers" if part.height > 1 else "markers",  # one year is a point, not a line
-            name=chart_text(key),
+            name=district_name(key) if by == "district" else chart_text(key or "部门未识别"),
             line={"color": district_color(key)} if by == "district" else None,
             hovertemplate="%{x} 年：%{y:,.2f}"
             + ("万元" if in_wan else "")
             + "<extra>"
-            + chart_text(key)
+            + (district_name(key) if by == "district" else chart_text(key or "部门未识别"))
             + "</extra>",
         )
     fig.update_xaxes(dtick=1)

@@ -19,6 +19,7 @@ from dashboard.queries import Filters
 
 KIND_WORDS = {"final_accounts": "部门决算", "self_evaluation": "绩效自评"}
 BY_COLUMN = {"区": "district", "部门": "department"}
+TREND_KINDS = ("final_accounts", "self_evaluation", "target_declaration")  # what 年度比较 counts
 
 
 # --- 区际比较 ------------------------------------------------------------------------------
@@ -37,12 +38,14 @@ def district_page_years(con: duckdb.DuckDBPyConnection, f: Filters, year: int | 
     return years
 
 
-def outside_districts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
-    """决算 and self-evaluations in view with no Shanghai district (another province's, a municipal
-    department's, or a district not read): 区际比较 cannot place them, so it names them."""
+def outside_districts(
+    con: duckdb.DuckDBPyConnection, f: Filters, kinds: tuple[str, ...] = tuple(KIND_WORDS)
+) -> pl.DataFrame:
+    """Documents of ``kinds`` in view with no Shanghai district (another province's, a municipal
+    department's, or a district not read): a comparison of districts cannot place them, so it names them."""
     docs = queries.documents(con).filter(
         pl.col("district").is_null()
-        & pl.col("kind").is_in([k for k in KIND_WORDS if f.wants(k)])
+        & pl.col("kind").is_in([k for k in kinds if f.wants(k)])
         & pl.col("in_totals")
         & pl.col("counted")
     )
@@ -56,7 +59,7 @@ def outside_districts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFram
 def outside_words(docs: pl.DataFrame) -> str:
     """'重庆市 2021 年绩效自评（chongqing….xlsx）；…' — each document outside the comparison."""
     return "；".join(
-        f"{r['region'] or '地区未识别'} {r['year'] or '年度未识别'} 年{KIND_WORDS[r['kind']]}（{r['source_file']}）"
+        f"{r['region'] or '地区未识别'} {r['year'] or '年度未识别'} 年{queries.KIND_LABELS[r['kind']]}（{r['source_file']}）"
         for r in docs.iter_rows(named=True)
     )
 
@@ -166,6 +169,10 @@ def year_table(
         return trend, empty, empty
     dropped_spend = dropped_scores = empty
     if by == "区":
+        # a document of no Shanghai district is no district's (the page names them: outside_districts)
+        trend = trend.filter(pl.col("district").is_not_null())
+        if trend.is_empty():
+            return trend, empty, empty
         trend, dropped_spend = every_year(trend, "total_expenditure_yuan")
         trend, dropped_scores = every_year(trend, "avg_score")
     scored_projects = pl.when(pl.col("avg_score").is_not_null()).then(pl.col("scored"))

@@ -34,6 +34,17 @@ def say_dropped(dropped: pl.DataFrame, what: str) -> None:
 
 
 grouped, dropped_spend, dropped_scores = state.data(snap, comparisons.year_table, f, by)
+if by == "区":
+    outside = state.data(snap, comparisons.outside_districts, f, comparisons.TREND_KINDS)
+    if not outside.is_empty():
+        st.caption(
+            "未识别到上海某区、不计入各区趋势的文件（切换到“部门”可查看）："
+            + md(comparisons.outside_words(outside))
+            + "。"
+        )
+if grouped.is_empty():
+    ui.empty("当前筛选条件下没有属于上海某区的数据可按区比较。")
+    st.stop()
 say_dropped(dropped_spend, "部门决算")
 say_dropped(dropped_scores, "绩效自评得分")
 years_per = grouped.group_by(column).agg(pl.col("year").n_unique().alias("n"))

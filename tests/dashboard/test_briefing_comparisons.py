@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from dashboard import briefing, briefing_ui, db, export
@@ -251,3 +252,20 @@ def test__districts_name_a_document_outside_any_district_and_still_open(with_oth
     points = briefing_compare_points(con, Filters())
     _one(points, "比较 4 个区")
     _one(points, f"不参与比较的文件：重庆市 2021 年绩效自评（{CHONGQING}）")
+
+
+def test__a_project_of_no_district_is_drawn_under_other_regions(with_other_region):
+    """预算执行 counted 重庆's 就业补助资金 (88%, 7,574 万元) among its 43 projects but drew no point of it."""
+    from dashboard import charts, queries
+
+    con = db.connect(db.current_snapshot(with_other_region).path)
+    evals = queries.projects(con, Filters(), "self_evaluation").with_columns(
+        rate=pl.coalesce("execution_rate", "execution_rate_computed")
+    )
+    # chongqing_yuzhong_hrss_2021_self_evaluation.xlsx: B5 全年预算数 7574 (万元), F5 执行数 6643, G21 执行率 0.88
+    box = {t.name: list(t.y) for t in charts.execution_box(evals).data}
+    assert box["其他地区"] == [pytest.approx(88.0)]
+    scatter = {t.name: list(t.x) for t in charts.budget_scatter(evals, 0.9).data if t.name}
+    assert scatter["其他地区 · 执行率低于 90%"] == [pytest.approx(7574.0)]
+    histogram = {t.name for t in charts.score_distribution(evals).data}
+    assert "其他地区" in histogram and None not in histogram
