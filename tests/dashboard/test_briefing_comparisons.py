@@ -269,3 +269,19 @@ def test__a_project_of_no_district_is_drawn_under_other_regions(with_other_regio
     assert scatter["其他地区 · 执行率低于 90%"] == [pytest.approx(7574.0)]
     histogram = {t.name for t in charts.score_distribution(evals).data}
     assert "其他地区" in histogram and None not in histogram
+
+
+def test__years_by_district_have_no_row_of_no_district(with_other_region, monkeypatch):
+    """重庆's 2021 self-evaluation made a '—' district row in 年度比较's table."""
+    from .test_pages import assert_clean, open_page, table
+
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(with_other_region))
+    at = open_page("compare_years")
+    assert_clean(at)
+    grouped = table(at, "district", "year", "evaluated")
+    assert grouped["district"].notna().all(), grouped
+    captions = [as_read(c.value) for c in at.caption]
+    assert any(
+        f"不计入各区趋势的文件（切换到“部门”可查看）：重庆市 2021 年绩效自评（{CHONGQING}）" in c
+        for c in captions
+    )
