@@ -73,8 +73,8 @@ OTHER_REGIONS = "其他地区"  # rows with no Shanghai district: another provin
 
 
 def district_name(district: str | None) -> str:
-    """A district as a chart names it ('松江'), or 其他地区 for rows of no district."""
-    return chart_text(district) if district else OTHER_REGIONS
+    """A district as a chart names it ('松江'), or 其他地区 for rows of no district (not escaped)."""
+    return district or OTHER_REGIONS
 
 
 def by_value(df: pl.DataFrame, column: str) -> Iterator[tuple[Any, pl.DataFrame]]:
@@ -279,7 +279,7 @@ def execution_box(df: pl.DataFrame) -> go.Figure:
     for district, part in by_value(df, "district"):
         rates = [None if r is None else float(r) * 100 for r in part["rate"].to_list()]
         name = district_name(district)
-        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + name + "</extra>"
+        hover = "%{text}<br>执行率：%{y:.2f}%<extra>" + chart_text(name) + "</extra>"
         _add_box(fig, part, rates, name, district_color(district), hover)
     fig.update_yaxes(ticksuffix="%")
     return _layout(fig, "项目预算执行率分布（执行数 ÷ 全年预算数，%）", "区", "执行率（%）")
@@ -292,10 +292,12 @@ def score_distribution(df: pl.DataFrame) -> go.Figure:
     for district, part in by_value(df, "district"):
         fig.add_histogram(
             x=[float(s) for s in part["score_total"].drop_nulls().to_list()],
-            name=district_name(district),
+            name=chart_text(district_name(district)),
             marker={"color": district_color(district)},
             xbins={"size": 1},
-            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>" + district_name(district) + "</extra>",
+            hovertemplate="总分 %{x} 分：%{y} 个项目<extra>"
+            + chart_text(district_name(district))
+            + "</extra>",
         )
     # Grouped, not overlaid: one district's bars never hide another's.
     fig.update_layout(barmode="group")
@@ -307,11 +309,11 @@ def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
     """Box and points of 总分 by district, year or department."""
     fig = go.Figure()
     df = df.filter(pl.col("score_total").is_not_null())
-    for key in df[by].cast(pl.String).unique(maintain_order=True).to_list():
-        part = df.filter(pl.col(by).cast(pl.String) == key)
+    for key, part in by_value(df.with_columns(pl.col(by).cast(pl.String)), by):
         color = district_color(key) if by == "district" else None
+        name = district_name(key) if by == "district" else key or "未识别"
         scores = [float(s) for s in part["score_total"].to_list()]
-        _add_box(fig, part, scores, str(key), color, "%{text}<br>总分：%{y} 分<extra></extra>")
+        _add_box(fig, part, scores, name, color, "%{text}<br>总分：%{y} 分<extra></extra>")
     label = {"district": "区", "year": "年度", "department": "部门"}[by]
     return _layout(fig, f"绩效自评总分（分）按{label}分布", label, "总分（分）")
 
@@ -626,12 +628,12 @@ def trend(
             x=part["year"].to_list(),
             y=ys,
             mode="lines+markers" if part.height > 1 else "markers",  # one year is a point, not a line
-            name=district_name(key) if by == "district" else chart_text(key or "部门未识别"),
+            name=chart_text(district_name(key) if by == "district" else key or "部门未识别"),
             line={"color": district_color(key)} if by == "district" else None,
             hovertemplate="%{x} 年：%{y:,.2f}"
             + ("万元" if in_wan else "")
             + "<extra>"
-            + (district_name(key) if by == "district" else chart_text(key or "部门未识别"))
+            + chart_text(district_name(key) if by == "district" else key or "部门未识别")
             + "</extra>",
         )
     fig.update_xaxes(dtick=1)
