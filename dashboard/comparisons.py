@@ -204,3 +204,27 @@ def year_table(
         )
     )
     return grouped, dropped_spend, dropped_scores
+
+
+def change_on_last_year(head: pl.DataFrame, value: str, departments: str, prefix: str) -> pl.DataFrame:
+    """``<prefix>_change_yuan`` and ``<prefix>_change_rate``: each district-year's ``value`` against the
+    district's year before — only when both years add the same departments (a district total of
+    one department in 2023 and three in 2024 is no change; left blank, and the page says why)."""
+    before = head.select(
+        "district",
+        (pl.col("year") + 1).alias("year"),
+        pl.col(value).alias("_before"),
+        pl.col(departments).list.sort().alias("_before_departments"),
+    )
+    same = pl.col(departments).list.sort() == pl.col("_before_departments")
+    comparable = pl.col(value).is_not_null() & pl.col("_before").is_not_null() & same
+    return (
+        head.join(before, on=["district", "year"], how="left", nulls_equal=True)
+        .with_columns(
+            pl.when(comparable).then(pl.col(value) - pl.col("_before")).alias(f"{prefix}_change_yuan"),
+            pl.when(comparable & (pl.col("_before") != 0))
+            .then(pl.col(value).cast(pl.Float64) / pl.col("_before").cast(pl.Float64) - 1)
+            .alias(f"{prefix}_change_rate"),
+        )
+        .drop("_before", "_before_departments")
+    )

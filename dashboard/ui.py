@@ -83,6 +83,10 @@ PAGE_LABELS = {
     "final_departments_n": "决算部门数",
     "scored": "有得分项目数",
     "change_rate": "比上年增减（%）",
+    "final_change_yuan": "决算比上年增减（万元）",
+    "final_change_rate": "决算比上年增减（%）",
+    "budget_change_yuan": "预算比上年增减（万元）",
+    "budget_change_rate": "预算比上年增减（%）",
     "three_public_yuan": "三公经费预算（万元）",
     "operating_cost_yuan": "机关运行经费（万元）",
     "declared_yuan": "申报金额（万元）",
@@ -118,6 +122,7 @@ MISSING = "—"
 # Fractions shown as percentages.
 PERCENT_COLUMNS = (
     "execution_rate", "execution_rate_computed", "rate", "share", "change_rate", "share_of_total", "share_of_parent",
+    "final_change_rate", "budget_change_rate",
 )  # fmt: skip
 SEVERITY_TEXT = export.VALUE_WORDS["severity"]
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import briefing_ui, charts, queries, state, ui
+from dashboard import briefing_ui, charts, comparisons, queries, state, ui
 from dashboard.queries import KIND_LABELS
 from dashboard.safe_text import md
 
@@ -87,8 +87,12 @@ else:
         ui.plot_opening_structure(charts.headline_bars(spend), key="overview_bars")
     else:
         ui.empty("当前范围内没有部门决算（支出决算表）数据，无法绘制支出图。")
+    changed = comparisons.change_on_last_year(head, "total_expenditure_yuan", "final_departments", "final")
+    changed = comparisons.change_on_last_year(
+        changed, "budget_expenditure_yuan", "budget_departments", "budget"
+    )
     ui.table(
-        head.with_columns(
+        changed.with_columns(
             *(
                 pl.struct("district", departments)
                 .map_elements(
@@ -109,8 +113,12 @@ else:
             "year",
             "final_coverage",
             "total_expenditure_yuan",
+            "final_change_yuan",
+            "final_change_rate",
             "budget_coverage",
             "budget_expenditure_yuan",
+            "budget_change_yuan",
+            "budget_change_rate",
             "evaluated_projects",
             "avg_score",
             "execution_rate",
@@ -119,6 +127,9 @@ else:
             "project_yuan",
         ),  # fmt: skip
         key="overview_table",
+    )
+    st.caption(
+        "比上年增减：与本区上一年度相比，只在两年所含部门相同时计算（部门不同的合计不可比），否则留空。"
     )
 
 st.subheader("数据覆盖情况（区 × 年度 × 文件类型）")

@@ -285,3 +285,37 @@ def test__years_by_district_have_no_row_of_no_district(with_other_region, monkey
         f"不计入各区趋势的文件（切换到“部门”可查看）：重庆市 2021 年绩效自评（{CHONGQING}）" in c
         for c in captions
     )
+
+
+# --- 总览's change on the year before --------------------------------------------------------
+
+
+def test__overview_table_says_the_change_on_last_year_of_the_same_departments():
+    from .test_pages import assert_clean, open_page, table
+
+    at = open_page("overview")
+    assert_clean(at)
+    rows = table(at, "district", "year", "budget_change_yuan", "final_change_yuan")
+    putuo = rows[rows["district"] == "普陀"].set_index("year")
+    # 万里街道 支出预算总表 合计: 2024 p.20 156,211,123 元; 2023 p.18 164,978,640 元 (the same one department)
+    assert putuo.loc[2024, "budget_change_yuan"] == pytest.approx(-876.75, abs=0.005)  # the table is in 万元
+    assert putuo.loc[2024, "budget_change_rate"] == pytest.approx(-8767517 / 164978640 * 100)  # in %
+    # 普陀 2024's 决算 (财政局) has no 2023 决算 to compare with; 2026's 预算 (司法局) no 2025 one
+    assert putuo.loc[2024, "final_change_yuan"] != putuo.loc[2024, "final_change_yuan"]  # NaN: blank
+    assert putuo.loc[2026, "budget_change_yuan"] != putuo.loc[2026, "budget_change_yuan"]
+
+
+def test__a_change_between_different_departments_is_left_blank():
+    from dashboard import comparisons
+
+    head = pl.DataFrame(
+        {
+            "district": ["松江", "松江", "松江"],
+            "year": [2020, 2021, 2022],
+            "v": [Decimal(100), Decimal(150), Decimal(120)],
+            "d": [["甲"], ["甲", "乙"], ["乙", "甲"]],
+        }
+    )
+    out = comparisons.change_on_last_year(head, "v", "d", "x").sort("year")
+    assert out["x_change_yuan"].to_list() == [None, None, Decimal(-30)]  # 2021 adds 乙: not comparable
+    assert out["x_change_rate"].to_list()[2] == pytest.approx(-0.2)
