@@ -91,3 +91,37 @@ def test__19_11_this_years_budget_against_last_years_final(page, server) -> None
     shows(page, "本年预算与上年决算（同一部门、相邻年度）")
     settle(page)
     assert_clean(page, "budget")
+
+
+# Every text a Plotly figure draws outside its legend (tick labels, axis titles, bar texts), and the
+# legend's own entries, as boxes on the page: a legend entry on top of a label is the defect.
+LABEL_BOXES = """fig => {
+  const box = e => { const r = e.getBoundingClientRect(); return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+  const labels = [...fig.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, text.bartext')]
+    .filter(e => e.textContent.trim()).map(e => ({text: e.textContent, ...box(e)}));
+  const legend = [...fig.querySelectorAll('.legend .traces')].map(e => ({text: e.textContent, ...box(e)}));
+  return {labels, legend};
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1
+
+
+def test__19_8_at_400_px_no_legend_entry_covers_a_label(browser, server) -> None:
+    """总览's bar labels (rotated '2024 普陀区 · 财政局') ran under the legend placed below the plot."""
+    from tests.e2e.conftest import CONTEXT, RUN_WATCH
+
+    context = browser.new_context(**{**CONTEXT, "viewport": {"width": 400, "height": 2400}})
+    context.add_init_script(RUN_WATCH)
+    pg = context.new_page()
+    try:
+        for path in ("", "execution", "scores"):
+            open_app(pg, server, path)
+            drawn = pg.locator(".js-plotly-plot").evaluate_all(f"figs => figs.map({LABEL_BOXES})")
+            assert any(d["legend"] and d["labels"] for d in drawn), path  # a legend to judge
+            for d in drawn:
+                hit = [(e["text"], t["text"]) for e in d["legend"] for t in d["labels"] if _overlap(e, t)]
+                assert not hit, (path or "overview", hit)
+    finally:
+        context.close()
