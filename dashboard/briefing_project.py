@@ -52,6 +52,13 @@ def _source(row: dict, types: dict[str, str | None], file: str | None = None) ->
     )
 
 
+def _who(p: dict) -> str:
+    """'青浦区 · 政务服务办公室'; a project of no Shanghai district is named with its region."""
+    if p["district"] or not p.get("region"):
+        return coverage_label(p["district"], [p["department"]])
+    return f"{p['region']} · {p['department'] or '部门未识别'}"
+
+
 def _points(value: object) -> str:
     return MISSING if value is None else f"{Decimal(str(value)).quantize(Decimal('0.01'))}"
 
@@ -68,7 +75,7 @@ def project_points(con: duckdb.DuckDBPyConnection, f: Filters, project: str | No
     unit = f"，实施单位{p['unit']}" if p.get("unit") and p["unit"] != p["department"] else ""
     out = [
         Point(
-            f"项目{quoted(p['project_name'])}：{coverage_label(p['district'], [p['department']])}，{year}{kind}{unit}。",
+            f"项目{quoted(p['project_name'])}：{_who(p)}，{year}{kind}{unit}。",
             here,
         )
     ]

@@ -822,8 +822,12 @@ def search_projects(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) 
 
 
 def project(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:
-    """One project with every column (empty frame when the id is unknown)."""
-    return run(con, "SELECT * FROM projects WHERE project_id = $pid", pid=project_id)
+    """One project with every column and its document's region (empty frame when the id is unknown)."""
+    return run(
+        con,
+        "SELECT p.*, d.region FROM projects p LEFT JOIN documents d USING (source_file) WHERE p.project_id = $pid",
+        pid=project_id,
+    )
 
 
 def project_indicators(con: duckdb.DuckDBPyConnection, project_id: str) -> pl.DataFrame:

@@ -238,7 +238,7 @@ p = project.row(0, named=True)
 declaration = p["kind"] == "target_declaration"
 
 kind = export.VALUE_WORDS["kind"].get(p["kind"], "类型未识别")
-where = f"{p['district']}区" if p["district"] else "未识别区"
+where = f"{p['district']}区" if p["district"] else (p["region"] or "未识别区")  # another province: its own
 year = f"{p['year']} 年度" if p["year"] else "年度未识别"
 # Names and texts from the document: shown as text (md), never as Markdown.
 st.header(md(p["project_name"] or "（未印项目名称）"))

@@ -319,3 +319,22 @@ def test__a_change_between_different_departments_is_left_blank():
     out = comparisons.change_on_last_year(head, "v", "d", "x").sort("year")
     assert out["x_change_yuan"].to_list() == [None, None, Decimal(-30)]  # 2021 adds 乙: not comparable
     assert out["x_change_rate"].to_list()[2] == pytest.approx(-0.2)
+
+
+def test__a_project_of_another_province_is_named_with_its_region(with_other_region, monkeypatch):
+    """重庆's 就业补助资金 read '未识别区 · 2021 年度' on 项目详情."""
+    from .test_pages import assert_clean, open_page
+
+    con = db.connect(db.current_snapshot(with_other_region).path)
+    pid = _project_id(con, CHONGQING, "就业补助资金")
+    points = briefing.build("项目详情", con, Filters(), made_at="-", data_at="-", project=pid).points
+    # B2 就业补助资金; I3 项目主管部门 渝中区人力资源和社会保障局; B3 实施单位 渝中区就业和人才中心
+    assert points[0].text == (
+        "项目“就业补助资金”：重庆市 · 渝中区人力资源和社会保障局，2021 年度绩效自评，实施单位渝中区就业和人才中心。"
+    )
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(with_other_region))
+    at = open_page("project_detail", {"project": pid})
+    assert_clean(at)
+    assert any("重庆市 · 2021 年度 · 绩效自评" in m.value for m in at.markdown), [
+        m.value for m in at.markdown
+    ][:5]
