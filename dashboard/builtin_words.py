@@ -2,7 +2,7 @@
 
 Streamlit has no translation setting: its sidebar, table toolbar, selectboxes and file uploader
 speak English ("Download as CSV", "Choose an option", "Upload", "Clear all" …). A small script,
-run once per browser tab from a zero-height component, replaces exactly these strings (and the
+run once per browser tab from a one-pixel iframe, replaces exactly these strings (and the
 "Help for …" / "Remove …" patterns) wherever they appear, now and as Streamlit redraws. It
 changes only our framework's words — never the documents' text — and sends nothing anywhere.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 WORDS = {
     "App pages": "页面",
@@ -50,6 +50,7 @@ ATTRIBUTES = ("aria-label", "title", "placeholder", "data-title")
 _SCRIPT = """<script>
 (() => {
   const doc = window.parent.document;
+  if (window.frameElement) window.frameElement.title = "界面文字";  // st.iframe's own title is 'iframe'
   if (doc.__chineseBuiltins) return;
   doc.__chineseBuiltins = true;
   const WORDS = %(words)s, PREFIXES = %(prefixes)s, ATTRS = %(attrs)s;
@@ -91,4 +92,4 @@ def script() -> str:
 
 def install() -> None:
     """Once per run from the entry file; the script guards itself so a tab runs it once."""
-    components.html(script(), height=0)
+    st.iframe(script(), height=1)  # our own script, no document text: same-origin access is what it needs
