@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 from dashboard import pages
 from etl.readers import UnreadableDocument, read_document
 from etl.readers.model import PDF, PROSE, WORKBOOKS, BBox, Cell, Document, Line, Table
+from etl.readers.pdfium_lock import PDFIUM_LOCK
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_ENV = "BUDGET_RAW"
@@ -443,8 +444,8 @@ class Rendered:
         return (rect[0] / self.scale, rect[1] / self.scale, rect[2] / self.scale, rect[3] / self.scale)
 
 
-# PDFium is not thread-safe: one rendering at a time across all sessions.
-_PDFIUM = threading.Lock()
+# PDFium is not thread-safe: one rendering (or PDF reading, etl.readers.pdfium) at a time across all sessions.
+_PDFIUM = PDFIUM_LOCK
 
 
 @lru_cache(maxsize=32)

@@ -47,7 +47,10 @@ def parser_version() -> str:
 
 
 def key(source_file: str, sha256: str) -> str:
-    return hashlib.sha256(f"{parser_version()}|{source_file}|{sha256}".encode()).hexdigest()
+    # The PDF reader too: a build with the other one (to time it) must not reuse this one's rows.
+    from etl.readers import pdf_reader
+
+    return hashlib.sha256(f"{parser_version()}|{pdf_reader()}|{source_file}|{sha256}".encode()).hexdigest()
 
 
 def _path(root: Path, k: str) -> Path:

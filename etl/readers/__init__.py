@@ -5,11 +5,16 @@ HTML page is refused with a message saying so. One reader per type. An OLE2
 compound file is told by its streams (``etl.readers.ole``): an .xls workbook, a
 Word .doc or WPS 文字 .wps (Word's binary format, read alike), or a
 password-protected .docx/.xlsx, which is refused.
+
+A PDF is read with PDFium (``etl.readers.pdfium``, about four times pdfplumber's speed) or,
+when ``ETL_PDF_READER=pdfplumber`` is set or asked for, with pdfplumber (``etl.readers.pdf``):
+both make the same document of every real PDF of tests/cases (bench/pdf_readers.py).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX, Document
@@ -25,8 +30,13 @@ __all__ = [
     "decode_document",
     "detect_type",
     "is_original",
+    "pdf_reader",
     "read_document",
 ]
+
+PDF_READER_ENV = "ETL_PDF_READER"
+PDFIUM, PDFPLUMBER = "pdfium", "pdfplumber"
+PDF_READERS = (PDFIUM, PDFPLUMBER)
 
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
 
@@ -61,18 +71,32 @@ def detect_type(data: bytes) -> str:
     return TEXT
 
 
-def read_document(source_file: str, data: bytes) -> Document:
+def pdf_reader(name: str | None = None) -> str:
+    """The PDF reader to use: ``name``, else $ETL_PDF_READER, else PDFium."""
+    chosen = (name or os.environ.get(PDF_READER_ENV) or PDFIUM).strip().lower()
+    if chosen not in PDF_READERS:
+        raise ValueError(f"未知的 PDF 读取方式“{chosen}”（{PDF_READER_ENV} 可选：{'、'.join(PDF_READERS)}）")
+    return chosen
+
+
+def read_document(source_file: str, data: bytes, pdf_reader_name: str | None = None) -> Document:
     """Read any supported file into the document model, or raise UnreadableDocument.
 
     Whatever a damaged file makes a reader's library raise becomes UnreadableDocument,
-    so one bad file is one failed document, never a stopped build.
+    so one bad file is one failed document, never a stopped build. ``pdf_reader_name``
+    picks the PDF reader (see :func:`pdf_reader`).
     """
     kind = detect_type(data)
+    reader = pdf_reader(pdf_reader_name) if kind == PDF else None
     try:
-        if kind == PDF:
+        if kind == PDF and reader == PDFPLUMBER:
             from etl.readers.pdf import read_pdf
 
             return read_pdf(source_file, data)
+        if kind == PDF:
+            from etl.readers.pdfium import read_pdf_pdfium
+
+            return read_pdf_pdfium(source_file, data)
         if kind == DOCX:
             from etl.readers.docx import read_docx
 

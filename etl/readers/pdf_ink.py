@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from etl.readers.pdf_page import PageContent
 
 OUTSIDE, CLIPPED, WHITE, INVISIBLE = "outside", "clipped", "white", "invisible"
-_INVISIBLE_MODES = (3, 7)  # FPDF_TEXTRENDERMODE_INVISIBLE, _CLIP
+INVISIBLE_MODES = (3, 7)  # FPDF_TEXTRENDERMODE_INVISIBLE, _CLIP
 _MATCH = 3.0  # points between pdfplumber's and pypdfium2's centre of one character
-_SLACK = 1.0  # points a clipping path may cut into a character's centre (rounding)
+SLACK = 1.0  # points a clipping path may cut into a character's centre (rounding)
 _WHITE = 0.98  # a colour component this light (CMYK: this dark) is white
 
 
@@ -48,7 +51,7 @@ def has_invisible_mode(pdf: Any, index: int) -> bool:
             obj = raw.FPDFPage_GetObject(page.raw, i)
             if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
                 continue
-            if raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES:
+            if raw.FPDFTextObj_GetTextRenderMode(obj) in INVISIBLE_MODES:
                 return True
         return False
     finally:
@@ -87,13 +90,13 @@ def ink_chars(pdf: Any, index: int, clip: bool) -> dict[str, list[tuple[float, f
                 if obj:
                     if key not in modes:
                         modes[key] = raw.FPDFTextObj_GetTextRenderMode(obj)
-                    if modes[key] in _INVISIBLE_MODES:
+                    if modes[key] in INVISIBLE_MODES:
                         hidden = INVISIBLE
                     elif clip:
                         if key not in clips:
-                            clips[key] = _clip_box(raw, obj, left, top)
+                            clips[key] = clip_box(raw, obj, left, top)
                         rect = clips[key]
-                        if rect is not None and not _inside(cx, cy, rect, _SLACK):
+                        if rect is not None and not inside(cx, cy, rect, SLACK):
                             hidden = CLIPPED
                 out.setdefault(chr(code), []).append((cx, cy, hidden))
             return out
@@ -103,7 +106,7 @@ def ink_chars(pdf: Any, index: int, clip: bool) -> dict[str, list[tuple[float, f
         page.close()
 
 
-def _clip_box(raw: Any, obj: Any, left: float, top: float) -> tuple[float, float, float, float] | None:
+def clip_box(raw: Any, obj: Any, left: float, top: float) -> tuple[float, float, float, float] | None:
     """The box of an object's clipping path (its paths' boxes intersected), from the page's top-left."""
     clip = raw.FPDFPageObj_GetClipPath(obj)
     if not clip:
@@ -128,7 +131,7 @@ def _clip_box(raw: Any, obj: Any, left: float, top: float) -> tuple[float, float
     return box
 
 
-def _inside(x: float, y: float, box: tuple[float, float, float, float], slack: float = 0.0) -> bool:
+def inside(x: float, y: float, box: tuple[float, float, float, float], slack: float = 0.0) -> bool:
     return box[0] - slack <= x <= box[2] + slack and box[1] - slack <= y <= box[3] + slack
 
 
@@ -141,19 +144,16 @@ def is_white(color: Any) -> bool:
     return len(color) in (1, 3) and all(isinstance(v, int | float) and v >= _WHITE for v in color)
 
 
-def hidden_chars(
-    page: Any,
-    ink: dict[str, list[tuple[float, float, str | None]]] | None,
-    in_grid: Callable[[dict[str, Any]], bool],
-) -> dict[int, str]:
-    """id(char) -> why the page does not show it, for a pdfplumber page's characters outside its grids."""
-    width, height = float(page.width), float(page.height)
+def hidden_chars(page: PageContent, in_grid: Callable[[dict[str, Any]], bool]) -> dict[int, str]:
+    """id(char) -> why the page does not show it, for a page's characters outside its grids."""
+    width, height = page.width, page.height
     page_box = (0.0, 0.0, width, height)
-    backgrounds: list[tuple[float, float, float, float]] | None = None
+    ink = page.ink
+    backgrounds: list[tuple[tuple[float, float, float, float], bool]] | None = None
     out: dict[int, str] = {}
     for ch in page.chars:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        outside = not _inside(cx, cy, page_box)
+        outside = not inside(cx, cy, page_box)
         if not outside and ink is None and not is_white(ch.get("non_stroking_color")):
             continue  # the common case, decided without looking for grids
         if in_grid(ch):
@@ -162,17 +162,30 @@ def hidden_chars(
         if outside:
             why = OUTSIDE
         elif ink is not None:
-            why = _ink_of(ink, ch["text"], cx, cy)
+            why = ink(ch)
         if why is None and is_white(ch.get("non_stroking_color")):
             why = WHITE
         if why in (WHITE, INVISIBLE):
             if backgrounds is None:
-                backgrounds = _backgrounds(page)
-            if any(_inside(cx, cy, box) for box, image in backgrounds if image or why == WHITE):
+                # images show invisible text (a scan's); filled, coloured shapes show white text
+                backgrounds = [(box, True) for box in page.images] + [(box, False) for box in page.fills]
+            if any(inside(cx, cy, box) for box, image in backgrounds if image or why == WHITE):
                 why = None  # over an image (a scan's text layer), or white over a coloured shape: shown
         if why is not None:
             out[id(ch)] = why
     return out
+
+
+def ink_lookup(
+    ink: dict[str, list[tuple[float, float, str | None]]],
+) -> Callable[[dict[str, Any]], str | None]:
+    """A pdfplumber character -> why pypdfium2's character nearest to it (same text) is hidden."""
+
+    def why(ch: dict[str, Any]) -> str | None:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        return _ink_of(ink, ch["text"], cx, cy)
+
+    return why
 
 
 def _ink_of(
@@ -185,15 +198,3 @@ def _ink_of(
         if d <= 2 * _MATCH and (best is None or d < best[0]):
             best = (d, why)
     return best[1] if best else None
-
-
-def _backgrounds(page: Any) -> list[tuple[tuple[float, float, float, float], bool]]:
-    """(box, is an image): images show invisible text (a scan's); filled, coloured shapes show white text."""
-    boxes = [
-        ((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])), True) for i in page.images
-    ]
-    for shape in (*page.rects, *page.curves):
-        if shape.get("fill") and not is_white(shape.get("non_stroking_color")):
-            box = (float(shape["x0"]), float(shape["top"]), float(shape["x1"]), float(shape["bottom"]))
-            boxes.append((box, False))
-    return boxes
