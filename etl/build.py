@@ -507,9 +507,15 @@ def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterato
         files.settle()  # originals changed just before this build: recorded now that it is safe
 
 
+CACHE_ENV = "ETL_CACHE_DIR"
+
+
 def default_cache(out: Path) -> Path:
-    """Beside the warehouse link: data/warehouse -> data/warehouse.cache (git-ignored)."""
-    return out.with_name(out.name + ".cache")
+    """$ETL_CACHE_DIR when set — one parse cache for every build that names it (entries are keyed by
+    the bytes and the parser's code, written atomically, so builds may share it at once) — else
+    beside the warehouse link: data/warehouse -> data/warehouse.cache (git-ignored)."""
+    shared = os.environ.get(CACHE_ENV, "").strip()
+    return Path(shared) if shared else out.with_name(out.name + ".cache")
 
 
 def build(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,14 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 _SEEN_DIR = Path(os.environ.setdefault("BUDGET_TEST_CHECKS_SEEN", tempfile.mkdtemp(prefix="checks_seen_")))
 
 
+# One parse cache for the whole run (etl.build.default_cache): a build of the same original files
+# in another test reads them from it instead of parsing them again; entries are keyed by the bytes
+# and the parser's code, so nothing a test changes is served stale. Tests of the cache itself pass
+# their own folder. Made by the controller, handed to the workers (and `python -m etl build`) by
+# the environment, removed at the end.
+_PARSE_CACHE = Path(os.environ.setdefault("ETL_CACHE_DIR", tempfile.mkdtemp(prefix="parse_cache_")))
+
+
 def _record_check_ids() -> None:
     from etl.model import Check
 
@@ -92,6 +101,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker: the controller judges the whole run
+    if _PARSE_CACHE.name.startswith("parse_cache_"):
+        shutil.rmtree(_PARSE_CACHE, ignore_errors=True)
     opt = session.config.option
     full = not opt.keyword and not opt.markexpr and session.config.args == [str(ROOT / "tests")]
     full = full or [Path(a).resolve() for a in session.config.args] in ([ROOT / "tests"], [ROOT])
