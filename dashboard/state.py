@@ -32,7 +32,7 @@ OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", 
 # Page widgets a shared link keeps (their keys are the URL parameters; see url_widget).
 WIDGET_PARAMS = {
     "cmp_mode", "cmp_year", "yr_by", "sc_by", "ex_threshold", "ex_n", "st_statement", "st_doc",
-    "st_statement_budget", "st_class",
+    "st_statement_budget", "st_class", "ex_view", "sc_view", "cmp_view",
     "dl_table", "dl_text", "bg_department", "dq_sev",
 }  # fmt: skip
 OTHER_PARAMS |= WIDGET_PARAMS

@@ -138,6 +138,23 @@ def context() -> Context:
     return st.session_state["_context"]
 
 
+def chart_tabs(key: str, views: dict[str, Callable[[], None]]) -> str:
+    """The page's charts as tabs, only the open one drawn (a filter change redraws one chart,
+    not all); the open tab is in the link (``key``). Returns the open tab's title."""
+    titles = list(views)
+    state.url_widget(key, titles)
+    # no ``default`` (the first tab is): a parameter present on one run and not the next would
+    # make another widget of it and close the tab the official opened
+    tabs = st.tabs(titles, key=key, on_change="rerun")
+    shown = titles[0]
+    for title, tab in zip(titles, tabs, strict=True):
+        if tab.open:
+            shown = title
+            with tab:
+                views[title]()
+    return shown
+
+
 def empty(message: str) -> None:
     """An empty state that says what is missing (never an empty axis)."""
     st.info(message, icon=":material/info:")

@@ -27,6 +27,8 @@ st.title("预算执行")
 ui.scope_note(snap, f)
 
 projects = state.data(snap, queries.projects, f, "self_evaluation")
+threshold = 0.9
+under = projects
 if projects.is_empty():
     ui.empty("当前筛选条件下没有绩效自评项目，无法分析预算执行。")
 else:
@@ -52,6 +54,17 @@ else:
     c3.metric(
         "总体执行率", "—" if not total_budget else f"{float(total_exec) / float(total_budget) * 100:.2f}%"
     )
+    st.subheader("执行不足的项目")
+    if under.is_empty():
+        st.success(f"没有执行率低于 {threshold:.0%} 的项目。")
+    else:
+        ui.project_table(under.sort("rate"), key="ex_under", columns=BUDGET_COLUMNS)
+
+
+def scatter() -> None:
+    if projects.is_empty():
+        ui.empty("当前范围内没有绩效自评项目。")
+        return
     if projects.height > MAX_SCATTER_POINTS:
         # Thousands of points take seconds to draw in a browser: show the ones this chart is for.
         lowest = under.sort("rate").head(MAX_SCATTER_POINTS)
@@ -67,34 +80,30 @@ else:
         ui.plot_opening_projects(charts.budget_scatter(lowest, threshold), key="ex_scatter")
     else:
         ui.plot_opening_projects(charts.budget_scatter(projects, threshold), key="ex_scatter")
+
+
+def spread() -> None:
+    if projects.is_empty():
+        ui.empty("当前范围内没有绩效自评项目。")
+        return
     ui.plot_opening_projects(charts.execution_box(projects), key="ex_box")
-    st.subheader("执行不足的项目")
-    if under.is_empty():
-        st.success(f"没有执行率低于 {threshold:.0%} 的项目。")
-    else:
-        ui.project_table(
-            under.sort("rate"),
-            key="ex_under",
-            columns=BUDGET_COLUMNS,
-        )
-    st.subheader("逐项目预算步骤：年初预算 → 全年预算 → 执行")
+
+
+def steps() -> None:
+    if projects.is_empty():
+        ui.empty("当前范围内没有绩效自评项目。")
+        return
     linked = state.url_widget("ex_n", range(5, 61, 5), int)
     n = st.slider("显示全年预算最大的项目数", 5, 60, **({} if linked else {"value": 20}), step=5, key="ex_n")
     top = projects.sort("budget_full_year_yuan", descending=True, nulls_last=True).head(n)
     ui.plot_opening_projects(charts.budget_dumbbell(top), key="ex_dumbbell")
-    st.subheader("全部自评项目")
-    if projects.height <= ui.MAX_TABLE_PROJECTS:
-        ui.project_table(projects, key="ex_all", columns=BUDGET_COLUMNS)
-    else:
-        st.caption(
-            f"当前范围有 {projects.height:,} 个自评项目；请缩小筛选范围后在此查看，或到“数据下载”页导出全部项目。"
-        )
 
-st.subheader("部门决算说明：年初预算与支出决算（按功能分类项）")
-items = state.data(snap, queries.narrative_items, f)
-if items.is_empty():
-    ui.empty("当前范围内的部门决算说明没有逐项列出年初预算与支出决算。")
-else:
+
+def narrative() -> None:
+    items = state.data(snap, queries.narrative_items, f)
+    if items.is_empty():
+        ui.empty("当前范围内的部门决算说明没有逐项列出年初预算与支出决算。")
+        return
     if items.height > MAX_ITEM_BARS:
         st.caption(f"共 {items.height} 项，图中画出年初预算与决算差额最大的 {MAX_ITEM_BARS} 项；全部见下表。")
         chart_items = items.sort(pl.col("difference_yuan").abs(), descending=True, nulls_last=True).head(
@@ -112,4 +121,26 @@ else:
         )
     ui.table(items, key="ex_items_table")
 
-briefing_ui.offer("预算执行", threshold=st.session_state.get("ex_threshold", 90) / 100)
+
+# One chart at a time: a change of filter redraws only the open tab's chart (each costs the
+# browser 0.15-0.4 s to draw; bench/browser_latency.py).
+ui.chart_tabs(
+    "ex_view",
+    {
+        "预算与执行": scatter,
+        "执行率分布": spread,
+        "逐项目预算步骤（年初 → 全年 → 执行）": steps,
+        "部门决算说明：年初预算与支出决算": narrative,
+    },
+)
+
+if not projects.is_empty():
+    st.subheader("全部自评项目")
+    if projects.height <= ui.MAX_TABLE_PROJECTS:
+        ui.project_table(projects, key="ex_all", columns=BUDGET_COLUMNS)
+    else:
+        st.caption(
+            f"当前范围有 {projects.height:,} 个自评项目；请缩小筛选范围后在此查看，或到“数据下载”页导出全部项目。"
+        )
+
+briefing_ui.offer("预算执行", threshold=threshold)
