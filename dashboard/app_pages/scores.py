@@ -16,23 +16,39 @@ if projects.is_empty():
     st.stop()
 
 scored = projects.filter(pl.col("score_total").is_not_null())
-state.url_widget("sc_by", ["区", "年度", "部门"])
-by = st.radio("分组", ["区", "年度", "部门"], horizontal=True, key="sc_by")
-column = {"区": "district", "年度": "year", "部门": "department"}[by]
-if charts.has_data(scored):
-    ui.plot_opening_projects(charts.score_strip(scored, column), key="sc_strip")
-    ui.plot(charts.score_distribution(scored), key="sc_hist")
 missing = projects.height - scored.height
 if missing:
     st.caption(f"{missing} 个项目的自评表未打印总分，未计入得分分布（见“数据质量”）。")
 
-st.subheader("失分在哪里")
-lost = state.data(snap, queries.points_lost, f)
-lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
-if charts.has_data(lost):
-    ui.plot(charts.points_lost(lost), key="sc_lost")
-else:
-    st.success("当前范围内的指标全部得满分，没有失分。")
+
+def by_group() -> None:
+    if not charts.has_data(scored):
+        ui.empty("当前范围内的自评表都没有打印总分。")
+        return
+    state.url_widget("sc_by", ["区", "年度", "部门"])
+    by = st.radio("分组", ["区", "年度", "部门"], horizontal=True, key="sc_by")
+    column = {"区": "district", "年度": "year", "部门": "department"}[by]
+    ui.plot_opening_projects(charts.score_strip(scored, column), key="sc_strip")
+
+
+def histogram() -> None:
+    if not charts.has_data(scored):
+        ui.empty("当前范围内的自评表都没有打印总分。")
+        return
+    ui.plot(charts.score_distribution(scored), key="sc_hist")
+
+
+def points_lost() -> None:
+    lost = state.data(snap, queries.points_lost, f)
+    lost = lost.filter(pl.col("points_lost") > 0) if not lost.is_empty() else lost
+    if charts.has_data(lost):
+        ui.plot(charts.points_lost(lost), key="sc_lost")
+    else:
+        st.success("当前范围内的指标全部得满分，没有失分。")
+
+
+# One chart at a time (a filter change redraws only the open tab's chart).
+ui.chart_tabs("sc_view", {"总分（按分组）": by_group, "总分分布": histogram, "失分在哪里": points_lost})
 
 st.subheader("异常清单")
 st.caption(
