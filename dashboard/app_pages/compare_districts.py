@@ -43,27 +43,47 @@ if not outside.is_empty():
 ui.scope_note(snap, f)
 
 
-st.subheader("支出结构（各类占本年支出合计的比重）")
-shares = state.data(snap, comparisons.district_shares, f, year)
-if charts.has_data(shares):
+def structure() -> None:
+    shares = state.data(snap, comparisons.district_shares, f, year)
+    if not charts.has_data(shares):
+        ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
+        return
     ui.plot_opening_structure(charts.class_shares(shares), key="cmp_shares")
     absent = [d for d in (f.districts or options["districts"]) if d not in set(shares["district"].to_list())]
     if absent:
         st.caption(
             f"无部门决算数据的区：{md('、'.join(absent))}{'（' + str(year) + ' 年度）' if year else ''}。"
         )
-else:
-    ui.empty(f"{'所选年度' if year else '当前范围内'}没有部门决算数据，无法比较支出结构。")
 
-st.subheader("预算执行率")
+
 evals = state.data(snap, comparisons.district_evaluations, f, year)
-if charts.has_data(evals):
+NO_EVALUATIONS = f"{(str(year) + ' 年度') if year else '当前范围内'}没有绩效自评数据，无法比较执行率和得分。"
+
+
+def execution() -> None:
+    if not charts.has_data(evals):
+        ui.empty(NO_EVALUATIONS)
+        return
     ui.plot_opening_projects(charts.execution_box(evals), key="cmp_exec")
-    st.subheader("绩效自评得分分布")
+
+
+def scores() -> None:
+    if not charts.has_data(evals):
+        ui.empty(NO_EVALUATIONS)
+        return
     ui.plot(charts.score_distribution(evals), key="cmp_scores")
-    summary = comparisons.district_summary(evals)
-    ui.table(summary, key="cmp_summary")
+
+
+# One chart at a time (a filter change redraws only the open tab's chart).
+ui.chart_tabs(
+    "cmp_view",
+    {"支出结构（各类占本年支出合计的比重）": structure, "预算执行率": execution, "绩效自评得分分布": scores},
+)
+
+st.subheader("各区执行率与得分")
+if charts.has_data(evals):
+    ui.table(comparisons.district_summary(evals), key="cmp_summary")
 else:
-    ui.empty(f"{(str(year) + ' 年度') if year else '当前范围内'}没有绩效自评数据，无法比较执行率和得分。")
+    ui.empty(NO_EVALUATIONS)
 
 briefing_ui.offer("区际比较", year=year)

@@ -109,7 +109,14 @@ def test_overview_shows_headline_figures():
 def test_compare_districts_uses_each_districts_latest_year():
     at = open_page("compare_districts")
     assert_clean(at)
-    assert len(chart_titles(at)) == 3
+    assert len(chart_titles(at)) == 1  # one tab's chart at a time
+    for tab in ("预算执行率", "绩效自评得分分布"):
+        at.session_state["cmp_view"] = tab
+        at.run()
+        assert_clean(at)
+        assert len(chart_titles(at)) == 1
+    at.session_state["cmp_view"] = "支出结构（各类占本年支出合计的比重）"
+    at.run()
     # One year per district for the whole page (its latest with any 决算 or 自评), said in a caption:
     # 松江's latest is 2021 (自评 only), so its 2020 决算 is not mixed in.
     said = next(c.value for c in at.caption if c.value.startswith("各区可得的年度不同"))
