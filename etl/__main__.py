@@ -17,16 +17,20 @@ LOCK_WAIT = 900.0  # seconds a build waits for another build of the same warehou
 EXIT_NOTHING_BUILT = 2  # no file yielded a table, or no raw folder / no files
 EXIT_BUSY = 3  # another build of the same warehouse held its lock for LOCK_WAIT seconds
 EXIT_UNWRITABLE = 4  # the warehouse's folder could not be written: disk full, read-only, no permission
+EXIT_ENGINE = 5  # the --engine could not run the build: not installed, address unreachable, no workers
 BUILD_EPILOG = f"""exit codes:
   0  the new warehouse is in
   {EXIT_NOTHING_BUILT}  nothing usable was read; the existing warehouse is untouched
   {EXIT_BUSY}  another build of the same warehouse held its lock for {LOCK_WAIT:.0f} s
   {EXIT_UNWRITABLE}  the warehouse's folder could not be written (disk full, read-only, no
-     permission), said in one line; the existing warehouse is untouched"""
+     permission), said in one line; the existing warehouse is untouched
+  {EXIT_ENGINE}  the --engine could not run the build (not installed, --address unreachable,
+     no workers left), said in one line; the existing warehouse is untouched"""
 
 
 def _build(args: argparse.Namespace) -> int:
     from etl.build import BuildError, build, print_progress, summary
+    from etl.engines import EngineError
     from etl.errors import WarehouseUnwritable
     from etl.load import WarehouseBusy, lock_path, warehouse_lock
 
@@ -40,6 +44,8 @@ def _build(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 progress=None if args.quiet else print_progress,
                 cache_dir=False if args.no_cache else (Path(args.cache) if args.cache else True),
+                engine=args.engine,
+                address=args.address,
             )
     except WarehouseBusy:
         print(
@@ -51,6 +57,9 @@ def _build(args: argparse.Namespace) -> int:
     except WarehouseUnwritable as exc:
         print(f"{exc}；原有数据仓库未改变", file=sys.stderr)
         return EXIT_UNWRITABLE
+    except EngineError as exc:
+        print(f"错误：{exc}；原有数据仓库（如有）未改变", file=sys.stderr)
+        return EXIT_ENGINE
     except BuildError as exc:
         print(f"错误：{exc}；原有数据仓库（如有）未改变", file=sys.stderr)
         return EXIT_NOTHING_BUILT
@@ -79,7 +88,23 @@ def main(argv: list[str] | None = None) -> int:
         "--raw", default=str(DEFAULT_RAW), help="directory of source documents (default: %(default)s)"
     )
     b.add_argument("--out", default=str(DEFAULT_OUT), help="warehouse directory (default: %(default)s)")
-    b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes, local or started by dask (default: all cores)",
+    )
+    b.add_argument(
+        "--engine",
+        default="local",
+        help="where documents are read: local (this machine's processes, default) or dask (a Dask "
+        "cluster: --workers processes started on 127.0.0.1, or the scheduler at --address)",
+    )
+    b.add_argument(
+        "--address",
+        default=None,
+        help="a running Dask scheduler, e.g. tcp://127.0.0.1:8786 (raw files and cache on storage every worker sees)",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress line")
     b.add_argument(
         "--cache", default=None, help="cache of parsed documents (default: <out>.cache beside the warehouse)"

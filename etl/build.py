@@ -24,12 +24,11 @@ from typing import Any
 
 import polars as pl
 
-from etl import cache, load
+from etl import cache, engines, load
 from etl.errors import BuildError
 from etl.model import IDENTITY_FIELDS, Check, Source
 from etl.normalize import ROW_TABLES, SELF_EVALUATION, TARGET_DECLARATION, normalize_document
 from etl.parsers import layout_parsers
-from etl.pool import worker_pool
 from etl.readers import ConverterMissing, UnreadableDocument, is_original, read_document
 from etl.readers.model import Document
 from etl.schema import TABLES, frame
@@ -476,8 +475,15 @@ def _from_cache(paths: list[str], keys: list[str], cache_root: Path) -> Chunk:
     return _frames(outcomes)
 
 
-def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterator[Chunk]:
-    """Every document's rows: cached originals first (one chunk), then the rest in input order.
+def _chunks(
+    paths: list[Path],
+    workers: int,
+    cache_root: Path | None,
+    engine: str = "local",
+    address: str | None = None,
+) -> Iterator[Chunk]:
+    """Every document's rows: cached originals first (one chunk), then the rest as the engine
+    returns them (the local pool: in input order; a cluster: as its tasks complete).
 
     Documents the cache holds are loaded here while the workers read the new ones, so
     adding one PDF to a large corpus costs about that PDF's own reading time.
@@ -493,16 +499,17 @@ def _chunks(paths: list[Path], workers: int, cache_root: Path | None) -> Iterato
             assert cache_root is not None
             yield _from_cache([batches[i][0] for i in order], [hits[i] for i in order], cache_root)
 
-    if workers <= 1 or not todo or (len(todo) < 2 and not hits):
+    if engine == "local" and (workers <= 1 or not todo or (len(todo) < 2 and not hits)):
         yield from cached()
         for i in todo:
             yield _process_chunk(batches[i], root)
+    elif not todo:
+        yield from cached()  # nothing to read: no cluster is started or reached
     else:
-        with worker_pool(min(workers, len(todo))) as pool:
-            futures = [pool.submit(_process_chunk, batches[i], root) for i in todo]
+        with engines.open_engine(engine, min(workers, len(todo)), address) as pool:
+            results = pool.map(_process_chunk, [batches[i] for i in todo], root)  # submitted now
             yield from cached()  # loaded here while the workers read the new documents
-            for future in futures:
-                yield future.result()
+            yield from results
     if files is not None:
         files.settle()  # originals changed just before this build: recorded now that it is safe
 
@@ -525,13 +532,17 @@ def build(
     workers: int | None = None,
     progress: Callable[[int, int, float, int], None] | None = None,
     cache_dir: Path | None | bool = True,
+    engine: str = "local",
+    address: str | None = None,
 ) -> BuildResult:
     """Parse every file in ``raw`` and swap a new warehouse in at ``out``.
 
     ``cache_dir``: where parsed rows are kept between builds (True: beside ``out``;
-    False or None: no cache).
+    False or None: no cache). ``engine``: where documents are read (etl.engines: ``local``
+    processes, or ``dask``, a cluster of ``workers`` started here or reached at ``address``).
     """
     started = time.perf_counter()
+    engines.check(engine, address)
     paths = raw_files(raw)
     if not paths:
         raise BuildError(f"原始文件目录 {raw} 中没有文件")
@@ -542,7 +553,7 @@ def build(
         cache.prune_leftovers(cache_root)
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES if name not in CORPUS_TABLES}
     done_docs = done_pages = 0
-    for chunk in _chunks(paths, workers, cache_root):
+    for chunk in _chunks(paths, workers, cache_root, engine, address):
         for name, part in chunk.frames.items():
             parts[name].append(part)
         done_docs += chunk.documents

@@ -138,6 +138,21 @@ KINDS: tuple[Kind, ...] = (
         "重新读取，数字更新",
         "tests/reliability/test_build_faults.py::test__cache__an_original_replaced_with_its_size_and_mtime_is_read_again",
     ),
+    Kind(
+        "分布式构建（--engine dask）中一个工作进程被 kill -9",
+        "其文档由其余工作进程重读，数据仓库与本机构建相同",
+        "tests/reliability/test_engine_faults.py::test_cluster__a_killed_worker_loses_nothing_a_killed_driver_keeps_the_old_warehouse",
+    ),
+    Kind(
+        "分布式构建的主进程被 kill -9",
+        "原数据仓库不变且可读，构建锁释放",
+        "tests/reliability/test_engine_faults.py::test_cluster__a_killed_worker_loses_nothing_a_killed_driver_keeps_the_old_warehouse",
+    ),
+    Kind(
+        "计算集群地址有误或连不上、引擎未安装",
+        "一行中文说明、退出码 5，原数据仓库不变",
+        "tests/etl/test_engines.py::test_engine_refused__one_chinese_line_exit_5_warehouse_untouched",
+    ),
     # --- pages -------------------------------------------------------------------------------
     Kind(
         "部门名、项目名、指标中的 Markdown/HTML",
