@@ -110,8 +110,9 @@ def main() -> None:
         )
 
         def playwright_images(b: briefing.Briefing = b) -> list[bytes]:
-            with briefing_render.browser() as context:
-                return briefing_render.chart_images(context, b.figures)
+            return briefing_render.in_browser(
+                lambda context: briefing_render.chart_images(context, b.figures)
+            )
 
         out["playwright_images_s"] = _seconds(playwright_images, args.runs)
         out["playwright_pdf_s"] = _seconds(lambda b=b: briefing_render.to_pdf(b), args.runs)

@@ -164,3 +164,22 @@ def test__a_tall_chart_fits_the_docx_page():
     wide = io.BytesIO()
     Image.new("RGB", (1520, 900), "white").save(wide, format="PNG")
     assert set(briefing_render._picture_size(wide.getvalue())) == {"width"}
+
+
+def test__briefings_share_one_warm_chromium_and_a_dead_one_is_started_again():
+    """Starting Playwright and chromium cost about 2 s of every briefing: the server keeps one."""
+    first = briefing_render.in_browser(lambda context: (id(context.browser), context.browser.version))
+    again = briefing_render.in_browser(lambda context: (id(context.browser), context.browser.version))
+    assert first == again  # the same browser, a fresh context each time
+    briefing_render.in_browser(lambda context: context.browser.close())  # chromium gone
+    after = briefing_render.in_browser(lambda context: context.browser.is_connected())
+    assert after is True
+
+
+def test__a_job_that_fails_says_so_to_its_caller_and_the_next_one_runs():
+    def broken(context):
+        raise ValueError("坏的任务")
+
+    with pytest.raises(ValueError, match="坏的任务"):
+        briefing_render.in_browser(broken)
+    assert briefing_render.in_browser(lambda context: context.new_page().evaluate("1 + 1")) == 2
