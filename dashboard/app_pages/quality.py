@@ -61,6 +61,16 @@ def versions_section(snap: db.Snapshot) -> None:
                 st.rerun()
 
 
+MAX_NAMED_FILES = 20  # files named in the 未能读取 / 只读取了一部分 banners
+MAX_FILE_SECTIONS = 30  # files given a section of their findings; the rest: narrow the filters or 数据下载
+
+
+def named(rows: list[str]) -> str:
+    """'a；b；…' of at most MAX_NAMED_FILES, then '等 N 个' (a national corpus has thousands)."""
+    shown = "；".join(rows[:MAX_NAMED_FILES])
+    return shown + (f" 等 {len(rows)} 个" if len(rows) > MAX_NAMED_FILES else "")
+
+
 ctx = ui.context()
 snap, f = ctx.snap, ctx.filters
 st.title("数据质量")
@@ -74,17 +84,17 @@ if not failed.is_empty():
     st.error(
         f"{failed.height} 个文件未能读取："
         # File names and reasons quote the documents: shown as text, never as Markdown.
-        + "；".join(
-            md(f"{r['source_file']}（{r['error'] or '未读入'}）") for r in failed.iter_rows(named=True)
-        )
+        + named([md(f"{r['source_file']}（{r['error'] or '未读入'}）") for r in failed.iter_rows(named=True)])
     )
 partial = docs.filter(pl.col("status") == "partial")
 if not partial.is_empty():
     st.warning(
         f"{partial.height} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
-        + "；".join(
-            md(r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else ""))
-            for r in partial.iter_rows(named=True)
+        + named(
+            [
+                md(r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else ""))
+                for r in partial.iter_rows(named=True)
+            ]
         )
     )
 
@@ -145,7 +155,14 @@ if checks.is_empty():
     st.stop()
 with_project = checks.filter(pl.col("project_id").is_not_null())
 without = checks.filter(pl.col("project_id").is_null())
-for source_file in checks["source_file"].unique(maintain_order=True).to_list():
+# The files with the most findings first; a section each for the first MAX_FILE_SECTIONS.
+ranked = without.group_by("source_file").len().sort(["len", "source_file"], descending=[True, False])
+if ranked.height > MAX_FILE_SECTIONS:
+    st.caption(
+        f"{ranked.height:,} 个文件有报表或文件层面的校验问题，下面列出问题最多的 {MAX_FILE_SECTIONS} 个；"
+        "选择区、年度或部门可缩小范围，全部校验可在“数据下载”页导出（校验结果表）。"
+    )
+for source_file in ranked["source_file"].head(MAX_FILE_SECTIONS).to_list():
     part = without.filter(pl.col("source_file") == source_file)
     if part.is_empty():
         continue
@@ -188,8 +205,13 @@ for source_file in checks["source_file"].unique(maintain_order=True).to_list():
             )
 if not with_project.is_empty():
     st.subheader("涉及具体项目的校验（点击一行查看项目）")
+    if with_project.height > ui.MAX_TABLE_PROJECTS:
+        st.caption(
+            f"共 {with_project.height:,} 条，下表列出按文件排列的前 {ui.MAX_TABLE_PROJECTS:,} 条；"
+            "全部可在“数据下载”页导出。"
+        )
     ui.project_table(
-        with_project,
+        with_project.head(ui.MAX_TABLE_PROJECTS),
         key="dq_projects",
         columns=[
             "severity",
