@@ -22,6 +22,9 @@ from dashboard.safe_text import md
 from etl.schema import labels
 
 PROJECT_DETAIL_PAGE = pages.BY_NAME["project_detail"].file
+MAX_DOCUMENT_CHOICES = (
+    500  # documents in one dropdown (支出结构): 40,000 options took the browser 4 s a change
+)
 MAX_TABLE_PROJECTS = 1000  # longer project lists belong on 数据下载 (a page stays responsive)
 # Streamlit's Plotly bundle registers no locale: the toolbar's words go in the config itself
 # (Plotly's ``locales`` option), keyed by the English strings Plotly looks up.

@@ -16,6 +16,16 @@ docs = state.data(snap, queries.structure_documents, f)
 if docs.is_empty():
     ui.empty("当前筛选条件下没有部门决算或部门预算。请在左侧放宽筛选条件，或点击“重置筛选”。")
     st.stop()
+if docs.height > ui.MAX_DOCUMENT_CHOICES:
+    linked_file = st.query_params.get("st_doc")
+    offered = docs.head(ui.MAX_DOCUMENT_CHOICES)  # in the query's order, the newest first
+    if linked_file and linked_file not in offered["source_file"].to_list():
+        offered = pl.concat([docs.filter(pl.col("source_file") == linked_file), offered])
+    st.caption(
+        f"当前范围有 {docs.height:,} 份部门决算和部门预算，下拉只列出其中 {offered.height:,} 份（最新的在前）；"
+        "在左侧选择区、年度或部门可找到其余文件。"
+    )
+    docs = offered
 labels = {
     r["source_file"]: f"{ui.coverage_label(r['district'], [r['department']])} · {r['year']} 年度 · "
     f"{ui.DOC_KIND_TEXT[r['doc_kind']]}"
