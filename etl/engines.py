@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import sys
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager, contextmanager
@@ -62,6 +64,24 @@ class _LocalPool:
     def map(self, fn: Callable[..., T], batches: list[list[str]], *args: Any) -> Iterator[T]:
         futures: list[Future[T]] = [self._executor.submit(fn, batch, *args) for batch in batches]
         return (future.result() for future in futures)
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start Dask's worker processes with a plain ``__main__``.
+
+    Its nanny spawns each worker, and a spawned process runs the parent's main script again
+    when the parent was started from a file: a build started from inside another program (a
+    Streamlit page, a test runner that ran one) would make every worker run that program.
+    The worker needs nothing of it (the tasks import etl), so the spawn sees an empty main.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 @contextmanager
@@ -162,15 +182,16 @@ def _dask(workers: int, address: str | None) -> Iterator[Pool]:
         where = address
     else:
         try:
-            cluster = distributed.LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,  # parsing holds the GIL: one process per core
-                processes=True,
-                host="127.0.0.1",
-                scheduler_port=0,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with _plain_main():
+                cluster = distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,  # parsing holds the GIL: one process per core
+                    processes=True,
+                    host="127.0.0.1",
+                    scheduler_port=0,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
         except Exception as exc:
             raise EngineError(f"无法在本机启动 Dask 计算集群（{workers} 个工作进程）：{exc}") from exc
         client = distributed.Client(cluster, set_as_default=False)

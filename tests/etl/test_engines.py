@@ -185,3 +185,24 @@ def test_worker_with_other_etl_code__refused() -> None:
     assert ran == []
     engines._checked(ran.append, cache.parser_version(), ["a.pdf"])
     assert ran == [["a.pdf"]]
+
+
+def test_dask__started_from_inside_another_program_its_workers_do_not_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spawned workers run the parent's main script again: after an AppTest run in the same test
+    process, that was the Streamlit app, and the cluster failed to start ('Nanny failed to start')."""
+    import types
+
+    script = tmp_path / "some_app.py"
+    script.write_text("raise SystemExit('a worker ran the parent program')\n", encoding="utf-8")
+    program = types.ModuleType("__main__")
+    program.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", program)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in list(SEEDS.values())[:2]:
+        (raw / path.name).write_bytes(path.read_bytes())
+    result = build(raw, tmp_path / "wh", workers=2, cache_dir=False, engine="dask")
+    assert result.documents == 2 and result.failed == 0
+    assert sys.modules["__main__"] is program  # put back for the program that started the build
