@@ -183,6 +183,14 @@ def years_points(con: duckdb.DuckDBPyConnection, f: Filters, by: str = "区") ->
     return out
 
 
+def _kept(rows: pl.DataFrame, dropped: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` without the department-years a district line leaves out (comparisons.every_year)."""
+    if dropped.is_empty() or rows.is_empty():
+        return rows
+    keys = ["district", "department", "year"]
+    return rows.join(dropped.select(keys), on=keys, how="anti", nulls_equal=True)
+
+
 def _spend_change_points(
     con: duckdb.DuckDBPyConnection, f: Filters, by: str, grouped: pl.DataFrame, dropped: pl.DataFrame
 ) -> list[Point]:
@@ -191,13 +199,7 @@ def _spend_change_points(
     if spend.is_empty():
         return [Point("当前范围内没有部门决算，无法比较本年支出合计。")]
     totals = _totals(_spend_rows(con, f), T3, "本年支出合计")
-    if not dropped.is_empty() and not totals.is_empty():  # a district line's departments only
-        totals = totals.join(
-            dropped.select("district", "department", "year"),
-            on=["district", "department", "year"],
-            how="anti",
-            nulls_equal=True,
-        )
+    totals = _kept(totals, dropped)
     out: list[Point] = []
     single: list[str] = []
     for (key,), rows in sorted(spend.group_by(column), key=lambda g: str(g[0][0])):
@@ -250,13 +252,7 @@ def _score_points(
         evals = evals.filter(pl.col("score_total").is_not_null())
         if by == "区":  # a document of no Shanghai district is on no district's line
             evals = evals.filter(pl.col("district").is_not_null())
-    if not dropped.is_empty() and not evals.is_empty():  # a district line's departments only
-        evals = evals.join(
-            dropped.select("district", "department", "year"),
-            on=["district", "department", "year"],
-            how="anti",
-            nulls_equal=True,
-        )
+    evals = _kept(evals, dropped)
     return [Point(f"绩效自评平均分：{_named(parts)}。", _files(con, evals))]
 
 

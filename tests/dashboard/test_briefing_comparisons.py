@@ -24,6 +24,7 @@ from etl.build import build
 from etl.synth import DEPARTMENTS, DISTRICTS
 from etl.synth_originals import final_accounts_docx
 from tests.dashboard.conftest import RAW, as_read
+from tests.dashboard.test_briefing import _one
 from tests.realdocs import REAL
 
 FINANCE = "putuo_finance_bureau_2024_final_accounts.pdf"
@@ -32,12 +33,6 @@ SONGJIANG_2020 = "songjiang_city_operation_center_2020_final_accounts.txt"
 SONGJIANG_2021 = "songjiang_administrative_service_center_2021_self_evaluation.txt"
 MINHANG = "minhang_city_operation_center_2022_self_evaluation.txt"
 WANLI_2023 = "putuo_wanli_subdistrict_2023_department_budget.pdf"
-
-
-def _one(points: list[Point], *words: str) -> Point:
-    found = [p for p in points if all(w in p.text for w in words)]
-    assert len(found) == 1, (words, [p.text for p in points])
-    return found[0]
 
 
 def _project_id(con: duckdb.DuckDBPyConnection, file: str, name: str) -> str:
