@@ -47,6 +47,7 @@ import polars as pl
 
 from dashboard import db, queries
 from dashboard.queries import T3, Filters
+from etl.load import read_table
 from etl.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,7 +204,7 @@ def ensure_sqlite(snap: db.Snapshot, docs: int) -> Path:
     con = sqlite3.connect(path)
     try:
         for table in TABLES:
-            df = pl.read_parquet(snap.path / f"{table}.parquet")
+            df = read_table(snap.path, table)
             casts = [pl.col(c).cast(pl.Float64) for c, t in df.schema.items() if isinstance(t, pl.Decimal)]
             df = df.with_columns(casts) if casts else df
             columns = ", ".join(f'"{c}" {_sqlite_type(t)}' for c, t in df.schema.items())

@@ -1,11 +1,14 @@
 """Each page's queries on a large warehouse: median and p95 milliseconds per page.
 
-    python -m bench.page_queries [--warehouse bench/out/warehouse-10000] [--runs 30]
+    python -m bench.page_queries [--warehouse bench/out/warehouse-10000] [--runs 30] [--views none|all|T,..]
 
 Build the warehouse first with `python -m bench.etl_throughput --docs 10000`.
 Each run picks filters the way a user would (one district, all years; all
 districts; one district and year) and times all queries one page issues, on a
-fresh cursor each, without Streamlit's result cache (a cold page).
+fresh cursor each, without Streamlit's result cache (a cold page). Also reported:
+``db.connect``'s time, the process's resident memory after it and its peak during it
+(``--views``: those tables as views over their Parquet files instead of copies), and
+the CPU time of each, steadier than the clock when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -22,6 +26,7 @@ import duckdb
 
 from dashboard import db, queries
 from dashboard.queries import Filters
+from etl import load
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -72,19 +77,40 @@ def _pages(
     }
 
 
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux /proc), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", default=str(OUT / "warehouse-10000"))
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--views",
+        default=",".join(db.VIEWS),
+        help="tables read as views over their Parquet files: comma-separated, 'none' or 'all' "
+        "(default: the dashboard's, %(default)s)",
+    )
     args = parser.parse_args()
     snap = db.current_snapshot(Path(args.warehouse))
-    t = time.perf_counter()
-    con = db.connect(snap.path)
-    load_ms = (time.perf_counter() - t) * 1000
+    before_mb = _rss_mb()
+    t, cpu = time.perf_counter(), time.process_time()
+    named = {"all": ",".join(load.PARTITIONED), "none": ""}.get(args.views, args.views)
+    views = [v for v in named.split(",") if v]
+    con = db.connect(snap.path, views=views)
+    load_ms, load_cpu_ms = (time.perf_counter() - t) * 1000, (time.process_time() - cpu) * 1000
+    memory = {
+        "before_connect_rss_mb": round(before_mb),
+        "after_connect_rss_mb": round(_rss_mb()),
+        "connect_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
     options = queries.filter_options(con)
     ids = queries.run(con, "SELECT project_id FROM projects USING SAMPLE 200 ROWS")["project_id"].to_list()
     rng = random.Random(1)
     timings: dict[str, list[float]] = {}
+    cpu_times: dict[str, list[float]] = {}
     for i in range(args.runs):
         district = rng.choice(options["districts"])
         year = rng.choice(options["years"])
@@ -92,15 +118,26 @@ def main() -> None:
         for page, run in _pages(
             con, f, rng.choice(ids), rng.choice(["热线", "运维", "培训", "宣传"])
         ).items():
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             run()
             timings.setdefault(page, []).append((time.perf_counter() - t) * 1000)
-    result = {"warehouse": str(snap.path), "load_ms": round(load_ms), "pages": {}}
+            cpu_times.setdefault(page, []).append((time.process_time() - cpu) * 1000)
+    result = {
+        "warehouse": str(snap.path),
+        "views": views,
+        "load_ms": round(load_ms),
+        "load_cpu_ms": round(load_cpu_ms),
+        **memory,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "pages": {},
+    }
     for page, ms in timings.items():
         ms.sort()
         result["pages"][page] = {
             "median_ms": round(statistics.median(ms), 1),
             "p95_ms": round(ms[max(0, int(len(ms) * 0.95) - 1)], 1),
+            # CPU time of this process (both DuckDB threads): steadier than the clock on a shared machine
+            "cpu_median_ms": round(statistics.median(cpu_times[page]), 1),
         }
     print(json.dumps(result, ensure_ascii=False, indent=1))
 

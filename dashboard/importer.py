@@ -32,7 +32,7 @@ from dashboard import preview_process
 from etl import cache
 from etl.build import BuildError, build, raw_files
 from etl.errors import WarehouseUnwritable
-from etl.load import WarehouseBusy, read_manifest, warehouse_lock
+from etl.load import WarehouseBusy, read_manifest, read_table, warehouse_lock
 from etl.readers import UnreadableDocument, detect_type
 from etl.readers.model import DOC, DOCX, PDF, TEXT, XLS, XLSX
 from etl.validate import versions
@@ -314,9 +314,7 @@ def same_document(preview: Preview, warehouse: Path | None) -> tuple[str | None,
     if warehouse is None or preview.identity is None:
         return None, None
     try:
-        docs = pl.read_parquet(
-            warehouse / "documents.parquet", columns=["source_file", "identity", "content_sha256"]
-        )
+        docs = read_table(warehouse, "documents", columns=["source_file", "identity", "content_sha256"])
     except (OSError, pl.exceptions.PolarsError):
         return None, None
     same = docs.filter(pl.col("identity") == preview.identity)

@@ -2,8 +2,11 @@
 
 One document at a time is turned into rows (in worker processes when there
 are many); a document that cannot be read becomes a failed row in
-``documents`` and an error in ``checks`` and never stops the build. The
-warehouse is swapped in only when every table has been written.
+``documents`` and an error in ``checks`` and never stops the build. The rows
+go to the build's staging folder batch by batch as they arrive
+(``load.StagedBuild``): the corpus-wide steps keep only the documents, a few
+columns of the projects and each document's fingerprint. The warehouse is
+swapped in only when every table has been written.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -372,27 +375,69 @@ def _who(d: dict[str, Any]) -> dict[str, Any]:
     return {"district": d["district"], "year": d["year"], "department": d["department"]}
 
 
-def count_once(tables: dict[str, pl.DataFrame], raw: Path, paths: list[Path]) -> dict[str, pl.DataFrame]:
+def count_once(
+    documents: pl.DataFrame,
+    known: dict[str, versions.Identity],
+    staged: load.StagedBuild,
+    raw: Path,
+    paths: list[Path],
+) -> tuple[pl.DataFrame, pl.DataFrame, versions.Resolution]:
     """Copies and versions of one document: one counts, the others' rows leave every table.
-    A unit's document whose department's consolidated document counts stays, out of the totals."""
+    A unit's document whose department's consolidated document counts stays, out of the totals.
+
+    Works from the documents and each document's fingerprint; the staged rows of the files
+    that are copies or versions of another are read back to compare, and dropped from the
+    staged tables. Returns the documents, the findings (checks rows) and the resolution.
+    """
     mtimes = {p.name: p.stat().st_mtime for p in paths}
-    found = versions.resolve(tables, mtimes, versions.load_choices(raw))
-    out = {name: df.filter(~pl.col("source_file").is_in(list(found.dropped))) for name, df in tables.items()}
-    out["documents"], scoped = scopes.resolve(found.documents)
+
+    def rows_of(files: Collection[str]) -> dict[str, pl.DataFrame]:
+        return {name: staged.rows(name, files) for name in versions.FIGURE_TABLES}
+
+    found = versions.resolve(documents, known, rows_of, mtimes, versions.load_choices(raw))
+    staged.drop(found.dropped)
+    documents, scoped = scopes.resolve(found.documents)
     rows = [
         _check_row(d["source_file"], item["check"], {}, _who(d))
         for item in (*found.checks, *scoped)
         for d in (item["document"],)
     ]
-    out["checks"] = (
-        pl.concat([out["checks"], frame("checks", rows)], how="vertical") if rows else out["checks"]
-    )
-    out["version_differences"] = found.differences
-    return out
+    return documents, frame("checks", rows), found
 
 
-# Tables made from the whole corpus once every document is read, not per document.
-CORPUS_TABLES = ("project_links", "version_differences")
+# What project_links and duplicate_project_checks read of a project: kept for the whole corpus.
+PROJECT_COLUMNS = (
+    "project_id",
+    "source_file",
+    "source_line",
+    "district",
+    "year",
+    "department",
+    "unit",
+    "project_name",
+    "kind",
+    "budget_full_year_yuan",
+)
+
+
+def corpus_projects(projects: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """project_links and the project_in_several_files checks of the counted projects.
+
+    Neither ever pairs projects of two districts, so each district's projects are made dicts
+    in turn, never the corpus's; links keep the order of their declarations.
+    """
+    links: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
+    first_row: dict[str, int] = {}
+    for row, pid in enumerate(projects["project_id"].to_list()):
+        first_row.setdefault(pid, row)
+    for part in projects.partition_by("district", maintain_order=True):
+        rows = part.to_dicts()
+        links += project_links(rows)
+        checks += duplicate_project_checks(rows)
+    links.sort(key=lambda link: first_row[link["declaration_id"]])
+    return frame("project_links", links), frame("checks", checks)
+
 
 CHUNK = 64  # text documents per worker task: frames are built where the rows are made
 
@@ -551,68 +596,97 @@ def build(
     load.prune_staging(out)  # left by a killed build; a running build's staging is locked
     if cache_root is not None:
         cache.prune_leftovers(cache_root)
-    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES if name not in CORPUS_TABLES}
+    with load.StagedBuild(out) as staged:  # removed unless published
+        build_dir, result = _stream(
+            raw, out, paths, staged, workers, cache_root, progress, started, engine, address
+        )
+    load.swap_in(out, build_dir)
+    load.prune_builds(out)
+    result.elapsed = time.perf_counter() - started
+    result.phases["write_s"] = round(result.elapsed - result.phases["parse_s"] - result.phases["tables_s"], 2)
+    return result
+
+
+def _stream(
+    raw: Path,
+    out: Path,
+    paths: list[Path],
+    staged: load.StagedBuild,
+    workers: int,
+    cache_root: Path | None,
+    progress: Callable[[int, int, float, int], None] | None,
+    started: float,
+    engine: str = "local",
+    address: str | None = None,
+) -> tuple[Path, BuildResult]:
+    """Every chunk's rows staged as it arrives; then the corpus-wide steps; the build written.
+
+    Only the documents, each document's fingerprint and a few columns of the projects are
+    kept for the whole corpus; the figure tables go to disk batch by batch.
+    """
+    documents_parts: list[pl.DataFrame] = []
+    project_parts: list[pl.DataFrame] = []
+    known: dict[str, versions.Identity] = {}
     done_docs = done_pages = 0
     for chunk in _chunks(paths, workers, cache_root, engine, address):
-        for name, part in chunk.frames.items():
-            parts[name].append(part)
+        frames = chunk.frames
+        known.update(versions.identities(frames))
+        documents_parts.append(frames["documents"])
+        project_parts.append(frames["projects"].select(PROJECT_COLUMNS))
+        staged.add({name: frames[name] for name in load.PARTITIONED})
         done_docs += chunk.documents
         done_pages += chunk.pages
         if progress:
             progress(done_docs, len(paths), time.perf_counter() - started, done_pages)
     parsed_at = time.perf_counter()
     # Cached documents arrive first: a stable sort by file gives every build the same row order.
-    tables = {
-        name: pl.concat(frames, how="vertical").sort("source_file", maintain_order=True)
-        for name, frames in parts.items()
-    }
-    documents = tables["documents"].to_dicts()
-    if not any(d["status"] != "failed" for d in documents):
-        reasons = "; ".join(f"{d['source_file']}: {d['error']}" for d in documents[:5])
+    documents = pl.concat(documents_parts, how="vertical").sort("source_file", maintain_order=True)
+    del documents_parts
+    if (documents["status"] == "failed").all():
+        failed = documents.head(5).select("source_file", "error").iter_rows()
+        reasons = "; ".join(f"{name}: {error}" for name, error in failed)
         raise BuildError(f"没有任何文件读出数据（共 {len(paths)} 个文件；{reasons}）")
-    tables = count_once(tables, raw, paths)
-    projects = tables["projects"].drop("source_excerpt", "goal", "result").to_dicts()
-    extra_checks = duplicate_project_checks(projects)
-    if extra_checks:
-        tables["checks"] = pl.concat([tables["checks"], frame("checks", extra_checks)], how="vertical")
-    tables["project_links"] = frame("project_links", project_links(projects))
-    tables = {name: tables[name] for name in TABLES}
+    documents, found_checks, found = count_once(documents, known, staged, raw, paths)
+    projects = (
+        pl.concat(project_parts, how="vertical")
+        .sort("source_file", maintain_order=True)
+        .filter(~pl.col("source_file").is_in(pl.Series(list(found.dropped), dtype=pl.String).implode()))
+    )
+    del project_parts
+    links, duplicate_checks = corpus_projects(projects)
+    staged.add({"checks": pl.concat([found_checks, duplicate_checks], how="vertical")})
     framed_at = time.perf_counter()
-    severities = Counter(tables["checks"]["severity"].to_list())
-    digest = hashlib.sha256("".join(sorted(d["sha256"] for d in documents)).encode()).hexdigest()[:8]
+    counts = staged.finish(
+        {"documents": documents, "version_differences": found.differences, "project_links": links}
+    )
+    counts = {name: counts[name] for name in TABLES}
+    written = staged.scan("checks")
+    severities = Counter(dict(written.group_by("severity", maintain_order=True).len().collect().iter_rows()))
+    digest = hashlib.sha256("".join(sorted(documents["sha256"].to_list())).encode()).hexdigest()[:8]
     now = datetime.now(UTC)
     build_id = f"{now:%Y%m%dT%H%M%S%f}-{digest}"
-    counts = {name: tables[name].height for name in TABLES}
     manifest = {
         "build_id": build_id,
         "created_at": now.isoformat(timespec="seconds"),
         "raw": str(raw),
         "counts": counts,
         "checks_by_severity": dict(severities),
-        "files": [
-            {"source_file": d["source_file"], "sha256": d["sha256"], "status": d["status"]} for d in documents
-        ],
+        "files": documents.select("source_file", "sha256", "status").to_dicts(),
     }
-    build_dir = load.write_build(out, build_id, tables, manifest)
-    load.swap_in(out, build_dir)
-    load.prune_builds(out)
-    done = time.perf_counter()
-    return BuildResult(
+    report = document_report(documents, written)
+    build_dir = staged.publish(build_id, manifest)
+    return build_dir, BuildResult(
         out=out,
         build_id=build_id,
         counts=counts,
         severities=dict(severities),
         documents=len(paths),
-        failed=sum(d["status"] == "failed" for d in documents),
-        not_counted=int((~tables["documents"]["counted"]).sum()),
+        failed=int((documents["status"] == "failed").sum()),
+        not_counted=int((~documents["counted"]).sum()),
         pages=done_pages,
-        report=document_report(tables["documents"], tables["checks"]),
-        elapsed=done - started,
-        phases={
-            "parse_s": round(parsed_at - started, 2),
-            "tables_s": round(framed_at - parsed_at, 2),
-            "write_s": round(done - framed_at, 2),
-        },
+        report=report,
+        elapsed=0.0,
+        phases={"parse_s": round(parsed_at - started, 2), "tables_s": round(framed_at - parsed_at, 2)},
     )
 
 
@@ -646,24 +720,49 @@ _KIND_LABELS = {
 }
 
 
-def document_report(documents: pl.DataFrame, checks: pl.DataFrame) -> list[str]:
+_REPORT_COLUMNS = (
+    "source_file",
+    "status",
+    "kind",
+    "tables_found",
+    "tables_expected",
+    "tables_missing",
+    "n_budget_lines",
+    "n_projects",
+    "counted",
+    "version_of",
+)
+
+
+def document_report(documents: pl.DataFrame, checks: pl.DataFrame | pl.LazyFrame) -> list[str]:
     """Per document: kind, status, tables found against expected, and where its problems are.
 
     Documents that are not plainly ok come first, so the ones that need a look are never cut off.
+    Only the documents listed become dicts, and only their problems are read from ``checks``
+    (which may be lazy): a corpus of 100,000 documents is not turned into Python objects.
     """
-    problems = checks.filter(
-        pl.col("severity").is_in(["error", "warning"])
-        & pl.col("check").is_in(PARTIAL_CHECKS | {"file_unreadable", "layout_unknown"})
+    columns = [c for c in _REPORT_COLUMNS if c in documents.columns]
+    counted = pl.col("counted").fill_null(True) if "counted" in columns else pl.lit(True)
+    ordered = documents.select(columns).sort(
+        (pl.col("status") == "ok") & counted, pl.col("source_file"), maintain_order=True
+    )
+    shown = ordered.head(REPORT_DOCUMENTS).to_dicts()
+    problems = (
+        checks.lazy()
+        .filter(
+            pl.col("severity").is_in(["error", "warning"])
+            & pl.col("check").is_in(PARTIAL_CHECKS | {"file_unreadable", "layout_unknown"})
+            & pl.col("source_file").is_in(
+                pl.Series([d["source_file"] for d in shown], dtype=pl.String).implode()
+            )
+        )
+        .collect()
     )
     by_file: dict[str, list[dict[str, Any]]] = {}
     for row in problems.iter_rows(named=True):
         by_file.setdefault(row["source_file"], []).append(row)
-    ordered = sorted(
-        documents.iter_rows(named=True),
-        key=lambda d: (d["status"] == "ok" and d.get("counted") is not False, d["source_file"]),
-    )
     lines = []
-    for d in ordered[:REPORT_DOCUMENTS]:
+    for d in shown:
         tables = (
             f", tables {d['tables_found']}/{d['tables_expected']}" if d["tables_expected"] is not None else ""
         )
@@ -683,9 +782,9 @@ def document_report(documents: pl.DataFrame, checks: pl.DataFrame) -> list[str]:
             lines.append(f"            {page}{row['check']}: {row['message'][:120]}")
         if len(found) > REPORT_PROBLEMS:
             lines.append(f"            … {len(found) - REPORT_PROBLEMS} more")
-    if len(ordered) > REPORT_DOCUMENTS:
-        rest = ordered[REPORT_DOCUMENTS:]
-        lines.append(f"  … {len(rest)} more documents ({sum(d['status'] == 'ok' for d in rest)} ok)")
+    if ordered.height > REPORT_DOCUMENTS:
+        rest = ordered.slice(REPORT_DOCUMENTS)
+        lines.append(f"  … {rest.height} more documents ({int((rest['status'] == 'ok').sum())} ok)")
     return lines
 
 

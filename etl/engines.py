@@ -25,6 +25,7 @@ import os
 import queue
 import sys
 import types
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager, contextmanager
@@ -62,8 +63,13 @@ class _LocalPool:
         self._executor = executor
 
     def map(self, fn: Callable[..., T], batches: list[list[str]], *args: Any) -> Iterator[T]:
-        futures: list[Future[T]] = [self._executor.submit(fn, batch, *args) for batch in batches]
-        return (future.result() for future in futures)
+        futures: deque[Future[T]] = deque(self._executor.submit(fn, batch, *args) for batch in batches)
+
+        def results() -> Iterator[T]:
+            while futures:  # each result let go once yielded: a streaming build holds one chunk at a time
+                yield futures.popleft().result()
+
+        return results()
 
 
 @contextmanager

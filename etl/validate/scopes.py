@@ -38,9 +38,13 @@ def _key(d: dict[str, Any]) -> tuple[Any, ...]:
     return (d.get("kind"), d.get("district"), d.get("department"), d.get("year"))
 
 
+# What resolve reads of a document (the rest stays in the frame: 100,000 documents' dicts are large).
+_COLUMNS = ("source_file", "kind", "scope", "district", "department", "year", "counted", "status")
+
+
 def resolve(documents: pl.DataFrame) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """``documents`` with ``in_totals`` and ``totals_via``; one info finding per unit document left out."""
-    docs = documents.to_dicts()
+    docs = documents.select(c for c in _COLUMNS if c in documents.columns).to_dicts()
     consolidated: dict[tuple[Any, ...], str] = {}
     for d in docs:
         if (

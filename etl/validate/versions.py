@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -70,6 +70,7 @@ _FIGURES: dict[str, tuple[tuple[str, ...], int, tuple[tuple[str, str], ...]]] = 
         ),
     ),
 }
+FIGURE_TABLES = tuple(_FIGURES)  # the tables a document's content fingerprint is made of
 _TABLE_LABELS = {
     "budget_lines": "报表数据",
     "three_public": "三公经费",
@@ -212,22 +213,49 @@ def _differences(ours: Figures, counted: Figures) -> list[tuple[str, str, str, s
     return out
 
 
-def resolve(
-    tables: Mapping[str, pl.DataFrame], mtimes: Mapping[str, float], choices: Mapping[str, str]
-) -> Resolution:
-    """Group the documents by identity and content; decide which one of each group counts."""
-    documents = tables["documents"]
+# What resolve reads of a document besides its identity: group_key, who and the build's check rows.
+_DOCUMENT_COLUMNS = ("source_file", "kind", "scope", "district", "department", "year")
+
+Identity = tuple[str | None, frozenset[str]]  # (content fingerprint, project names) of one document
+
+
+def identities(tables: Mapping[str, pl.DataFrame]) -> dict[str, Identity]:
+    """source file -> (fingerprint, project names) of every document whose rows ``tables`` hold.
+
+    Computed as each batch of documents arrives, so the corpus's figures are never held at
+    once: a document's rows are all in one batch.
+    """
     figures = figures_of(tables)
     names = _project_names(tables.get("projects"))
-    docs = documents.to_dicts()
-    prints = {d["source_file"]: fingerprint(figures.get(d["source_file"], {})) for d in docs}
+    files = set(figures) | set(names)
+    return {f: (fingerprint(figures.get(f, {})), names.get(f, frozenset())) for f in files}
+
+
+def resolve(
+    documents: pl.DataFrame,
+    known: Mapping[str, Identity],
+    rows_of: Callable[[Collection[str]], Mapping[str, pl.DataFrame]],
+    mtimes: Mapping[str, float],
+    choices: Mapping[str, str],
+) -> Resolution:
+    """Group the documents by identity and content; decide which one of each group counts.
+
+    ``known`` holds each document's fingerprint and project names (:func:`identities`);
+    ``rows_of`` gives the rows of a few files, read for the groups that hold several files
+    only, to say which figures differ.
+    """
+    docs = documents.select(_DOCUMENT_COLUMNS).to_dicts()
+    prints = {d["source_file"]: known.get(d["source_file"], (None, frozenset()))[0] for d in docs}
     groups: dict[str, list[dict[str, Any]]] = {}
     keys: dict[str, str | None] = {}
     for d in docs:
-        key = group_key(d, names.get(d["source_file"], frozenset())) if prints[d["source_file"]] else None
-        keys[d["source_file"]] = key
+        name = d["source_file"]
+        key = group_key(d, known[name][1]) if prints[name] else None
+        keys[name] = key
         if key is not None:
             groups.setdefault(key, []).append(d)
+    several = {d["source_file"] for members in groups.values() if len(members) > 1 for d in members}
+    figures = figures_of(rows_of(several)) if several else {}
     counted_of: dict[str, str] = {}
     checks: list[dict[str, Any]] = []
     differences: list[dict[str, Any]] = []

@@ -10,11 +10,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db, importer, state
+from etl import load
 from etl.build import build
 
 from .conftest import APP, as_read
@@ -110,7 +110,7 @@ def test__page__previews_an_upload_then_adds_it(corpus) -> None:
     assert done and "上海市普陀区司法局 2026年 部门预算" in done[0] and "用时" in done[0]
     stored = importer.imported_files(raw)
     assert len(stored) == 1 and stored[0].endswith("_budget_2026.pdf")
-    assert stored[0] in pl.read_parquet(wh / "documents.parquet")["source_file"].to_list()
+    assert stored[0] in load.read_table(wh, "documents")["source_file"].to_list()
     assert not metrics(at)  # the uploader was reset: no stale preview
     listed = [df.value for df in at.dataframe if "保存名称" in df.value.columns]
     assert listed and listed[0]["保存名称"].tolist() == stored
@@ -155,7 +155,7 @@ def test__page__removes_an_imported_file(corpus) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any(s.value.startswith("已从数据库移除") for s in at.success)
     assert importer.imported_files(raw) == []
-    assert change.files[0] not in pl.read_parquet(wh / "documents.parquet")["source_file"].to_list()
+    assert change.files[0] not in load.read_table(wh, "documents")["source_file"].to_list()
 
 
 def test__page__removing_a_seed_needs_the_checkbox(corpus) -> None:

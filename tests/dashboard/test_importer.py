@@ -22,6 +22,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from dashboard import db, importer, state
+from etl import load
 from etl.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +73,7 @@ def listing(raw: Path) -> dict[str, bytes]:
 
 
 def documents(wh: Path) -> pl.DataFrame:
-    return pl.read_parquet(wh / "documents.parquet")
+    return load.read_table(wh, "documents")
 
 
 def encrypted_pdf() -> bytes:
@@ -489,7 +490,7 @@ def test__add__a_corrected_version_counts_and_the_official_can_choose_back(raw: 
     importer.add([preview], raw, wh)
 
     def wages() -> list[tuple[str, Decimal]]:
-        lines = pl.read_parquet(wh / "budget_lines.parquet").filter(
+        lines = load.read_table(wh, "budget_lines").filter(
             (pl.col("code") == "301")
             & pl.col("statement").str.ends_with("基本支出决算表")
             & (pl.col("department") == "上海市松江区城市运行管理中心")

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.safe_text import md
+from etl import load
 from etl.build import build
 
 from .conftest import APP
@@ -42,7 +43,7 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
 
 
 def wages(wh: Path) -> list[tuple[str, Decimal]]:
-    lines = pl.read_parquet(wh / "budget_lines.parquet").filter(
+    lines = load.read_table(wh, "budget_lines").filter(
         (pl.col("code") == "301") & pl.col("statement").str.ends_with("基本支出决算表")
     )
     return list(lines.select("source_file", "amount_yuan").iter_rows())

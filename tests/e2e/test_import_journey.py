@@ -12,10 +12,10 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import polars as pl
 import pytest
 from playwright.sync_api import expect
 
+from etl import load
 from etl.build import build
 from tests.e2e.conftest import (
     MAIN,
@@ -84,7 +84,7 @@ def test__import_journey(page, import_server, tmp_path: Path) -> None:
     added = sorted(set(files_in(raw)) - set(seeds))
     assert len(added) == 1 and added[0].startswith("upload_") and added[0].endswith("_budget_2026.pdf")
     assert (raw / added[0]).read_bytes() == JUSTICE.read_bytes()
-    assert added[0] in pl.read_parquet(warehouse / "documents.parquet")["source_file"].to_list()
+    assert added[0] in load.read_table(warehouse, "documents")["source_file"].to_list()
     assert_clean(page, "after add")
     screenshot(page, "import_added")
 

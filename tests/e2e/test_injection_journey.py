@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlparse
 import duckdb
 import pytest
 
+from etl import load
 from tests.e2e.conftest import assert_clean, screenshot, serving, settle, shows
 from tests.reliability import hostile
 
@@ -60,12 +61,12 @@ def _visits(warehouse: Path) -> list[Visit]:
     departments = [
         r[0]
         for r in con.sql(
-            f"SELECT DISTINCT department FROM '{warehouse}/documents.parquet' ORDER BY 1"
+            f"SELECT DISTINCT department FROM {load.duckdb_source(warehouse, 'documents')} ORDER BY 1"
         ).fetchall()
         if hostile.HOST in r[0]
     ]
     project = con.sql(
-        f"SELECT project_id FROM '{warehouse}/projects.parquet' WHERE project_name LIKE '%<a href=%'"
+        f"SELECT project_id FROM {load.duckdb_source(warehouse, 'projects')} WHERE project_name LIKE '%<a href=%'"
     ).fetchall()[0][0]
     con.close()
     bad = hostile.URL_VALUES

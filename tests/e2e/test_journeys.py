@@ -12,6 +12,7 @@ import duckdb
 from openpyxl import load_workbook
 
 from dashboard import pages
+from etl import load
 from tests.e2e.conftest import (
     CONTEXT,
     MAIN,
@@ -114,8 +115,8 @@ def test__download_filtered_table_as_xlsx_and_csv(page, server, warehouse: Path)
     assert len(rows) - 1 == len(xrows) - 1 == shown_rows
     con = duckdb.connect()
     expected = con.sql(
-        "SELECT project_name FROM read_parquet(?) WHERE district = '松江' AND year = 2021 AND project_name LIKE '%培训%'",
-        params=[str(warehouse / "projects.parquet")],
+        f"SELECT project_name FROM {load.duckdb_source(warehouse, 'projects')} "
+        "WHERE district = '松江' AND year = 2021 AND project_name LIKE '%培训%'"
     ).fetchall()
     assert shown_rows == len(expected) == 1
     name_col = rows[0].index("项目名称")

@@ -54,7 +54,7 @@ MH_CITY_OPS = "上海市闵行区城市运行管理中心"
 
 
 def _read(out: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    return {name: load.read_table(out, name) for name in TABLES}
 
 
 def _copy_seeds(dest: Path) -> Path:
@@ -1052,7 +1052,7 @@ def test_no_usable_file__previous_warehouse_untouched(tmp_path: Path) -> None:
     assert os.readlink(out) == link
     assert load.read_manifest(out) == manifest
     assert sorted(p.name for p in load.builds_dir(out).iterdir()) == before
-    assert pl.read_parquet(out / "projects.parquet").height == 5
+    assert load.read_table(out, "projects").height == 5
 
 
 def test_no_files__build_error(tmp_path: Path) -> None:
@@ -1086,7 +1086,7 @@ def _assert_unchanged(published: tuple) -> None:
     assert load.read_manifest(out) == manifest
     assert _build_dirs(out) == dirs  # no staging directory or half-written build left behind
     for name in TABLES:
-        assert_frame_equal(pl.read_parquet(out / f"{name}.parquet"), tables[name])
+        assert_frame_equal(load.read_table(out, name), tables[name])
 
 
 def test_atomic_swap__write_fails_midway(published: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1134,7 +1134,7 @@ def test_atomic_swap__a_successful_rebuild_replaces_it_whole(published: tuple) -
     # A reader still holding the previous build can finish reading it.
     assert json.loads((old / load.MANIFEST).read_text(encoding="utf-8")) == manifest
     for name in TABLES:
-        assert_frame_equal(pl.read_parquet(out / f"{name}.parquet"), tables[name])
+        assert_frame_equal(load.read_table(out, name), tables[name])
 
 
 def test__project_links__a_declaration_meets_only_evaluations_of_its_year_or_later() -> None:

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import etl.build
-from etl import cache
+from etl import cache, load
 from etl.build import build
 from tests.conftest import SEEDS
 from tests.realdocs import REAL
@@ -29,7 +29,7 @@ def raw(tmp_path: Path) -> Path:
 
 
 def _tables(out: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    return {name: load.read_table(out, name) for name in TABLES}
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:

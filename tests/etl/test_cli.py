@@ -46,8 +46,7 @@ def test_cli_build__summary_counts_match_the_warehouse(tmp_path: Path, capsys: p
     captured = capsys.readouterr()
     text = captured.out
     tables = {
-        name: pl.read_parquet(out / f"{name}.parquet")
-        for name in ("projects", "indicators", "budget_lines", "checks")
+        name: load.read_table(out, name) for name in ("projects", "indicators", "budget_lines", "checks")
     }
     manifest = load.read_manifest(out)
     assert manifest is not None and manifest["build_id"] in text and str(out) in text
@@ -80,7 +79,7 @@ def test_cli_build__bad_files_are_counted_as_failed(tmp_path: Path, capsys: pyte
     assert captured.err == ""
     documents = _figure("documents", captured.out)
     assert documents.group(1) == "8" and "(3 failed)" in documents.group(2)
-    checks = pl.read_parquet(out / "checks.parquet")
+    checks = load.read_table(out, "checks")
     errors = re.search(r"error (\d+)", _figure("checks", captured.out).group(2))
     assert errors and int(errors.group(1)) == checks.filter(pl.col("severity") == "error").height >= 3
 
@@ -125,7 +124,7 @@ def test_cli_build__no_usable_file_leaves_the_previous_warehouse(
     assert os.readlink(out) == link
     assert load.read_manifest(out) == manifest
     assert sorted(p.name for p in load.builds_dir(out).iterdir()) == builds
-    assert pl.read_parquet(out / "projects.parquet").height == 5
+    assert load.read_table(out, "projects").height == 5
 
 
 @pytest.mark.parametrize("case", ["missing", "empty"])

@@ -8,10 +8,15 @@ import polars as pl
 import pytest
 
 from etl import load
+from etl.schema import frame
 
 
 def _tables(n: int) -> dict[str, pl.DataFrame]:
-    return {"projects": pl.DataFrame({"project_id": [f"p{i}" for i in range(n)]})}
+    rows = [
+        {"project_id": f"p{i}", "source_file": f"f{i}", "year": 2020 + i % 2, "district": "松江"}
+        for i in range(n)
+    ]
+    return {"projects": frame("projects", rows)}
 
 
 def _publish(out: Path, build_id: str, n: int) -> None:
@@ -24,8 +29,8 @@ def test__swap_in__out_points_at_the_new_build(tmp_path: Path) -> None:
     _publish(out, "b1", 1)
     _publish(out, "b2", 2)
     assert out.is_symlink()
-    assert load.read_manifest(out) == {"build_id": "b2"}
-    assert pl.read_parquet(out / "projects.parquet").height == 2
+    assert load.read_manifest(out)["build_id"] == "b2"
+    assert load.read_table(out, "projects").height == 2
 
 
 def test__write_build__failure_leaves_the_old_warehouse(tmp_path: Path) -> None:
@@ -37,8 +42,8 @@ def test__write_build__failure_leaves_the_old_warehouse(tmp_path: Path) -> None:
             raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        load.write_build(out, "b2", {"projects": Broken({"x": [1]})}, {"build_id": "b2"})
-    assert load.read_manifest(out) == {"build_id": "b1"}
+        load.write_build(out, "b2", {**_tables(2), "documents": Broken({"x": [1]})}, {"build_id": "b2"})
+    assert load.read_manifest(out)["build_id"] == "b1"
     assert not (load.builds_dir(out) / "b2").exists()
     assert not any(p.name.startswith(".staging") for p in load.builds_dir(out).iterdir())
 
@@ -59,7 +64,7 @@ def test__prune_builds__keeps_the_newest_and_the_current(tmp_path: Path) -> None
     removed = load.prune_builds(out, keep=2)
     remaining = sorted(p.name for p in load.builds_dir(out).iterdir())
     assert len(removed) == 4
-    assert "b5" in remaining and load.read_manifest(out) == {"build_id": "b5"}
+    assert "b5" in remaining and load.read_manifest(out)["build_id"] == "b5"
 
 
 def test__swap_in__many_threads_of_one_process_never_share_a_temporary_name(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
+from etl import load
 from etl.build import build
 from etl.readers import UnreadableDocument, read_document
 
@@ -184,9 +185,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
     out = root / "warehouse"
     result = build(raw, out, workers=1)
     assert result.documents == 1 + len(BAD_FILES)
-    return {
-        name: pl.read_parquet(out / f"{name}.parquet") for name in ("documents", "checks", "budget_lines")
-    }
+    return {name: load.read_table(out, name) for name in ("documents", "checks", "budget_lines")}
 
 
 def _document(built: dict[str, pl.DataFrame], name: str) -> dict:

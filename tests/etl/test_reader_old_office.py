@@ -22,6 +22,7 @@ import polars as pl
 import psutil
 import pytest
 
+from etl import load
 from etl.build import build, process_document
 from etl.readers import UnreadableDocument, detect_type, read_document
 from etl.readers.doc import read_doc, soffice
@@ -186,20 +187,12 @@ def test__build__a_doc_refused_for_want_of_libreoffice_is_read_once_it_is_there(
     installed = shutil.which("soffice")
     monkeypatch.setattr("etl.readers.doc.shutil.which", lambda name: None)
     build(raw, out, workers=1, cache_dir=cache_dir)
-    first = (
-        pl.read_parquet(out / "documents.parquet")
-        .filter(pl.col("source_file") == "budget.doc")
-        .row(0, named=True)
-    )
+    first = load.read_table(out, "documents").filter(pl.col("source_file") == "budget.doc").row(0, named=True)
     assert (first["status"], first["file_type"], first["n_pages"]) == ("failed", None, None)
     assert "未安装 LibreOffice" in first["error"]
     monkeypatch.setattr("etl.readers.doc.shutil.which", lambda name: installed)
     build(raw, out, workers=1, cache_dir=cache_dir)
-    again = (
-        pl.read_parquet(out / "documents.parquet")
-        .filter(pl.col("source_file") == "budget.doc")
-        .row(0, named=True)
-    )
+    again = load.read_table(out, "documents").filter(pl.col("source_file") == "budget.doc").row(0, named=True)
     assert (again["file_type"], again["n_pages"]) == ("doc", 1)  # read this time (its table is no known form)
     assert "LibreOffice" not in (again["error"] or "")
 
@@ -299,7 +292,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
         compound_file({"EncryptionInfo": FILLER, "EncryptedPackage": FILLER})
     )
     build(raw, root / "warehouse", workers=1)
-    return {name: pl.read_parquet(root / "warehouse" / f"{name}.parquet") for name in ("documents", "checks")}
+    return {name: load.read_table(root / "warehouse", name) for name in ("documents", "checks")}
 
 
 def test__build__old_formats_are_read_by_their_bytes(built: dict[str, pl.DataFrame]) -> None:

@@ -183,15 +183,15 @@ def test__cache__an_original_replaced_with_its_size_and_mtime_is_read_again(
     raw = _raw(tmp_path / "raw", {FORM.name: before, SEED.name: SEED.read_bytes()})
     out, store = tmp_path / "warehouse", tmp_path / "cache"
     build(raw, out, workers=1, cache_dir=store)
-    executed = pl.read_parquet(out / "projects.parquet").filter(pl.col("source_file") == FORM.name)
+    executed = load.read_table(out, "projects").filter(pl.col("source_file") == FORM.name)
     assert executed["executed_yuan"].to_list() == [Decimal("66430000.00")]
 
     _replace_keeping_mtime(raw / FORM.name, after, how)
     build(raw, out, workers=1, cache_dir=store)
 
-    documents = pl.read_parquet(out / "documents.parquet").filter(pl.col("source_file") == FORM.name)
+    documents = load.read_table(out, "documents").filter(pl.col("source_file") == FORM.name)
     assert documents["sha256"].to_list() == [hashlib.sha256(after).hexdigest()]
-    projects = pl.read_parquet(out / "projects.parquet").filter(pl.col("source_file") == FORM.name)
+    projects = load.read_table(out, "projects").filter(pl.col("source_file") == FORM.name)
     assert projects["executed_yuan"].to_list() == [Decimal("65430000.00")]
     manifest = load.read_manifest(out)
     assert manifest is not None
@@ -275,7 +275,7 @@ def _assert_untouched(published: dict[str, Any]) -> None:
     assert os.readlink(out) == published["link"]
     assert load.read_manifest(out) == published["manifest"]
     assert sorted(p.name for p in load.builds_dir(out).iterdir()) == published["builds"]
-    assert pl.read_parquet(out / "projects.parquet").height > 0
+    assert load.read_table(out, "projects").height > 0
 
 
 class _FullFile:

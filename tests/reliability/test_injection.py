@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, pages, state
 from dashboard.safe_text import chart_text, md, md_code
+from etl import load
 from tests.reliability import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +223,9 @@ def facts(corpus: tuple[Path, Path]) -> dict:
     con = duckdb.connect()
 
     def rows(sql: str) -> list[tuple]:
-        return con.sql(sql.replace("{w}", str(base))).fetchall()
+        return con.sql(
+            re.sub(r"'\{w\}/(\w+)\.parquet'", lambda m: load.duckdb_source(base, m[1]), sql)
+        ).fetchall()
 
     out = {
         "departments": [

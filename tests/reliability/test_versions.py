@@ -17,6 +17,7 @@ import duckdb
 import pypdfium2 as pdfium
 import pytest
 
+from etl import load
 from etl.build import build
 from etl.validate import versions
 
@@ -38,7 +39,7 @@ def _build(raw: Path, out: Path) -> duckdb.DuckDBPyConnection:
     build(raw, out, workers=1, cache_dir=False)
     con = duckdb.connect()
     for table in ("documents", "budget_lines", "checks", "version_differences", "projects"):
-        con.sql(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{out / table}.parquet')")
+        con.sql(f"CREATE VIEW {table} AS SELECT * FROM {load.duckdb_source(out, table)}")
     return con
 
 
