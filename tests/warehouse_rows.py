@@ -7,12 +7,13 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
+from etl import load
 from etl.schema import TABLES
 
 
 def tables(out: Path) -> dict[str, pl.DataFrame]:
     """Every table of the build ``out`` points at."""
-    return {name: pl.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    return {name: load.read_table(out, name) for name in TABLES}
 
 
 def assert_same_rows(got: Path, expected: Path) -> None:

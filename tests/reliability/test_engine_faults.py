@@ -20,7 +20,6 @@ from contextlib import suppress
 from pathlib import Path
 
 import distributed
-import polars as pl
 import pytest
 
 from etl import load
@@ -150,6 +149,6 @@ def test_cluster__a_killed_worker_loses_nothing_a_killed_driver_keeps_the_old_wa
             os.kill(pid, signal.SIGKILL)
     assert read < len(PDFS)  # killed before it had read everything
     assert os.readlink(out) == link and load.read_manifest(out) == manifest
-    assert pl.read_parquet(out / "projects.parquet").height == expected.counts["projects"]
+    assert load.read_table(out, "projects").height == expected.counts["projects"]
     assert_same_rows(out, tmp_path / "local")
     assert _poll(lambda: _lock_is_free(out), "the killed driver's lock is released", 30)
