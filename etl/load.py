@@ -3,7 +3,7 @@
 ``<out>`` is a symbolic link to a complete build directory
 ``<out>.builds/<build_id>/`` holding a ``_build.json`` manifest, one ``<table>.parquet``
 for each small table and, for each table that grows with the corpus (``PARTITIONED``),
-Hive partitions ``<table>/year=<y>/district=<d>/part-<n>.parquet`` (a null year or
+Hive partitions ``<table>.parquet/year=<y>/district=<d>/part-<n>.parquet`` (the one-file name kept, so a reader of ``<table>.parquet`` still reads it all) (a null year or
 district is ``__HIVE_DEFAULT_PARTITION__``, other values percent-encoded, as DuckDB
 writes them). The manifest's ``layout`` lists every table's files; :func:`read_table`
 and :func:`duckdb_source` read a table whatever its layout.
@@ -445,7 +445,8 @@ class StagedBuild:
         return rows
 
     def _write_part(self, name: str, key: Key, n: int, frame: pl.DataFrame) -> str:
-        relative = f"{name}/{partition_dir(key)}/part-{n}.parquet"
+        # the table's folder keeps the one-file name: read_parquet("<build>/budget_lines.parquet") still reads it
+        relative = f"{name}.parquet/{partition_dir(key)}/part-{n}.parquet"
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_parquet(frame, path)

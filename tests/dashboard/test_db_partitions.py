@@ -45,7 +45,7 @@ def test__connect__a_pages_district_and_year_open_only_that_partitions_files(
     sql = f"EXPLAIN ANALYZE SELECT count(*) FROM budget_lines WHERE {queries._WHERE}"
     params = {"districts": [district], "years": [year], "departments": []}
     plan = con.execute(sql, params).fetchall()[0][1]
-    folder = f"budget_lines/{load.partition_dir((year, district))}/"
+    folder = f"budget_lines.parquet/{load.partition_dir((year, district))}/"
     read = int(re.search(r"Total Files Read: (\d+)", plan)[1])
     assert read == len([f for f in files if f.startswith(folder)]) < len(files)
     opened = re.findall(r"[^\s,│]*part-\d+\.parquet", plan)

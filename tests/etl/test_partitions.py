@@ -87,11 +87,11 @@ def test__layout__figure_tables_lie_under_year_and_district_small_tables_are_one
     layout = _layout(streamed)
     for name in load.PARTITIONED:
         assert layout[name]["partitioned"]
-        assert not (build_dir / f"{name}.parquet").exists()
+        assert (build_dir / f"{name}.parquet").is_dir()  # the one-file name, now a folder of partitions
     for year, district in pairs:
         part = (
             build_dir
-            / "budget_lines"
+            / "budget_lines.parquet"
             / f"year={year}"
             / f"district={quote(district, safe='')}"
             / "part-0.parquet"
@@ -108,10 +108,10 @@ def test__layout__figure_tables_lie_under_year_and_district_small_tables_are_one
 def test__layout__an_indicator_lies_in_its_projects_partition(streamed: Path) -> None:
     build_dir, layout = streamed.resolve(), _layout(streamed)
     for relative in layout["indicators"]["files"]:
-        folder = str(Path(relative).parent).removeprefix("indicators/")
+        folder = str(Path(relative).parent).removeprefix("indicators.parquet/")
         indicators = pl.read_parquet(build_dir / relative, hive_partitioning=False)
         projects = pl.read_parquet(
-            build_dir / "projects" / folder / "part-0.parquet", hive_partitioning=False
+            build_dir / "projects.parquet" / folder / "part-0.parquet", hive_partitioning=False
         )
         assert not indicators.is_empty()
         assert set(indicators["project_id"]) <= set(projects["project_id"])
@@ -175,10 +175,10 @@ def test__partitions__null_and_slashed_values_come_back_as_written(tmp_path: Pat
     load.swap_in(out, load.write_build(out, "b1", {"projects": projects}, {"build_id": "b1"}))
     folders = sorted(str(Path(f).parent) for f in _layout(out)["projects"]["files"])
     assert folders == [
-        f"projects/year=2021/district={quote('浦东/新', safe='')}",
-        "projects/year=2021/district=__HIVE_DEFAULT_PARTITION__",
-        f"projects/year=__HIVE_DEFAULT_PARTITION__/district={quote('松江', safe='')}",
-        "projects/year=__HIVE_DEFAULT_PARTITION__/district=__HIVE_DEFAULT_PARTITION__",
+        f"projects.parquet/year=2021/district={quote('浦东/新', safe='')}",
+        "projects.parquet/year=2021/district=__HIVE_DEFAULT_PARTITION__",
+        f"projects.parquet/year=__HIVE_DEFAULT_PARTITION__/district={quote('松江', safe='')}",
+        "projects.parquet/year=__HIVE_DEFAULT_PARTITION__/district=__HIVE_DEFAULT_PARTITION__",
     ]
     assert_frame_equal(load.read_table(out, "projects"), projects)
     con = duckdb.connect()
@@ -217,3 +217,22 @@ def test__staged_build__locked_while_written_removed_on_failure(tmp_path: Path) 
         raise RuntimeError("parser bug")
     assert not staged.path.exists()
     assert not load.builds_dir(out).exists()  # a first build that failed leaves nothing
+
+
+def test__a_reader_of_the_one_file_layout_still_reads_each_table(tmp_path: Path) -> None:
+    """A reviewer's script reads '<warehouse>/budget_lines.parquet': the partitions live under that name."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (
+        Path(__file__).resolve().parents[2]
+        / "data"
+        / "raw"
+        / "songjiang_city_operation_center_2020_final_accounts.txt"
+    )
+    (raw / seed.name).write_bytes(seed.read_bytes())
+    etl.build.build(raw, tmp_path / "wh", workers=1, cache_dir=False)
+    for name in load.PARTITIONED:
+        path = str(tmp_path / "wh" / f"{name}.parquet")
+        ((n,),) = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()
+        assert n == load.read_table(tmp_path / "wh", name).height
+    assert load.read_table(tmp_path / "wh", "budget_lines").height > 0
