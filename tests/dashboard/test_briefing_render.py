@@ -168,9 +168,10 @@ def test__a_tall_chart_fits_the_docx_page():
 
 def test__briefings_share_one_warm_chromium_and_a_dead_one_is_started_again():
     """Starting Playwright and chromium cost about 2 s of every briefing: the server keeps one."""
-    first = briefing_render.in_browser(lambda context: (id(context.browser), context.browser.version))
-    again = briefing_render.in_browser(lambda context: (id(context.browser), context.browser.version))
-    assert first == again  # the same browser, a fresh context each time
+    # the Browser objects themselves are kept (not their id(), which a new object could reuse)
+    first = briefing_render.in_browser(lambda context: context.browser)
+    again = briefing_render.in_browser(lambda context: context.browser)
+    assert first is again  # the same browser, a fresh context each time
     briefing_render.in_browser(lambda context: context.browser.close())  # chromium gone
     after = briefing_render.in_browser(lambda context: context.browser.is_connected())
     assert after is True
