@@ -76,11 +76,15 @@ def launch(p):
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def pick_district(pg, name: str) -> None:
-    """Type a district into the sidebar's 区 filter (a user's filter change)."""
+def type_district(pg, name: str) -> None:
+    """Open the sidebar's 区 filter and type ``name``: the official's own typing, not yet a change."""
     box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     box.click()
     pg.keyboard.type(name)
+
+
+def choose(pg) -> None:
+    """Enter: the typed district is chosen, which starts the page's run; Escape closes the list."""
     pg.keyboard.press("Enter")
     pg.keyboard.press("Escape")
 

@@ -43,17 +43,20 @@ def outside_districts(
 ) -> pl.DataFrame:
     """Documents of ``kinds`` in view with no Shanghai district (another province's, a municipal
     department's, or a district not read): a comparison of districts cannot place them, so it names them."""
-    docs = queries.documents(con).filter(
-        pl.col("district").is_null()
-        & pl.col("kind").is_in([k for k in kinds if f.wants(k)])
-        & pl.col("in_totals")
-        & pl.col("counted")
+    # In SQL, not over queries.documents: at 100,000 documents reading them all cost 0.36 s a filter.
+    return queries.run(
+        con,
+        """
+        SELECT source_file, region, kind, year FROM documents
+        WHERE district IS NULL AND in_totals AND counted AND list_contains($kinds::VARCHAR[], kind)
+          AND (len($years::INTEGER[]) = 0 OR list_contains($years::INTEGER[], year))
+          AND (len($departments::VARCHAR[]) = 0 OR list_contains($departments::VARCHAR[], department))
+        ORDER BY source_file
+        """,
+        kinds=[k for k in kinds if f.wants(k)],
+        years=list(f.years),
+        departments=list(f.departments),
     )
-    if f.years:
-        docs = docs.filter(pl.col("year").is_in(list(f.years)))
-    if f.departments:
-        docs = docs.filter(pl.col("department").is_in(list(f.departments)))
-    return docs.select("source_file", "region", "kind", "year").sort("source_file")
 
 
 def outside_words(docs: pl.DataFrame) -> str:

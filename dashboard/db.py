@@ -11,6 +11,7 @@ Nothing here writes to the warehouse.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -66,15 +67,31 @@ def warehouse_path() -> Path:
 
 
 def current_snapshot(path: Path | None = None) -> Snapshot:
-    """Resolve the warehouse link now; raise WarehouseMissing with the fix when absent."""
+    """Resolve the warehouse link now; raise WarehouseMissing with the fix when absent.
+
+    Every page run asks, so the link is resolved and the manifest stat-ed each time, but a
+    manifest already read is not read again: at 100,000 documents it is 18 MB of JSON, and
+    parsing it and checking the tables' files cost 0.1 s of every run (bench/browser_latency.py).
+    """
     path = path or warehouse_path()
-    command = build_command(path)
     resolved = path.resolve()
-    manifest = resolved / MANIFEST
-    if not manifest.is_file():
+    try:
+        stat = (resolved / MANIFEST).stat()
+    except OSError:
+        stat = None
+    if stat is None or not (resolved / MANIFEST).is_file():
         raise WarehouseMissing(
-            f"未找到数据仓库：{path}（环境变量 BUDGET_WAREHOUSE）。请先在项目目录运行：{command}", command
+            f"未找到数据仓库：{path}（环境变量 BUDGET_WAREHOUSE）。请先在项目目录运行：{build_command(path)}",
+            build_command(path),
         )
+    return _read_snapshot(path, resolved, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_snapshot(path: Path, resolved: Path, mtime_ns: int, size: int) -> Snapshot:
+    """The snapshot of one manifest as it is on disk (its time and size are the cache key)."""
+    command = build_command(path)
+    manifest = resolved / MANIFEST
     try:
         meta = json.loads(manifest.read_text(encoding="utf-8"))
         build_id = str(meta["build_id"])

@@ -247,6 +247,28 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     }
 
 
+def department_choices(
+    con: duckdb.DuckDBPyConnection, districts: tuple[str, ...], years: tuple[int, ...]
+) -> list[str]:
+    """The departments of the chosen districts and years (every one when none is chosen): the
+    sidebar's 部门 list follows the 区 and 年度 chosen above it."""
+    df = run(
+        con,
+        """
+        SELECT DISTINCT department FROM (
+            SELECT district, year, department FROM documents WHERE status <> 'failed'
+            UNION SELECT district, year, department FROM projects
+        ) WHERE department IS NOT NULL
+          AND (len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], district))
+          AND (len($years::INTEGER[]) = 0 OR list_contains($years::INTEGER[], year))
+        ORDER BY department
+        """,
+        districts=list(districts),
+        years=list(years),
+    )
+    return df["department"].to_list()
+
+
 # --- 预算与决算 -------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from dashboard.safe_text import md
 MAX_PARAM_LENGTH = 200
 MAX_PARAM_VALUES = 20
 MAX_NOTES = 3  # notes named in the one warning about a link's bad values
+MAX_DEPARTMENT_CHOICES = 1000  # departments the sidebar lists at once (see _department_filter)
 PARAM_KEYS = {"district": "districts", "year": "years", "department": "departments", "kind": "kinds"}
 # Other parameters the pages read (项目详情: project, q) or may read; anything else is dropped.
 OTHER_PARAMS = {"project", "q", "table", "page", "mode", "sev", "file", "line", "cell"}
@@ -58,7 +59,10 @@ def connection(snap: db.Snapshot) -> duckdb.DuckDBPyConnection:
 QUERY_MODULES = {m.__name__: m for m in (queries, comparisons)}
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+# Shared objects, not pickled copies: a page run took 30-90 ms at 100,000 documents unpickling the
+# frames it asked for (bench/browser_latency.py). Polars frames are never changed in place here;
+# data() hands each caller its own copy of a dict or list.
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _cached(
     name: str, build_id: str, path: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> pl.DataFrame:
@@ -77,7 +81,18 @@ def data(snap: db.Snapshot, query: Callable[..., Any], *args: Any, **kwargs: Any
     if module is None or not hasattr(module, query.__name__):
         raise ValueError(f"{query!r} is not a query of {' or '.join(QUERY_MODULES)}")
     name = f"{query.__module__}.{query.__name__}"
-    return _cached(name, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
+    result = _cached(name, snap.build_id, str(snap.path), args, tuple(sorted(kwargs.items())))
+    return _own(result)
+
+
+def _own(result: Any) -> Any:
+    """The caller's own copy of a shared dict or list result (their values are lists of names and
+    numbers: one level is enough, and a deep copy of 5,000 departments cost 20-50 ms a run)."""
+    if isinstance(result, dict):
+        return {k: list(v) if isinstance(v, list) else v for k, v in result.items()}
+    if isinstance(result, list):
+        return list(result)
+    return result
 
 
 # --- filters in the URL -------------------------------------------------------------
@@ -177,7 +192,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         st.markdown("### 筛选条件")
         st.multiselect("区", options["districts"], key="w_districts", placeholder="全部区")
         st.multiselect("年度", options["years"], key="w_years", placeholder="全部年度")
-        st.multiselect("部门", options["departments"], key="w_departments", placeholder="全部部门")
+        _department_filter(snap)
         st.multiselect(
             "文件类型",
             list(KINDS),
@@ -210,6 +225,30 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     if wanted != _query_params():
         st.query_params.from_dict(wanted)
     return f
+
+
+def _department_filter(snap: db.Snapshot) -> None:
+    """The 部门 list of the 区 and 年度 chosen above it, or only the chosen ones when too long.
+
+    Every run draws the list again in the browser: 8,064 departments (100,000 documents) cost
+    it 150-200 ms of every filter change (bench/browser_latency.py), one district's 500 little.
+    """
+    held = list(st.session_state.get("w_departments", []))
+    within = data(
+        snap,
+        queries.department_choices,
+        tuple(st.session_state.get("w_districts", [])),
+        tuple(st.session_state.get("w_years", [])),
+    )
+    placeholder = "全部部门"
+    if len(within) > MAX_DEPARTMENT_CHOICES:
+        shown = held
+        placeholder = "全部部门（先选区）"
+    else:
+        shown = within + [d for d in held if d not in set(within)]
+    st.multiselect("部门", shown, key="w_departments", placeholder=placeholder)
+    if len(within) > MAX_DEPARTMENT_CHOICES:
+        st.caption(f"所选范围内有 {len(within):,} 个部门，请先选择区，再按部门筛选。")
 
 
 def describe(f: Filters) -> dict[str, str]:

@@ -58,7 +58,17 @@ else:
     if under.is_empty():
         st.success(f"没有执行率低于 {threshold:.0%} 的项目。")
     else:
-        ui.project_table(under.sort("rate"), key="ex_under", columns=BUDGET_COLUMNS)
+        listed = ui.first_rows(
+            under.sort("rate"),
+            what="执行不足项目",
+            columns=BUDGET_COLUMNS,
+            about={**state.describe(f), "执行率低于": f"{threshold:.0%}"},
+            sources=under["source_file"].unique().sort().to_list()
+            if under.height > ui.MAX_TABLE_PROJECTS
+            else (),
+            key="ex_under_all",
+        )
+        ui.project_table(listed, key="ex_under", columns=BUDGET_COLUMNS)
 
 
 def scatter() -> None:

@@ -1,5 +1,7 @@
 """数据质量: the ETL's checks, grouped by document and severity, linked to what they concern."""
 
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -65,10 +67,11 @@ MAX_NAMED_FILES = 20  # files named in the 未能读取 / 只读取了一部分 
 MAX_FILE_SECTIONS = 30  # files given a section of their findings; the rest: narrow the filters or 数据下载
 
 
-def named(rows: list[str]) -> str:
-    """'a；b；…' of at most MAX_NAMED_FILES, then '等 N 个' (a national corpus has thousands)."""
-    shown = "；".join(rows[:MAX_NAMED_FILES])
-    return shown + (f" 等 {len(rows)} 个" if len(rows) > MAX_NAMED_FILES else "")
+def named(rows: pl.DataFrame, say: Callable[[dict], str]) -> str:
+    """'a；b；…' of at most MAX_NAMED_FILES, then '等 N 个' (a national corpus has thousands; only
+    the named ones are worded)."""
+    shown = "；".join(say(r) for r in rows.head(MAX_NAMED_FILES).iter_rows(named=True))
+    return shown + (f" 等 {rows.height} 个" if rows.height > MAX_NAMED_FILES else "")
 
 
 ctx = ui.context()
@@ -84,17 +87,17 @@ if not failed.is_empty():
     st.error(
         f"{failed.height} 个文件未能读取："
         # File names and reasons quote the documents: shown as text, never as Markdown.
-        + named([md(f"{r['source_file']}（{r['error'] or '未读入'}）") for r in failed.iter_rows(named=True)])
+        + named(failed, lambda r: md(f"{r['source_file']}（{r['error'] or '未读入'}）"))
     )
 partial = docs.filter(pl.col("status") == "partial")
 if not partial.is_empty():
     st.warning(
         f"{partial.height} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
         + named(
-            [
-                md(r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else ""))
-                for r in partial.iter_rows(named=True)
-            ]
+            partial,
+            lambda r: md(
+                r["source_file"] + (f"（缺少：{r['tables_missing']}）" if r["tables_missing"] else "")
+            ),
         )
     )
 
@@ -108,8 +111,12 @@ with st.expander(
         pl.col("kind").alias("doc_kind"), "status", "in_totals", "identity_sources",
     )  # fmt: skip
     names = {**labels("documents"), "doc_kind": labels("documents")["kind"]}
+    # 100,000 files worded for the table took 1.8 s of every run: the first ones here, all as files.
+    listed = ui.first_rows(
+        who, what="文件", columns=who.columns, about={}, sources=(), key="dq_who_all", labels=names
+    )
     st.dataframe(
-        export.with_labels(export.key_columns_first(export.readable(who)), names),
+        export.with_labels(export.key_columns_first(export.readable(listed)), names),
         hide_index=True,
         width="stretch",
         placeholder=ui.MISSING,
@@ -119,14 +126,30 @@ summary = state.data(snap, queries.checks_summary, f)
 if summary.is_empty():
     ui.empty("当前筛选条件下没有任何文件。")
     st.stop()
-labels = {
-    r["source_file"]: ui.document_label(r["department"], r["year"], r["doc_kind"], r["source_file"])
-    + ("（不计入：重复文件或另一版本）" if r["counted"] is False else "")
-    for r in summary.iter_rows(named=True)
-}
 st.subheader("按文件汇总")
+summary_columns = ["errors", "warnings", "infos", "department", "year", "doc_kind", "district", "source_file"]
+listed = ui.first_rows(
+    summary,
+    what="文件的校验汇总",
+    columns=[c for c in summary_columns if c in summary.columns],
+    about=state.describe(f),
+    sources=(),
+    key="dq_summary_all",
+)
+
+
+def titled(rows: pl.DataFrame) -> dict[str, str]:
+    """A document's name as an official says it, by file (for the rows about to be shown)."""
+    return {
+        r["source_file"]: ui.document_label(r["department"], r["year"], r["doc_kind"], r["source_file"])
+        + ("（不计入：重复文件或另一版本）" if r["counted"] is False else "")
+        for r in rows.iter_rows(named=True)
+    }
+
+
+labels = titled(listed)
 ui.table(
-    summary.select(  # the counts first: a document's long name would push them out of view at 400 px
+    listed.select(  # the counts first: a document's long name would push them out of view at 400 px
         "errors",
         "warnings",
         "infos",
@@ -162,7 +185,9 @@ if ranked.height > MAX_FILE_SECTIONS:
         f"{ranked.height:,} 个文件有报表或文件层面的校验问题，下面列出问题最多的 {MAX_FILE_SECTIONS} 个；"
         "选择区、年度或部门可缩小范围，全部校验可在“数据下载”页导出（校验结果表）。"
     )
-for source_file in ranked["source_file"].head(MAX_FILE_SECTIONS).to_list():
+sectioned = ranked["source_file"].head(MAX_FILE_SECTIONS).to_list()
+labels |= titled(summary.filter(pl.col("source_file").is_in(sectioned)))
+for source_file in sectioned:
     part = without.filter(pl.col("source_file") == source_file)
     if part.is_empty():
         continue

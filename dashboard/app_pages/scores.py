@@ -50,6 +50,13 @@ def points_lost() -> None:
 # One chart at a time (a filter change redraws only the open tab's chart).
 ui.chart_tabs("sc_view", {"总分（按分组）": by_group, "总分分布": histogram, "失分在哪里": points_lost})
 
+
+def _files_of(rows: pl.DataFrame) -> list[str]:
+    """The files the listed projects were read from (the download's 来源文件)."""
+    chosen = projects.filter(pl.col("project_id").is_in(rows["project_id"].implode()))
+    return chosen["source_file"].unique().sort().to_list()
+
+
 st.subheader("异常清单")
 st.caption(
     "四类情况：执行率低于 80% 但总分不低于 90 分；实际完成值未达年度指标值却得满分；指标分值与预算执行分值合计不等于满分；"
@@ -61,20 +68,25 @@ if anomalies.is_empty():
 else:
     counts = anomalies.group_by("finding").len().sort("finding")
     st.markdown("；".join(f"**{md(r['finding'])}** {r['len']} 条" for r in counts.iter_rows(named=True)))
-    ui.project_table(
+    columns = [
+        "finding",
+        "district",
+        "year",
+        "department",
+        "project_name",
+        "detail",
+        "execution_rate",
+        "score_total",
+    ]
+    listed = ui.first_rows(
         anomalies,
-        key="sc_anomalies",
-        columns=[
-            "finding",
-            "district",
-            "year",
-            "department",
-            "project_name",
-            "detail",
-            "execution_rate",
-            "score_total",
-        ],
+        what="异常",
+        columns=columns,
+        about=state.describe(f),
+        sources=_files_of(anomalies) if anomalies.height > ui.MAX_TABLE_PROJECTS else (),
+        key="sc_anomalies_all",
     )
+    ui.project_table(listed, key="sc_anomalies", columns=columns)
 
 st.subheader("项目得分表")
 if projects.height > ui.MAX_TABLE_PROJECTS:
