@@ -74,6 +74,11 @@ def main() -> None:
             }
             print(title, result[title], flush=True)
         browser.close()
+    OUT.mkdir(exist_ok=True)
+    (OUT / "browser_latency.json").write_text(
+        json.dumps({"warehouse": args.warehouse, "pages": result}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
