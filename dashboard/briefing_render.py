@@ -15,12 +15,14 @@ of text in the DOCX: never interpreted.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import os
 import queue
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -205,12 +207,55 @@ def _for_print(fig: go.Figure) -> go.Figure:
     return copy
 
 
+class _Images:
+    """PNGs already drawn, by the figure they draw (its JSON): an official who takes the PDF and
+    then the Word file of one view waits once for the charts (2-4 s in chromium), not twice."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._pngs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, spec: str) -> bytes | None:
+        key = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        with self._lock:
+            png = self._pngs.get(key)
+            if png is not None:
+                self._pngs.move_to_end(key)
+            return png
+
+    def put(self, spec: str, png: bytes) -> None:
+        key = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        with self._lock:
+            self._pngs[key] = png
+            while len(self._pngs) > self._size:
+                self._pngs.popitem(last=False)
+
+
+DRAWN = _Images()
+
+
 def chart_images(context: Any, figures: Sequence[go.Figure]) -> list[bytes]:
-    """Each figure as a PNG, drawn by plotly.js (from the plotly package on disk) in chromium."""
+    """Each figure as a PNG, drawn by plotly.js (from the plotly package on disk) in chromium
+    (a figure drawn before is taken from DRAWN)."""
     if not figures:
         return []
     with charts.plotly_lock():  # Plotly's object model is not thread-safe (dashboard.charts)
         specs = [pio.to_json(_for_print(fig), validate=False) for fig in figures]
+    known = [DRAWN.get(spec) for spec in specs]
+    missing = [spec for spec, png in zip(specs, known, strict=True) if png is None]
+    drawn = iter(_draw(context, missing) if missing else [])
+    out = []
+    for spec, png in zip(specs, known, strict=True):
+        if png is None:
+            png = next(drawn)
+            DRAWN.put(spec, png)
+        out.append(png)
+    return out
+
+
+def _draw(context: Any, specs: Sequence[str]) -> list[bytes]:
+    """Plotly figure specs (JSON) as PNGs, in a page of ``context`` that loads plotly.js from disk."""
     with tempfile.TemporaryDirectory(prefix="briefing_") as folder:
         page_file = Path(folder) / "charts.html"
         page_file.write_text(

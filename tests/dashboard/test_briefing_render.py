@@ -184,3 +184,27 @@ def test__a_job_that_fails_says_so_to_its_caller_and_the_next_one_runs():
     with pytest.raises(ValueError, match="坏的任务"):
         briefing_render.in_browser(broken)
     assert briefing_render.in_browser(lambda context: context.new_page().evaluate("1 + 1")) == 2
+
+
+def test__the_pdf_then_the_word_file_of_one_view_draw_its_charts_once(overview, con, monkeypatch):
+    """Chromium draws a chart once; the other format of the same view takes the same picture."""
+    monkeypatch.setattr(briefing_render, "DRAWN", briefing_render._Images())
+    drawn: list[int] = []
+    real = briefing_render._draw
+    monkeypatch.setattr(
+        briefing_render, "_draw", lambda context, specs: drawn.append(len(specs)) or real(context, specs)
+    )
+    assert overview.figures, "总览's briefing has a chart"
+    briefing_render.to_pdf(overview)
+    document = docx.Document(io.BytesIO(briefing_render.to_docx(overview)))
+    assert drawn == [len(overview.figures)]
+    assert len(document.inline_shapes) == len(overview.figures)
+    songjiang = briefing.build(
+        "总览",
+        con,
+        Filters(districts=("松江",)),
+        made_at="2026-12-07 08:30 北京时间",
+        data_at="2026-12-07 08:28 北京时间",
+    )
+    briefing_render.to_docx(songjiang)  # another view: its chart is another picture
+    assert drawn == [len(overview.figures), len(songjiang.figures)]
