@@ -120,3 +120,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = 1
     elif reporter:
         reporter.write_line(f"check registry: all {len(REGISTRY)} registered checks were raised by some test")
+
+
+# The real-browser journeys take 5-30 s each: run first, they start while the many short tests are
+# still queued and the workers end together (last, one of them ran on alone for its last minute).
+SLOW_FIRST = ("tests/e2e/", "tests/dashboard/test_importer.py", "tests/dashboard/test_import_page.py")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
