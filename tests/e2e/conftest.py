@@ -166,12 +166,32 @@ WHY_NOT_DRAWN = """() => ({
 CONTEXT = {"viewport": {"width": 1440, "height": 2200}, "locale": "zh-CN", "reduced_motion": "reduce"}
 
 
-@pytest.fixture()
-def page(browser) -> Iterator[object]:
+@pytest.fixture(scope="session")
+def shared_context(browser) -> Iterator[object]:
+    """One browser context for the journeys' pages, as an official's browser keeps one: Streamlit's
+    and Plotly's scripts (5 MB) are loaded and compiled once, not once per journey (a fresh context
+    costs a journey 2-3 s of chromium's CPU). Each page is its own Streamlit session."""
     context = browser.new_context(**CONTEXT, accept_downloads=True)
     context.add_init_script(RUN_WATCH)
-    pg = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def page(shared_context) -> Iterator[object]:
+    shared_context.clear_cookies()  # each journey starts as a new visitor of the same browser
+    pg = shared_context.new_page()
     yield pg
+    pg.close()
+    shared_context.unroute_all(behavior="ignoreErrors")  # a journey's routes end with it
+
+
+@pytest.fixture()
+def fresh_page(browser) -> Iterator[object]:
+    """A page in a context of its own (no cache, no cookie, nothing of an earlier journey)."""
+    context = browser.new_context(**CONTEXT, accept_downloads=True)
+    context.add_init_script(RUN_WATCH)
+    yield context.new_page()
     context.close()
 
 

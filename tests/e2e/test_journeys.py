@@ -160,13 +160,14 @@ def test__every_page_renders_without_error_and_nothing_leaves_the_machine(page, 
     assert urls and hosts <= {"127.0.0.1", "localhost"}, sorted(hosts)
 
 
-def test__hostile_url_parameters_are_ignored_with_a_note(page, server) -> None:
+def test__hostile_url_parameters_are_ignored_with_a_note(fresh_page, server) -> None:
+    # A link opened in a browser of its own: its 90 KB address fills the server's header limit on its own.
     long = "松" * 10_000
     query = f"district=不存在&year=abc&department={long}&district=1;DROP TABLE projects&evil=%27%20OR%201=1"
-    open_app(page, server, "", query)
-    shows(page, "已忽略", where='[data-testid="stSidebar"]')
-    shows(page, "3,984.05")  # the view falls back to all data
-    assert_clean(page, "hostile url")
+    open_app(fresh_page, server, "", query)
+    shows(fresh_page, "已忽略", where='[data-testid="stSidebar"]')
+    shows(fresh_page, "3,984.05")  # the view falls back to all data
+    assert_clean(fresh_page, "hostile url")
 
 
 def _click_mark(pg, chart: int, selector: str, index: int = 0) -> None:
