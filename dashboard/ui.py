@@ -223,6 +223,7 @@ def first_rows(
     df: pl.DataFrame,
     *,
     what: str,
+    unit: str = "条",
     columns: Sequence[str],
     about: dict[str, str],
     sources: Sequence[str],
@@ -237,7 +238,7 @@ def first_rows(
     if df.height <= MAX_TABLE_PROJECTS:
         return df
     st.caption(
-        f"共 {df.height:,} 条{what}，下表列出前 {MAX_TABLE_PROJECTS:,} 条；全部{what}可下载为 CSV 或 Excel。"
+        f"共 {df.height:,} {unit}{what}，下表列出前 {MAX_TABLE_PROJECTS:,} {unit}；全部{what}可下载为 CSV 或 Excel。"
     )
     download_buttons(
         lambda: readable_table(df.select(columns), labels),

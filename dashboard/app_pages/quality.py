@@ -71,7 +71,7 @@ def named(rows: pl.DataFrame, say: Callable[[dict], str]) -> str:
     """'a；b；…' of at most MAX_NAMED_FILES, then '等 N 个' (a national corpus has thousands; only
     the named ones are worded)."""
     shown = "；".join(say(r) for r in rows.head(MAX_NAMED_FILES).iter_rows(named=True))
-    return shown + (f" 等 {rows.height} 个" if rows.height > MAX_NAMED_FILES else "")
+    return shown + (f" 等 {rows.height:,} 个" if rows.height > MAX_NAMED_FILES else "")
 
 
 ctx = ui.context()
@@ -85,14 +85,14 @@ docs = state.data(snap, queries.documents)
 failed = docs.filter(pl.col("status") == "failed")
 if not failed.is_empty():
     st.error(
-        f"{failed.height} 个文件未能读取："
+        f"{failed.height:,} 个文件未能读取："
         # File names and reasons quote the documents: shown as text, never as Markdown.
         + named(failed, lambda r: md(f"{r['source_file']}（{r['error'] or '未读入'}）"))
     )
 partial = docs.filter(pl.col("status") == "partial")
 if not partial.is_empty():
     st.warning(
-        f"{partial.height} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
+        f"{partial.height:,} 个文件只读取了一部分（未读入的表格或行见下方错误/警告，注明页码）："
         + named(
             partial,
             lambda r: md(
@@ -104,7 +104,7 @@ if not partial.is_empty():
 versions_section(snap)
 
 with st.expander(
-    f"文件与识别结果（{docs.height} 个文件：地区、区、部门、单位、编报范围、年度、类型及识别依据）"
+    f"文件与识别结果（{docs.height:,} 个文件：地区、区、部门、单位、编报范围、年度、类型及识别依据）"
 ):
     who = docs.select(
         "source_file", "region", "district", "department", "unit", "scope", "year",
@@ -113,7 +113,7 @@ with st.expander(
     names = {**labels("documents"), "doc_kind": labels("documents")["kind"]}
     # 100,000 files worded for the table took 1.8 s of every run: the first ones here, all as files.
     listed = ui.first_rows(
-        who, what="文件", columns=who.columns, about={}, sources=(), key="dq_who_all", labels=names
+        who, what="文件", unit="个", columns=who.columns, about={}, sources=(), key="dq_who_all", labels=names
     )
     st.dataframe(
         export.with_labels(export.key_columns_first(export.readable(listed)), names),
@@ -130,7 +130,8 @@ st.subheader("按文件汇总")
 summary_columns = ["errors", "warnings", "infos", "department", "year", "doc_kind", "district", "source_file"]
 listed = ui.first_rows(
     summary,
-    what="文件的校验汇总",
+    what="文件",
+    unit="个",
     columns=[c for c in summary_columns if c in summary.columns],
     about=state.describe(f),
     sources=(),

@@ -67,7 +67,7 @@ if anomalies.is_empty():
     st.success("当前范围内没有发现上述异常。")
 else:
     counts = anomalies.group_by("finding").len().sort("finding")
-    st.markdown("；".join(f"**{md(r['finding'])}** {r['len']} 条" for r in counts.iter_rows(named=True)))
+    st.markdown("；".join(f"**{md(r['finding'])}** {r['len']:,} 条" for r in counts.iter_rows(named=True)))
     columns = [
         "finding",
         "district",
