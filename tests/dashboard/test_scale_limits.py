@@ -14,18 +14,14 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import db, state, ui
 
-from .conftest import APP
+from . import test_pages as pages_test
 
 PUTUO = ["上海市普陀区人民政府万里街道办事处", "上海市普陀区司法局", "上海市普陀区财政局"]
 
 
 def open_page(page: str = "overview", params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = pages_test.open_page(page, params)
+    pages_test.assert_clean(at)
     return at
 
 
