@@ -65,6 +65,7 @@ def versions_section(snap: db.Snapshot) -> None:
 
 MAX_NAMED_FILES = 20  # files named in the 未能读取 / 只读取了一部分 banners
 MAX_FILE_SECTIONS = 30  # files given a section of their findings; the rest: narrow the filters or 数据下载
+OPEN_SECTIONS = 5  # sections open at first (the files with most findings, if short); the others on a click
 
 
 def named(rows: pl.DataFrame, say: Callable[[dict], str]) -> str:
@@ -188,12 +189,22 @@ if ranked.height > MAX_FILE_SECTIONS:
     )
 sectioned = ranked["source_file"].head(MAX_FILE_SECTIONS).to_list()
 labels |= titled(summary.filter(pl.col("source_file").is_in(sectioned)))
-for source_file in sectioned:
+for n, source_file in enumerate(sectioned):
     part = without.filter(pl.col("source_file") == source_file)
     if part.is_empty():
         continue
     title = labels.get(source_file, source_file)
-    with st.expander(f"{md(title)}：报表与文件层面（{part.height} 条）", expanded=part.height <= 12):
+    # A closed section is drawn when it is opened (on_change="rerun"): 30 tables at every change
+    # were most of this page's time at 100,000 documents (bench/browser_latency.py).
+    section = st.expander(
+        f"{md(title)}：报表与文件层面（{part.height} 条）",
+        expanded=n < OPEN_SECTIONS and part.height <= 12,
+        key=f"dq_open_{source_file}",
+        on_change="rerun",
+    )
+    if not section.open:
+        continue
+    with section:
         st.caption(f"来源文件：{md(source_file)}")
         ui.table(
             part.select(  # what is wrong first: on a phone the columns after it scroll
