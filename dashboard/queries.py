@@ -797,7 +797,8 @@ def project_links(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         SELECT l.district, l.department, l.project_name, l.declaration_year, l.evaluation_year,
                l.evaluation_name, l.match_method, l.candidates,
                d.budget_initial_yuan AS declared_yuan, e.budget_full_year_yuan, e.executed_yuan, e.score_total,
-               l.declaration_id, l.evaluation_id
+               l.declaration_id, l.evaluation_id,
+               d.source_file AS declaration_file, e.source_file AS evaluation_file
         FROM project_links l
         JOIN projects d ON d.project_id = l.declaration_id
         JOIN projects e ON e.project_id = l.evaluation_id

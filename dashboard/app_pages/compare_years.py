@@ -90,23 +90,30 @@ else:
         )
     )
     shown = links.rename({"evaluation_id": "project_id"})
-    ui.project_table(
+    columns = [
+        "district",
+        "department",
+        "project_name",
+        "declaration_year",
+        "declared_yuan",
+        "evaluation_year",
+        "evaluation_name",
+        "budget_full_year_yuan",
+        "executed_yuan",
+        "score_total",
+        "match_method",
+        "candidates",
+    ]
+    listed = ui.first_rows(
         shown,
-        key="yr_links",
-        columns=[
-            "district",
-            "department",
-            "project_name",
-            "declaration_year",
-            "declared_yuan",
-            "evaluation_year",
-            "evaluation_name",
-            "budget_full_year_yuan",
-            "executed_yuan",
-            "score_total",
-            "match_method",
-            "candidates",
-        ],
+        what="申报与自评对应记录",
+        columns=columns,
+        about=state.describe(f),
+        sources=sorted(set(shown["declaration_file"]) | set(shown["evaluation_file"]))
+        if shown.height > ui.MAX_TABLE_PROJECTS
+        else (),
+        key="yr_links_all",
     )
+    ui.project_table(listed, key="yr_links", columns=columns)
 
 briefing_ui.offer("年度比较", by=by)
