@@ -312,7 +312,7 @@ def score_strip(df: pl.DataFrame, by: str = "district") -> go.Figure:
     for key, part in by_value(df.with_columns(pl.col(by).cast(pl.String)), by):
         color = district_color(key) if by == "district" else None
         name = district_name(key) if by == "district" else key or "未识别"
-        scores = [float(s) for s in part["score_total"].to_list()]
+        scores = part["score_total"].cast(pl.Float64).to_list()  # not 120,000 Decimal objects (60 ms)
         _add_box(fig, part, scores, name, color, "%{text}<br>总分：%{y} 分<extra></extra>")
     label = {"district": "区", "year": "年度", "department": "部门"}[by]
     return _layout(fig, f"绩效自评总分（分）按{label}分布", label, "总分（分）")

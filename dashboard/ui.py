@@ -179,7 +179,7 @@ def download_buttons(
     name: str,
     sheet: str,
     about: dict[str, str],
-    sources: Sequence[str],
+    sources: Sequence[str] | Callable[[], Sequence[str]],
     original_names: Sequence[str] = (),
     key: str,
     what: str = "",
@@ -212,10 +212,19 @@ def download_buttons(
 
 
 def _xlsx(
-    frame: pl.DataFrame, names: Sequence[str], *, sheet: str, about: dict[str, str], sources: Sequence[str]
+    frame: pl.DataFrame,
+    names: Sequence[str],
+    *,
+    sheet: str,
+    about: dict[str, str],
+    sources: Sequence[str] | Callable[[], Sequence[str]],
 ) -> bytes:
     return export.xlsx_bytes(
-        frame, sheet=sheet, filters=about, sources=list(sources), original_names=list(names)
+        frame,
+        sheet=sheet,
+        filters=about,
+        sources=list(sources() if callable(sources) else sources),
+        original_names=list(names),
     )
 
 
@@ -226,7 +235,7 @@ def first_rows(
     unit: str = "条",
     columns: Sequence[str],
     about: dict[str, str],
-    sources: Sequence[str],
+    sources: Sequence[str] | Callable[[], Sequence[str]],
     key: str,
     labels: dict[str, str] | None = None,
 ) -> pl.DataFrame:

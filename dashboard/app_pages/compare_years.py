@@ -109,9 +109,7 @@ else:
         what="申报与自评对应记录",
         columns=columns,
         about=state.describe(f),
-        sources=sorted(set(shown["declaration_file"]) | set(shown["evaluation_file"]))
-        if shown.height > ui.MAX_TABLE_PROJECTS
-        else (),
+        sources=lambda: sorted(set(shown["declaration_file"]) | set(shown["evaluation_file"])),
         key="yr_links_all",
     )
     ui.project_table(listed, key="yr_links", columns=columns)

@@ -63,9 +63,7 @@ else:
             what="执行不足项目",
             columns=BUDGET_COLUMNS,
             about={**state.describe(f), "执行率低于": f"{threshold:.0%}"},
-            sources=under["source_file"].unique().sort().to_list()
-            if under.height > ui.MAX_TABLE_PROJECTS
-            else (),
+            sources=lambda: under["source_file"].unique().sort().to_list(),  # asked for with the file only
             key="ex_under_all",
         )
         ui.project_table(listed, key="ex_under", columns=BUDGET_COLUMNS)

@@ -83,7 +83,7 @@ else:
         what="异常",
         columns=columns,
         about=state.describe(f),
-        sources=_files_of(anomalies) if anomalies.height > ui.MAX_TABLE_PROJECTS else (),
+        sources=lambda: _files_of(anomalies),  # asked for with the file only
         key="sc_anomalies_all",
     )
     ui.project_table(listed, key="sc_anomalies", columns=columns)

@@ -125,3 +125,27 @@ def test__quality_sections__a_closed_file_section_is_drawn_when_opened() -> None
     at.run()
     assert len(at.dataframe) == tables + 1
     assert any(as_read(c.value) == source for c in at.caption)
+
+
+def test__whole_list_file__names_the_files_it_was_read_from_when_asked() -> None:
+    """The 来源文件 of a long list's Excel file are found when the file is made, not at every run."""
+    import io
+
+    import polars as pl
+    from openpyxl import load_workbook
+
+    asked: list[str] = []
+
+    def files() -> list[str]:
+        asked.append("asked")
+        return [
+            "putuo_finance_bureau_2024_final_accounts.pdf",
+            "qingpu_government_service_office_2020_final_accounts.txt",
+        ]
+
+    frame, names = ui.readable_table(pl.DataFrame({"project_name": ["互联网+政务服务建设经费"]}))
+    data = ui._xlsx(frame, names, sheet="异常", about={"区": "全部"}, sources=files)
+    notes = [c.value for c in load_workbook(io.BytesIO(data))["说明"]["B"]]
+    assert asked == ["asked"]
+    assert "putuo_finance_bureau_2024_final_accounts.pdf" in notes
+    assert "qingpu_government_service_office_2020_final_accounts.txt" in notes
