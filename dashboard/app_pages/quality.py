@@ -104,9 +104,9 @@ if not partial.is_empty():
 
 versions_section(snap)
 
-with st.expander(
-    f"文件与识别结果（{docs.height:,} 个文件：地区、区、部门、单位、编报范围、年度、类型及识别依据）"
-):
+
+def identity_table(docs: pl.DataFrame) -> None:
+    """Every file with the region, district, department, unit, scope, year and kind read from it."""
     who = docs.select(
         "source_file", "region", "district", "department", "unit", "scope", "year",
         pl.col("kind").alias("doc_kind"), "status", "in_totals", "identity_sources",
@@ -122,6 +122,17 @@ with st.expander(
         width="stretch",
         placeholder=ui.MISSING,
     )
+
+
+# Drawn when opened (on_change="rerun"): its table is not sent at every change of the filters.
+identities = st.expander(
+    f"文件与识别结果（{docs.height:,} 个文件：地区、区、部门、单位、编报范围、年度、类型及识别依据）",
+    key="dq_open_identities",
+    on_change="rerun",
+)
+if identities.open:
+    with identities:
+        identity_table(docs)
 
 summary = state.data(snap, queries.checks_summary, f)
 if summary.is_empty():
@@ -149,13 +160,13 @@ def titled(rows: pl.DataFrame) -> dict[str, str]:
     }
 
 
-labels = titled(listed)
+titles = titled(listed)
 ui.table(
     listed.select(  # the counts first: a document's long name would push them out of view at 400 px
         "errors",
         "warnings",
         "infos",
-        pl.col("source_file").replace_strict(labels).alias("document"),
+        pl.col("source_file").replace_strict(titles).alias("document"),
         "doc_kind",
         "district",
         "source_file",
@@ -188,12 +199,12 @@ if ranked.height > MAX_FILE_SECTIONS:
         "选择区、年度或部门可缩小范围，全部校验可在“数据下载”页导出（校验结果表）。"
     )
 sectioned = ranked["source_file"].head(MAX_FILE_SECTIONS).to_list()
-labels |= titled(summary.filter(pl.col("source_file").is_in(sectioned)))
+titles |= titled(summary.filter(pl.col("source_file").is_in(sectioned)))
 for n, source_file in enumerate(sectioned):
     part = without.filter(pl.col("source_file") == source_file)
     if part.is_empty():
         continue
-    title = labels.get(source_file, source_file)
+    title = titles.get(source_file, source_file)
     # A closed section is drawn when it is opened (on_change="rerun"): 30 tables at every change
     # were most of this page's time at 100,000 documents (bench/browser_latency.py).
     section = st.expander(

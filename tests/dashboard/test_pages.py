@@ -726,6 +726,9 @@ def test_unit_sentence_is_what_an_official_says():
 def test_quality_lists_each_document_with_its_identity_and_where_it_was_read():
     at = open_page("quality")
     assert_clean(at)
+    assert not any("识别依据" in df.value.columns for df in at.dataframe)  # drawn once opened
+    at.session_state["dq_open_identities"] = True  # the official opens 文件与识别结果
+    at.run()
     docs = table(at, "所属地区", "区", "部门", "编报范围", "年度", "识别依据")
     justice = docs[docs["来源文件"] == "putuo_justice_bureau_2026_department_budget.pdf"].iloc[0]
     assert (justice["所属地区"], justice["区"], justice["部门"], justice["编报范围"], justice["年度"]) == (
