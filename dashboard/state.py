@@ -245,7 +245,8 @@ def _department_filter(snap: db.Snapshot) -> None:
         shown = held
         placeholder = "全部部门（先选区）"
     else:
-        shown = within + [d for d in held if d not in set(within)]
+        listed = set(within)
+        shown = within + [d for d in held if d not in listed]
     st.multiselect("部门", shown, key="w_departments", placeholder=placeholder)
     if len(within) > MAX_DEPARTMENT_CHOICES:
         st.caption(f"所选范围内有 {len(within):,} 个部门，请先选择区，再按部门筛选。")

@@ -61,7 +61,7 @@ ui.download_buttons(
     name=name,
     sheet=DOWNLOAD_TABLES[table],
     about={**state.describe(f), "名称包含": text or "（无）"},
-    sources=sorted(set(df["source_file"].to_list())) if "source_file" in df.columns else list(snap.files),
+    sources=(lambda: sorted(set(df["source_file"].to_list()))) if "source_file" in df.columns else snap.files,
     key="dl",
 )
 if df.height > 20_000:
