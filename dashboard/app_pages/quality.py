@@ -66,6 +66,7 @@ def versions_section(snap: db.Snapshot) -> None:
 MAX_NAMED_FILES = 20  # files named in the 未能读取 / 只读取了一部分 banners
 MAX_FILE_SECTIONS = 30  # files given a section of their findings; the rest: narrow the filters or 数据下载
 OPEN_SECTIONS = 5  # sections open at first (the files with most findings, if short); the others on a click
+OPEN_PROJECT_FINDINGS = 100  # findings about projects shown open at first; a longer list on a click
 
 
 def named(rows: pl.DataFrame, say: Callable[[dict], str]) -> str:
@@ -251,15 +252,17 @@ for n, source_file in enumerate(sectioned):
                 icon=":material/description:",
                 query_params=source_view.source_params(source_file, src_page, src_line),
             )
-if not with_project.is_empty():
-    st.subheader("涉及具体项目的校验（点击一行查看项目）")
-    if with_project.height > ui.MAX_TABLE_PROJECTS:
+
+
+def project_findings(rows: pl.DataFrame) -> None:
+    """The findings about one project each (a row opens it), the first MAX_TABLE_PROJECTS of them."""
+    if rows.height > ui.MAX_TABLE_PROJECTS:
         st.caption(
-            f"共 {with_project.height:,} 条，下表列出按文件排列的前 {ui.MAX_TABLE_PROJECTS:,} 条；"
+            f"共 {rows.height:,} 条，下表列出按文件排列的前 {ui.MAX_TABLE_PROJECTS:,} 条；"
             "全部可在“数据下载”页导出。"
         )
     ui.project_table(
-        with_project.head(ui.MAX_TABLE_PROJECTS),
+        rows.head(ui.MAX_TABLE_PROJECTS),
         key="dq_projects",
         columns=[
             "severity",
@@ -272,3 +275,17 @@ if not with_project.is_empty():
             "source_file",
         ],
     )
+
+
+if not with_project.is_empty():
+    # Open at first when short; a long list (thousands at 100,000 documents: 0.3 MB a change) is
+    # drawn when opened.
+    findings = st.expander(
+        f"涉及具体项目的校验（{with_project.height:,} 条，点击一行查看项目）",
+        expanded=with_project.height <= OPEN_PROJECT_FINDINGS,
+        key="dq_open_projects",
+        on_change="rerun",
+    )
+    if findings.open:
+        with findings:
+            project_findings(with_project)

@@ -149,3 +149,16 @@ def test__whole_list_file__names_the_files_it_was_read_from_when_asked() -> None
     assert asked == ["asked"]
     assert "putuo_finance_bureau_2024_final_accounts.pdf" in notes
     assert "qingpu_government_service_office_2020_final_accounts.txt" in notes
+
+
+def test__quality_project_findings__a_short_list_is_open_a_closed_one_is_not_drawn() -> None:
+    at = open_page("quality")
+
+    def listed() -> bool:
+        return any({"project_name", "message"} <= set(df.value.columns) for df in at.dataframe)
+
+    assert at.session_state["dq_open_projects"] is True  # the seeds' list is short: open at first
+    assert listed()
+    at.session_state["dq_open_projects"] = False  # the official closes it
+    at.run()
+    assert not listed()
