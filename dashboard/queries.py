@@ -231,15 +231,16 @@ def _derived(con: duckdb.DuckDBPyConnection) -> _Derived:
 # --- filter choices ---------------------------------------------------------------
 
 
+# Who and when the warehouse holds: every document read, and every project's own district and year.
+_PRESENT = """
+    SELECT district, year, department FROM documents WHERE status <> 'failed'
+    UNION SELECT district, year, department FROM projects
+"""
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     """Districts, years and departments present anywhere in the warehouse."""
-    df = run(
-        con,
-        """
-        SELECT district, year, department FROM documents WHERE status <> 'failed'
-        UNION SELECT district, year, department FROM projects
-        """,
-    )
+    df = run(con, _PRESENT)
     return {
         "districts": sorted(x for x in df["district"].unique().to_list() if x),
         "years": sorted(x for x in df["year"].unique().to_list() if x),
@@ -254,17 +255,8 @@ def department_choices(
     sidebar's 部门 list follows the 区 and 年度 chosen above it."""
     df = run(
         con,
-        """
-        SELECT DISTINCT department FROM (
-            SELECT district, year, department FROM documents WHERE status <> 'failed'
-            UNION SELECT district, year, department FROM projects
-        ) WHERE department IS NOT NULL
-          AND (len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], district))
-          AND (len($years::INTEGER[]) = 0 OR list_contains($years::INTEGER[], year))
-        ORDER BY department
-        """,
-        districts=list(districts),
-        years=list(years),
+        f"SELECT DISTINCT department FROM ({_PRESENT}) WHERE department IS NOT NULL AND {_WHERE} ORDER BY department",
+        **Filters(districts=districts, years=years).params(),
     )
     return df["department"].to_list()
 

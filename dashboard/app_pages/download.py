@@ -36,13 +36,11 @@ if df.is_empty():
 # A budget line carries its document's region and scope (部门 / 单位): whose figure it is.
 who = {c: labels("documents")[c] for c in ("region", "scope")} | {"doc_kind": labels("documents")["kind"]}
 table_labels = {**labels("projects"), **who, **labels(table)}
-col_labels = {**table_labels, **export.percent_labels(table_labels)}
 
 
 def labelled(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    """The rows as the file writes them, and their columns' names before labelling."""
-    readable = export.key_columns_first(export.readable(rows))
-    return export.with_labels(readable, col_labels), readable.columns
+    """The rows as the file writes them (key columns first), and their names before labelling."""
+    return ui.readable_table(export.key_columns_first(rows), table_labels)
 
 
 # The preview is the first rows; the files hold every row, made when asked for (at 100,000

@@ -118,7 +118,7 @@ def identity_table(docs: pl.DataFrame) -> None:
         who, what="文件", unit="个", columns=who.columns, about={}, sources=(), key="dq_who_all", labels=names
     )
     st.dataframe(
-        export.with_labels(export.key_columns_first(export.readable(listed)), names),
+        ui.readable_table(export.key_columns_first(listed), names)[0],
         hide_index=True,
         width="stretch",
         placeholder=ui.MISSING,
@@ -145,7 +145,7 @@ listed = ui.first_rows(
     summary,
     what="文件",
     unit="个",
-    columns=[c for c in summary_columns if c in summary.columns],
+    columns=summary_columns,
     about=state.describe(f),
     sources=(),
     key="dq_summary_all",
