@@ -44,7 +44,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test__cache__a_rebuild_reads_no_original_again_and_gives_the_same_tables(
+def test__cache__a_rebuild_reads_no_document_again_and_gives_the_same_tables(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, store = tmp_path / "wh", tmp_path / "cache"
@@ -54,7 +54,7 @@ def test__cache__a_rebuild_reads_no_original_again_and_gives_the_same_tables(
     assert sorted(calls) == sorted([PDF, SEEDS["songjiang_2021"].name])
     calls.clear()
     build(raw, out, workers=1, cache_dir=store)
-    assert calls == [SEEDS["songjiang_2021"].name]  # text is cheaper to parse than to cache
+    assert calls == []  # the PDF and the text file: both from the cache
     for name, df in _tables(out).items():
         assert_frame_equal(df, first[name], check_exact=True)
 
@@ -75,11 +75,13 @@ def test__cache__a_damaged_entry_is_read_again(
 ) -> None:
     out, store = tmp_path / "wh", tmp_path / "cache"
     build(raw, out, workers=1, cache_dir=store)
-    (entry,) = store.rglob("*.pkl")
-    entry.write_bytes(b"not a pickle")
+    entries = sorted(store.rglob("*.pkl"))
+    assert len(entries) == 2  # the PDF's and the text file's
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
     calls = _counting(monkeypatch)
     build(raw, out, workers=1, cache_dir=store)
-    assert PDF in calls
+    assert sorted(calls) == sorted([PDF, SEEDS["songjiang_2021"].name])
     assert _tables(out)["documents"].filter(pl.col("source_file") == PDF)["status"].to_list() == ["ok"]
 
 
