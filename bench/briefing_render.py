@@ -111,7 +111,7 @@ def main() -> None:
 
         def playwright_images(b: briefing.Briefing = b) -> list[bytes]:
             return briefing_render.in_browser(
-                lambda context: briefing_render.chart_images(context, b.figures)
+                lambda work: briefing_render.chart_images(work, b.figures)
             )
 
         out["playwright_images_s"] = _seconds(playwright_images, args.runs)

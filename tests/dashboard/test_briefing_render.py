@@ -169,21 +169,21 @@ def test__a_tall_chart_fits_the_docx_page():
 def test__briefings_share_one_warm_chromium_and_a_dead_one_is_started_again():
     """Starting Playwright and chromium cost about 2 s of every briefing: the server keeps one."""
     # the Browser objects themselves are kept (not their id(), which a new object could reuse)
-    first = briefing_render.in_browser(lambda context: context.browser)
-    again = briefing_render.in_browser(lambda context: context.browser)
-    assert first is again  # the same browser, a fresh context each time
-    briefing_render.in_browser(lambda context: context.browser.close())  # chromium gone
-    after = briefing_render.in_browser(lambda context: context.browser.is_connected())
+    first = briefing_render.in_browser(lambda work: work.context.browser)
+    again = briefing_render.in_browser(lambda work: work.context.browser)
+    assert first is again  # the same browser
+    briefing_render.in_browser(lambda work: work.context.browser.close())  # chromium gone
+    after = briefing_render.in_browser(lambda work: work.context.browser.is_connected())
     assert after is True
 
 
 def test__a_job_that_fails_says_so_to_its_caller_and_the_next_one_runs():
-    def broken(context):
+    def broken(work):
         raise ValueError("坏的任务")
 
     with pytest.raises(ValueError, match="坏的任务"):
         briefing_render.in_browser(broken)
-    assert briefing_render.in_browser(lambda context: context.new_page().evaluate("1 + 1")) == 2
+    assert briefing_render.in_browser(lambda work: work.printer().evaluate("1 + 1")) == 2
 
 
 def test__the_pdf_then_the_word_file_of_one_view_draw_its_charts_once(overview, con, monkeypatch):
@@ -192,7 +192,7 @@ def test__the_pdf_then_the_word_file_of_one_view_draw_its_charts_once(overview, 
     drawn: list[int] = []
     real = briefing_render._draw
     monkeypatch.setattr(
-        briefing_render, "_draw", lambda context, specs: drawn.append(len(specs)) or real(context, specs)
+        briefing_render, "_draw", lambda work, specs: drawn.append(len(specs)) or real(work, specs)
     )
     assert overview.figures, "总览's briefing has a chart"
     briefing_render.to_pdf(overview)
@@ -208,3 +208,23 @@ def test__the_pdf_then_the_word_file_of_one_view_draw_its_charts_once(overview, 
     )
     briefing_render.to_docx(songjiang)  # another view: its chart is another picture
     assert drawn == [len(overview.figures), len(songjiang.figures)]
+
+
+def test__briefings_share_two_warm_tabs_that_keep_nothing_of_the_last_one(overview, monkeypatch):
+    """A fresh context and tab per briefing cost chromium 3.5-4 CPU-s: the tabs are kept, emptied."""
+    assert overview.figures, "总览's briefing has a chart"
+
+    def pdf() -> bytes:
+        monkeypatch.setattr(briefing_render, "DRAWN", briefing_render._Images())  # its charts drawn anew
+        return briefing_render.to_pdf(overview)
+
+    pdf()
+    tabs = briefing_render.in_browser(lambda work: (work.charts(), work.printer()))
+    left = briefing_render.in_browser(lambda work: work.charts().evaluate("[...document.body.children].map(e => e.id || e.tagName)"))
+    assert left == ["js-plotly-tester"]  # every chart drawn was removed (plotly.js keeps its text ruler)
+    pdf()
+    assert briefing_render.in_browser(lambda work: (work.charts(), work.printer())) == tabs
+    # a tab that was closed (crashed) is opened again for the next briefing
+    briefing_render.in_browser(lambda work: work.charts().close())
+    assert pdf().startswith(b"%PDF")
+    assert briefing_render.in_browser(lambda work: work.charts()) != tabs[0]

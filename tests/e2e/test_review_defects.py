@@ -109,20 +109,13 @@ def _overlap(a: dict, b: dict) -> bool:
     return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1
 
 
-def test__19_8_at_400_px_no_legend_entry_covers_a_label(browser, server) -> None:
+def test__19_8_at_400_px_no_legend_entry_covers_a_label(page, server) -> None:
     """总览's bar labels (rotated '2024 普陀区 · 财政局') ran under the legend placed below the plot."""
-    from tests.e2e.conftest import CONTEXT, RUN_WATCH
-
-    context = browser.new_context(**{**CONTEXT, "viewport": {"width": 400, "height": 2400}})
-    context.add_init_script(RUN_WATCH)
-    pg = context.new_page()
-    try:
-        for path in ("", "execution", "scores"):
-            open_app(pg, server, path)
-            drawn = pg.locator(".js-plotly-plot").evaluate_all(f"figs => figs.map({LABEL_BOXES})")
-            assert any(d["legend"] and d["labels"] for d in drawn), path  # a legend to judge
-            for d in drawn:
-                hit = [(e["text"], t["text"]) for e in d["legend"] for t in d["labels"] if _overlap(e, t)]
-                assert not hit, (path or "overview", hit)
-    finally:
-        context.close()
+    page.set_viewport_size({"width": 400, "height": 2400})
+    for path in ("", "execution", "scores"):
+        open_app(page, server, path)
+        drawn = page.locator(".js-plotly-plot").evaluate_all(f"figs => figs.map({LABEL_BOXES})")
+        assert any(d["legend"] and d["labels"] for d in drawn), path  # a legend to judge
+        for d in drawn:
+            hit = [(e["text"], t["text"]) for e in d["legend"] for t in d["labels"] if _overlap(e, t)]
+            assert not hit, (path or "overview", hit)
