@@ -110,9 +110,7 @@ def main() -> None:
         )
 
         def playwright_images(b: briefing.Briefing = b) -> list[bytes]:
-            return briefing_render.in_browser(
-                lambda work: briefing_render.chart_images(work, b.figures)
-            )
+            return briefing_render.in_browser(lambda work: briefing_render.chart_images(work, b.figures))
 
         out["playwright_images_s"] = _seconds(playwright_images, args.runs)
         out["playwright_pdf_s"] = _seconds(lambda b=b: briefing_render.to_pdf(b), args.runs)

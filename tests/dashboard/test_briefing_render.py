@@ -220,7 +220,9 @@ def test__briefings_share_two_warm_tabs_that_keep_nothing_of_the_last_one(overvi
 
     pdf()
     tabs = briefing_render.in_browser(lambda work: (work.charts(), work.printer()))
-    left = briefing_render.in_browser(lambda work: work.charts().evaluate("[...document.body.children].map(e => e.id || e.tagName)"))
+    left = briefing_render.in_browser(
+        lambda work: work.charts().evaluate("[...document.body.children].map(e => e.id || e.tagName)")
+    )
     assert left == ["js-plotly-tester"]  # every chart drawn was removed (plotly.js keeps its text ruler)
     pdf()
     assert briefing_render.in_browser(lambda work: (work.charts(), work.printer())) == tabs
