@@ -29,7 +29,7 @@ from typing import Any
 from etl.readers import limits
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = "etl.build:process_document"  # what the child runs: module:function(source_file, data)
+TARGET = "etl.process:process_document"  # what the child runs: module:function(source_file, data)
 GRACE = 2.0  # seconds between SIGTERM and SIGKILL: the child ends a LibreOffice it started
 EXIT_MEMORY = 3
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

@@ -13,13 +13,14 @@ Keys compare null as a value: a municipal unit has no district and is still one 
 
 from __future__ import annotations
 
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from etl.model import Check
 from etl.templates import KIND_LABELS
 from etl.validate.spec import CheckSpec
+
+if TYPE_CHECKING:  # polars is imported where a corpus is resolved: reading one file needs none of it
+    import polars as pl
 
 SCOPED_KINDS = ("final_accounts", "budget")
 
@@ -44,6 +45,8 @@ _COLUMNS = ("source_file", "kind", "scope", "district", "department", "year", "c
 
 def resolve(documents: pl.DataFrame) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """``documents`` with ``in_totals`` and ``totals_via``; one info finding per unit document left out."""
+    import polars as pl
+
     docs = documents.select(c for c in _COLUMNS if c in documents.columns).to_dicts()
     consolidated: dict[tuple[Any, ...], str] = {}
     for d in docs:

@@ -21,16 +21,16 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from etl.model import Check
-from etl.schema import frame
 from etl.templates import KIND_LABELS
 from etl.textutil import squash
 from etl.validate.figures import show
 from etl.validate.spec import CheckSpec
+
+if TYPE_CHECKING:  # polars is imported where a corpus is resolved: reading one file needs none of it
+    import polars as pl
 
 CHOICES_FILE = ".versions.json"  # in the raw folder; hidden, so never read as a document
 PROJECT_KINDS = ("self_evaluation", "target_declaration")
@@ -244,6 +244,10 @@ def resolve(
     ``rows_of`` gives the rows of a few files, read for the groups that hold several files
     only, to say which figures differ.
     """
+    import polars as pl
+
+    from etl.schema import frame
+
     docs = documents.select(_DOCUMENT_COLUMNS).to_dicts()
     prints = {d["source_file"]: known.get(d["source_file"], (None, frozenset()))[0] for d in docs}
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -347,6 +351,8 @@ def identity_of(outcome: Mapping[str, Any]) -> tuple[str | None, str | None]:
     The same rule the build applies to the corpus, so an upload can be told a copy or a
     version of a document already there before anything is stored.
     """
+    from etl.schema import frame
+
     source_file = outcome["document"].get("source_file")
     tables = {t: frame(t, outcome.get(t) or []) for t in _FIGURES}
     printed = fingerprint(figures_of(tables).get(source_file, {}))

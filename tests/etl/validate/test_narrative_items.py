@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from etl.build import _parse
+from etl.process import _parse
 from etl.model import Check, DocumentMeta
 from etl.normalize import NormalizedDocument, normalize_document
 from etl.readers import read_document
