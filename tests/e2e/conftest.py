@@ -178,25 +178,37 @@ def shared_context(browser) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def _shared_page(shared_context) -> Iterator[object]:
-    pg = shared_context.new_page()
-    yield pg
-    pg.close()
+def _tabs(shared_context) -> Iterator[list]:
+    """The worker's tab (a list of one, replaced when a journey closed or crashed it)."""
+    tabs: list = []
+    yield tabs
+    for tab in tabs:
+        if not tab.is_closed():
+            tab.close()
+
+
+def _tab(tabs: list, context) -> object:
+    if tabs and not tabs[0].is_closed() and not getattr(tabs[0], "_crashed", False):
+        return tabs[0]
+    tab = context.new_page()
+    tab.on("crash", lambda _tab: setattr(tab, "_crashed", True))
+    tabs[:] = [tab]
+    return tab
 
 
 @pytest.fixture()
-def page(_shared_page, shared_context) -> Iterator[object]:
+def page(_tabs, shared_context) -> Iterator[object]:
     """The worker's one tab, as an official keeps one open: a journey opens its address in it
     (a new Streamlit session each time). A new tab costs chromium a renderer process: 3.5 CPU-s
     for a tab opened, loaded and closed against 1.1 for an address loaded in the open one
     (machine-wide, measured on 年度比较). Each journey starts as a new visitor (no cookie, the
     standard window, its own listeners and routes removed at its end)."""
-    pg = _shared_page
+    pg = _tab(_tabs, shared_context)
     shared_context.clear_cookies()
     pg.set_viewport_size(CONTEXT["viewport"])
     listeners: list[tuple[str, object]] = []
 
-    def on(event: str, handler: object) -> None:  # noqa: ANN001
+    def on(event: str, handler: object) -> None:
         listeners.append((event, handler))
         type(pg).on(pg, event, handler)
 
@@ -209,7 +221,7 @@ def page(_shared_page, shared_context) -> Iterator[object]:
             pg.remove_listener(event, handler)
         shared_context.unroute_all(behavior="ignoreErrors")  # a journey's routes end with it
         pg.unroute_all(behavior="ignoreErrors")
-        if pg.url != "about:blank":
+        if not pg.is_closed() and pg.url != "about:blank":
             pg.goto("about:blank")  # the journey's Streamlit session ends with it
 
 
