@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from etl.process import _parse
 from etl.model import Check, DocumentMeta
 from etl.normalize import NormalizedDocument, normalize_document
+from etl.process import _parse
 from etl.readers import read_document
 from etl.readers.model import PDF, DocumentBuilder
 from etl.validate import narrative_items

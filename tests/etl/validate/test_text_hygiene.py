@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.process import _parse
 from etl.model import Check, DocumentMeta
 from etl.normalize import NormalizedDocument, normalize_document
+from etl.process import _parse
 from etl.readers import read_document
 from etl.readers.model import PDF, Cell, Document, DocumentBuilder
 from etl.readers.text import read_text
