@@ -24,9 +24,9 @@ import hashlib
 import json
 import os
 import pickle
-import zlib
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from functools import cache

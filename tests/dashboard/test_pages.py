@@ -23,13 +23,13 @@ TITLES = {p.name: p.title for p in pages.PAGES}
 
 
 def open_page(page: str = "overview", params: dict | None = None) -> AppTest:
-    """Run the entry file (with URL parameters), then switch to the page."""
+    """The page opened by its address (with URL parameters), as an official's link opens it: one run
+    of the entry file with that page chosen (its file name is its address), not 总览's run first."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.query_params.update(params or {})
-    at.run()
     if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    return at
+        at.switch_page(f"app_pages/{page}.py")
+    return at.run()
 
 
 def assert_clean(at: AppTest) -> None:

@@ -30,8 +30,8 @@ CODE = re.compile(r"[a-z]+(?:_[a-z]+)+|tabbed|glued|qingpu|declaration|True|Fals
 def open_project(pid: str, params: dict | None = None, came_from: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update({"project": pid, **(params or {})})
-    at.run()
-    if came_from is not None:
+    if came_from is not None:  # a click on another page: that page's run first
+        at.run()
         at.session_state["_came_from"] = came_from
     at.switch_page("app_pages/project_detail.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -51,7 +51,6 @@ def wages(wh: Path) -> list[tuple[str, Decimal]]:
 
 def open_quality() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
     at.switch_page("app_pages/quality.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at

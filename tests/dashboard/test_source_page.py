@@ -22,7 +22,6 @@ JUSTICE = "putuo_justice_bureau_2026_department_budget.pdf"
 def open_source(params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update(params or {})
-    at.run()
     at.switch_page("app_pages/source.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["原文查看"]
@@ -128,7 +127,6 @@ def test_project_detail_links_to_the_projects_source(con: duckdb.DuckDBPyConnect
     pid = project_id(con, "公共安全隐患举报奖励", "闵行")
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["project"] = pid
-    at.run()
     at.switch_page("app_pages/project_detail.py").run()
     assert not at.exception
     found = [(label, q) for label, q in links(at) if label.startswith("查看原文")]
@@ -145,7 +143,6 @@ def test_project_detail_links_to_the_projects_source(con: duckdb.DuckDBPyConnect
 
 def test_quality_links_each_documents_chosen_finding():
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
     at.switch_page("app_pages/quality.py").run()
     assert not at.exception
     box = at.selectbox(key=f"dq_src_{JUSTICE}")

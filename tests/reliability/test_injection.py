@@ -258,9 +258,9 @@ def test_hostile_text_reaches_the_warehouse(facts: dict) -> None:
 def open_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update(params)
+    if page != "overview":  # opened by its address: its file name is its address
+        at.switch_page(f"app_pages/{page}.py")
     at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
