@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -222,7 +222,11 @@ def page(_tabs, shared_context) -> Iterator[object]:
         shared_context.unroute_all(behavior="ignoreErrors")  # a journey's routes end with it
         pg.unroute_all(behavior="ignoreErrors")
         if not pg.is_closed() and pg.url != "about:blank":
-            pg.goto("about:blank")  # the journey's Streamlit session ends with it
+            try:
+                pg.goto("about:blank")  # the journey's Streamlit session ends with it
+            except Exception:  # a tab that cannot leave the page (crashed, hung): the next gets a new one
+                with suppress(Exception):
+                    pg.close()
 
 
 @pytest.fixture()
