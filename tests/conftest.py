@@ -64,7 +64,19 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 # build worker) appends its id to a file in one folder; the folder is made by the first
 # process (the xdist controller) and handed to the workers through the environment. At the
 # end of a full run, a registry entry no test reached fails it.
-_SEEN_DIR = Path(os.environ.setdefault("BUDGET_TEST_CHECKS_SEEN", tempfile.mkdtemp(prefix="checks_seen_")))
+# Which of the run's two temporary folders this process made (the others were handed down to it).
+_MADE_HERE: set[str] = set()
+
+
+def _run_folder(name: str, prefix: str) -> Path:
+    """The folder named by the environment variable ``name``; made (and named there) when unset."""
+    if name not in os.environ:
+        os.environ[name] = tempfile.mkdtemp(prefix=prefix)
+        _MADE_HERE.add(name)
+    return Path(os.environ[name])
+
+
+_SEEN_DIR = _run_folder("BUDGET_TEST_CHECKS_SEEN", "checks_seen_")
 
 
 # One parse cache for the whole run (etl.build.default_cache): a build of the same original files
@@ -72,7 +84,7 @@ _SEEN_DIR = Path(os.environ.setdefault("BUDGET_TEST_CHECKS_SEEN", tempfile.mkdte
 # and the parser's code, so nothing a test changes is served stale. Tests of the cache itself pass
 # their own folder. Made by the controller, handed to the workers (and `python -m etl build`) by
 # the environment, removed at the end.
-_PARSE_CACHE = Path(os.environ.setdefault("ETL_CACHE_DIR", tempfile.mkdtemp(prefix="parse_cache_")))
+_PARSE_CACHE = _run_folder("ETL_CACHE_DIR", "parse_cache_")
 
 
 def _record_check_ids() -> None:
@@ -97,12 +109,19 @@ def checks_seen() -> set[str]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A full run (no -k, -m, or paths) fails when a registry entry was never exercised."""
-    from etl.validate.registry import REGISTRY
-
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker: the controller judges the whole run
-    if _PARSE_CACHE.name.startswith("parse_cache_"):
-        shutil.rmtree(_PARSE_CACHE, ignore_errors=True)
+    try:
+        _judge_registry(session, exitstatus)
+    finally:  # the run's own temporary folders, not those handed down to it (nor a user's own cache)
+        for folder, name in ((_PARSE_CACHE, "ETL_CACHE_DIR"), (_SEEN_DIR, "BUDGET_TEST_CHECKS_SEEN")):
+            if name in _MADE_HERE:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _judge_registry(session: pytest.Session, exitstatus: int) -> None:
+    from etl.validate.registry import REGISTRY
+
     opt = session.config.option
     full = not opt.keyword and not opt.markexpr and session.config.args == [str(ROOT / "tests")]
     full = full or [Path(a).resolve() for a in session.config.args] in ([ROOT / "tests"], [ROOT])
