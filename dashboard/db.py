@@ -18,6 +18,7 @@ import shlex
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 import duckdb
 import pyarrow.parquet as pq
@@ -79,10 +80,10 @@ def current_snapshot(path: Path | None = None) -> Snapshot:
         stat = (resolved / MANIFEST).stat()
     except OSError:
         stat = None
-    if stat is None or not (resolved / MANIFEST).is_file():
+    if stat is None or not S_ISREG(stat.st_mode):
+        command = build_command(path)
         raise WarehouseMissing(
-            f"未找到数据仓库：{path}（环境变量 BUDGET_WAREHOUSE）。请先在项目目录运行：{build_command(path)}",
-            build_command(path),
+            f"未找到数据仓库：{path}（环境变量 BUDGET_WAREHOUSE）。请先在项目目录运行：{command}", command
         )
     return _read_snapshot(path, resolved, stat.st_mtime_ns, stat.st_size)
 

@@ -288,19 +288,23 @@ def _batches(paths: list[Path]) -> list[list[str]]:
     return batches
 
 
-def _plan(paths: list[Path], cache_root: Path | None) -> tuple[list[tuple[str, str]], cache.FileIndex | None]:
-    """The documents whose rows the cache holds, as (path, cache key); the file index."""
+def _plan(
+    paths: list[Path], cache_root: Path | None
+) -> tuple[list[tuple[str, str]], list[Path], cache.FileIndex | None]:
+    """The documents whose rows the cache holds, as (path, cache key); those left to read; the file index."""
     if cache_root is None:
-        return [], None
+        return [], paths, None
     files = cache.FileIndex(cache_root)
-    hits = []
+    hits, misses = [], []
     for p in paths:
         # By content: a file replaced under its old name, size and mtime is read again.
         k = cache.key(p.name, files.sha256(p))
         if cache.exists(cache_root, k):  # a miss's entry is written by the worker that reads it
             hits.append((str(p), k))
+        else:
+            misses.append(p)
     files.save()
-    return hits, files
+    return hits, misses, files
 
 
 def _from_cache(hits: list[tuple[str, str]], cache_root: Path) -> Iterator[Chunk]:
@@ -327,9 +331,8 @@ def _chunks(
     Documents the cache holds are loaded here while the workers read the new ones, so
     adding one file to a large corpus costs about that file's own reading time.
     """
-    hits, files = _plan(paths, cache_root)
-    cached_paths = {path for path, _ in hits}
-    todo = _batches([p for p in paths if str(p) not in cached_paths])
+    hits, misses, files = _plan(paths, cache_root)
+    todo = _batches(misses)
     root = str(cache_root) if cache_root else None
 
     def cached() -> Iterator[Chunk]:

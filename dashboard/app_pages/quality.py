@@ -254,27 +254,29 @@ for n, source_file in enumerate(sectioned):
             )
 
 
+PROJECT_FINDING_COLUMNS = [
+    "severity",
+    "project_name",
+    "title",
+    "message",
+    "figure",
+    "compared",
+    "source_line",
+    "source_file",
+]
+
+
 def project_findings(rows: pl.DataFrame) -> None:
-    """The findings about one project each (a row opens it), the first MAX_TABLE_PROJECTS of them."""
-    if rows.height > ui.MAX_TABLE_PROJECTS:
-        st.caption(
-            f"共 {rows.height:,} 条，下表列出按文件排列的前 {ui.MAX_TABLE_PROJECTS:,} 条；"
-            "全部可在“数据下载”页导出。"
-        )
-    ui.project_table(
-        rows.head(ui.MAX_TABLE_PROJECTS),
-        key="dq_projects",
-        columns=[
-            "severity",
-            "project_name",
-            "title",
-            "message",
-            "figure",
-            "compared",
-            "source_line",
-            "source_file",
-        ],
+    """The findings about one project each (a row opens it): the first rows, the whole list as files."""
+    listed = ui.first_rows(
+        rows,
+        what="涉及项目的校验",
+        columns=PROJECT_FINDING_COLUMNS,
+        about=state.describe(f),
+        sources=lambda: rows["source_file"].unique().sort().to_list(),  # asked for with the file only
+        key="dq_projects_all",
     )
+    ui.project_table(listed, key="dq_projects", columns=PROJECT_FINDING_COLUMNS)
 
 
 if not with_project.is_empty():
